@@ -1,0 +1,51 @@
+# mmfree: the two set-up commands are `make run` (demo) and `make test` (test suite).
+# Everything else is a convenience around the CMake build in $(BUILD).
+
+BUILD ?= build
+JOBS  ?= $(shell nproc)
+MODEL ?= assets/models/mmfree-demo-d256-l6
+BACKEND ?= sim
+PROMPT ?= The jury said
+TOKENS ?= 48
+MMFREE := $(BUILD)/bin/mmfree
+
+.PHONY: all deps configure build run test lint synth xclbin clean help
+
+all: build
+
+help:
+	@echo "make run     deps + build + generate text from the demo model (BACKEND=$(BACKEND))"
+	@echo "make test    deps + build + the whole test suite through CTest"
+	@echo "make deps    install the Debian packages the project needs (apt-get)"
+	@echo "make lint    verilator --lint-only -Wall on the RTL"
+	@echo "make synth   Yosys synth_xilinx resource report of the kernel top"
+	@echo "make xclbin PLATFORM=u55c|u280|u250   board build (needs Vitis)"
+
+deps:
+	@./scripts/deps.sh
+
+$(BUILD)/CMakeCache.txt:
+	cmake -S . -B $(BUILD) -G Ninja -DCMAKE_BUILD_TYPE=Release
+
+configure: deps $(BUILD)/CMakeCache.txt
+
+build: configure
+	cmake --build $(BUILD) -j $(JOBS)
+
+run: build
+	$(MMFREE) generate --model $(MODEL) --backend $(BACKEND) --prompt "$(PROMPT)" -n $(TOKENS) --stats
+
+test: build
+	cd $(BUILD) && ctest --output-on-failure -j $(JOBS)
+
+lint: deps
+	./scripts/lint.sh
+
+synth: deps
+	./scripts/synth.sh
+
+xclbin:
+	./scripts/build_xclbin.sh $(PLATFORM)
+
+clean:
+	rm -rf $(BUILD)
