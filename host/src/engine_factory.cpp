@@ -1,0 +1,48 @@
+// The table of backends behind engine.hpp. Add one line per backend.
+#include <array>
+#include <memory>
+#include <string>
+
+#include "mmfree/engine.hpp"
+#include "mmfree/error.hpp"
+#include "mmfree/reference/reference_engine.hpp"
+
+namespace mmfree {
+namespace {
+
+using EngineMaker = std::unique_ptr<Engine> (*)(const Model&, const EngineOptions&);
+
+struct Backend {
+  std::string_view name;
+  EngineMaker make;
+};
+
+const std::array kBackends = {
+    Backend{"reference",
+            [](const Model& m, const EngineOptions&) -> std::unique_ptr<Engine> {
+              return std::make_unique<reference::ReferenceEngine>(m);
+            }},
+};
+
+auto make_name_table() {
+  std::array<std::string_view, kBackends.size()> names{};
+  for (std::size_t k = 0; k < kBackends.size(); ++k) names[k] = kBackends[k].name;
+  return names;
+}
+
+}  // namespace
+
+std::span<const std::string_view> engine_names() {
+  static const auto names = make_name_table();
+  return names;
+}
+
+std::unique_ptr<Engine> make_engine(std::string_view backend, const Model& model, const EngineOptions& options) {
+  for (const auto& b : kBackends)
+    if (b.name == backend) return b.make(model, options);
+  std::string known;
+  for (const auto& b : kBackends) known += (known.empty() ? "" : ", ") + std::string(b.name);
+  throw UsageError("unknown backend '" + std::string(backend) + "' (this build has: " + known + ")");
+}
+
+}  // namespace mmfree
