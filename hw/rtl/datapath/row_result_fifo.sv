@@ -1,0 +1,51 @@
+// Small synchronous FIFO for finished row sums (first word fall-through).
+//
+// Storage is a plain register array read asynchronously, which maps to distributed RAM
+// (LUTRAM) on AMD/Xilinx parts. Pushing into a full FIFO is the caller's error: the
+// ternary_accumulate_array admits a row only when it holds a credit for its result.
+module row_result_fifo #(
+  parameter int unsigned Width = 32,
+  parameter int unsigned Depth = 16,  // power of two
+  parameter int unsigned PtrBits = $clog2(Depth)
+) (
+  input  logic             clk_i,
+  input  logic             rst_ni,
+  input  logic             push_i,
+  input  logic [Width-1:0] data_i,
+  output logic             valid_o,  // not empty
+  input  logic             pop_i,    // honoured only while valid_o
+  output logic [Width-1:0] data_o
+);
+
+  logic [Width-1:0] mem_q [Depth];
+  logic [PtrBits-1:0] wr_ptr_q, rd_ptr_q;
+  logic [PtrBits:0]   count_q;   // one extra bit to tell full from empty
+  logic               do_pop;
+
+  assign valid_o = (count_q != '0);
+  assign data_o  = mem_q[rd_ptr_q];
+  assign do_pop  = pop_i && valid_o;
+
+  always_ff @(posedge clk_i or negedge rst_ni) begin
+    if (!rst_ni) begin
+      wr_ptr_q <= '0;
+      rd_ptr_q <= '0;
+      count_q  <= '0;
+    end else begin
+      if (push_i) begin
+        wr_ptr_q <= wr_ptr_q + 1'b1;
+      end
+      if (do_pop) begin
+        rd_ptr_q <= rd_ptr_q + 1'b1;
+      end
+      count_q <= count_q + {{PtrBits{1'b0}}, push_i} - {{PtrBits{1'b0}}, do_pop};
+    end
+  end
+
+  always_ff @(posedge clk_i) begin
+    if (push_i) begin
+      mem_q[wr_ptr_q] <= data_i;
+    end
+  end
+
+endmodule
