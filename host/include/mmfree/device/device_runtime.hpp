@@ -1,0 +1,122 @@
+// The device runtime: an mmfree::Engine over any Device (golden kernel model, Verilator
+// simulation, XRT board), speaking the protocol of docs/device.md.
+//
+// A DeviceRuntime owns the device and loads the model onto it once: the .mmf image into
+// `params`, the weight rows dealt round-robin into one buffer per weight port, a buffer of
+// MLGRU state slots and an io buffer. Each DeviceSequence is one decoding sequence in its own
+// state slot; per token it writes only the token, the slot and the flags, starts, waits, and
+// reads back what it was asked for (the logits, or only the argmax).
+#pragma once
+
+#include <chrono>
+#include <cstdint>
+#include <memory>
+#include <span>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "mmfree/device/device.hpp"
+#include "mmfree/engine.hpp"
+#include "mmfree/model.hpp"
+
+namespace mmfree::device {
+
+struct DeviceRuntimeOptions {
+  unsigned state_slots = 8;                // sequences that can be live at once
+  unsigned max_tokens_per_command = 256;   // longer prompts go in several start commands
+  double timeout_seconds = 60.0;           // per start command
+};
+
+// What a start command should write back.
+enum class LogitsMode : uint8_t {
+  Last,  // the logits after the last token (and every argmax)
+  All,   // the logits after every token
+  None,  // only the argmax of every token
+};
+
+class DeviceSequence;
+
+class DeviceRuntime : public std::enable_shared_from_this<DeviceRuntime> {
+ public:
+  // Checks the kernel (magic, interface version, sizes it can hold) and loads `model`, which
+  // must outlive the runtime. Throws DeviceError when the kernel cannot run this model.
+  static std::shared_ptr<DeviceRuntime> create(const Model& model, std::unique_ptr<Device> device,
+                                               const DeviceRuntimeOptions& options = {});
+
+  // A new sequence in a free state slot; DeviceError when all slots are taken.
+  std::unique_ptr<DeviceSequence> open_sequence(std::string name);
+
+  // One start command on slot `slot`: runs `tokens` (at most max_tokens_per_command of them),
+  // writing their argmax into `argmax` (same length) and, per `mode`, logits rows into
+  // `logits` (V floats per row). Throws UsageError for a token >= V and DeviceError when the
+  // device fails, times out or reports a non-zero status.
+  void run_command(unsigned slot, std::span<const uint32_t> tokens, bool reset_state, LogitsMode mode,
+                   std::span<uint32_t> argmax, std::span<float> logits);
+
+  const Model& model() const { return model_; }
+  Device& device() { return *device_; }
+  unsigned weight_ports() const { return weight_ports_; }
+  unsigned max_tokens_per_command() const { return options_.max_tokens_per_command; }
+  // The device's counters after the last command (empty if it has none).
+  std::vector<Counter> read_counters() { return device_->read_counters(); }
+
+  DeviceRuntime(const Model& model, std::unique_ptr<Device> device, const DeviceRuntimeOptions& options);
+  DeviceRuntime(const DeviceRuntime&) = delete;
+  DeviceRuntime& operator=(const DeviceRuntime&) = delete;
+
+ private:
+  friend class DeviceSequence;
+  void check_kernel();
+  void load_model();
+  void write_buffer_argument(uint32_t offset, const Buffer& buffer);
+  void release_slot(unsigned slot);
+
+  const Model& model_;
+  std::unique_ptr<Device> device_;
+  DeviceRuntimeOptions options_;
+  unsigned weight_ports_ = 0;
+  uint64_t slot_bytes_ = 0;
+  Buffer params_, state_, io_;
+  std::vector<Buffer> weights_;
+  std::vector<bool> slot_in_use_;
+  std::vector<uint32_t> logit_words_;  // staging for the raw logits
+};
+
+// One decoding sequence on the device, in its own state slot (released on destruction).
+class DeviceSequence final : public Engine {
+ public:
+  DeviceSequence(std::shared_ptr<DeviceRuntime> runtime, unsigned slot, std::string name);
+  ~DeviceSequence() override;
+
+  void reset() override;
+  std::span<const float> step(uint32_t token) override;
+  std::string_view name() const override { return name_; }
+
+  // The prompt as one start command per max_tokens_per_command tokens (the first one resets
+  // the slot if the sequence is at its start); returns the logits after the last token.
+  std::span<const float> prefill(std::span<const uint32_t> tokens);
+  // Like step() but only the argmax comes back over the bus (greedy decoding).
+  uint32_t step_argmax(uint32_t token);
+  // Like prefill() but with the logits after every token, row t at [t * V, (t + 1) * V).
+  std::span<const float> prefill_all_logits(std::span<const uint32_t> tokens);
+
+  unsigned slot() const { return slot_; }
+  DeviceRuntime& runtime() { return *runtime_; }
+
+ private:
+  void run(std::span<const uint32_t> tokens, LogitsMode mode, std::span<float> logits);
+
+  std::shared_ptr<DeviceRuntime> runtime_;
+  unsigned slot_;
+  std::string name_;
+  bool at_start_ = true;  // the next command resets the slot
+  std::vector<uint32_t> argmax_;
+  std::vector<float> logits_;
+};
+
+// The Engine make_engine hands out for a device backend: one sequence owning its runtime.
+std::unique_ptr<Engine> make_device_engine(const Model& model, std::unique_ptr<Device> device,
+                                           std::string name, const EngineOptions& options);
+
+}  // namespace mmfree::device

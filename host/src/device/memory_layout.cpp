@@ -1,0 +1,26 @@
+#include "device/memory_layout.hpp"
+
+namespace mmfree::device {
+
+std::vector<StreamMatrix> stream_order(const mmf::DeviceDescriptor& desc) {
+  std::vector<StreamMatrix> order;
+  order.reserve(std::size_t(desc.num_layers) * kProjectionsPerLayer + 1);
+  for (uint32_t l = 0; l < desc.num_layers; ++l) {
+    for (int k = 0; k < kProjectionsPerLayer; ++k) {
+      const auto p = static_cast<Projection>(k);
+      const uint32_t cols = mmf::projection_cols(p, desc.hidden_size, desc.intermediate_size);
+      order.push_back({l, static_cast<uint32_t>(k), mmf::projection_rows(p, desc.hidden_size, desc.intermediate_size),
+                       cols, p == Projection::Down ? desc.row_stride_i : desc.row_stride_d});
+    }
+  }
+  order.push_back({mmf::kNoLayer, mmf::kLmHeadIndex, desc.vocab_size, desc.hidden_size, desc.row_stride_d});
+  return order;
+}
+
+uint64_t port_stream_bytes(const std::vector<StreamMatrix>& order, unsigned ports, unsigned port) {
+  uint64_t bytes = 0;
+  for (const auto& m : order) bytes += uint64_t(rows_on_port(m.rows, ports, port)) * m.row_stride;
+  return bytes;
+}
+
+}  // namespace mmfree::device

@@ -1,0 +1,181 @@
+#include "mmfree/device/device_runtime.hpp"
+
+#include <algorithm>
+#include <cstdio>
+#include <cstring>
+#include <stdexcept>
+#include <string>
+
+#include "mmfree/error.hpp"
+#include "mmfree/mmf_format.hpp"
+#include "mmfree/regmap.hpp"
+#include "device/memory_layout.hpp"
+#include "runtime/logit_words.hpp"
+#include "runtime/weight_dealing.hpp"
+
+namespace mmfree::device {
+namespace {
+
+std::string hex(uint32_t value) {
+  char text[16];
+  std::snprintf(text, sizeof text, "0x%08X", value);
+  return text;
+}
+
+std::string describe_status(uint32_t status) {
+  std::string text;
+  const auto add = [&](uint32_t bit, const char* what) {
+    if (status & bit) text += (text.empty() ? "" : ", ") + std::string(what);
+  };
+  add(regmap::status::kBadDescriptor, "bad_descriptor (the image in params has a wrong magic or a zero size)");
+  add(regmap::status::kTooLarge, "too_large (the model exceeds the kernel's on-chip buffers)");
+  add(regmap::status::kBadToken, "bad_token (an input token id >= V)");
+  add(regmap::status::kAxiError, "axi_error (a memory access was answered SLVERR/DECERR)");
+  add(regmap::status::kBadArguments, "bad_arguments (num_tokens was 0)");
+  return text.empty() ? hex(status) : text + " [" + hex(status) + "]";
+}
+
+std::string weight_argument_name(unsigned port) {
+  std::string name = "w00";
+  name[1] = static_cast<char>('0' + port / 10);
+  name[2] = static_cast<char>('0' + port % 10);
+  return name;
+}
+
+}  // namespace
+
+std::shared_ptr<DeviceRuntime> DeviceRuntime::create(const Model& model, std::unique_ptr<Device> device,
+                                                     const DeviceRuntimeOptions& options) {
+  return std::make_shared<DeviceRuntime>(model, std::move(device), options);
+}
+
+DeviceRuntime::DeviceRuntime(const Model& model, std::unique_ptr<Device> device, const DeviceRuntimeOptions& options)
+    : model_(model), device_(std::move(device)), options_(options) {
+  if (!device_) throw DeviceError("device runtime: no device");
+  if (options_.state_slots == 0) throw UsageError("device runtime: at least one state slot is needed");
+  if (options_.max_tokens_per_command == 0) throw UsageError("device runtime: max_tokens_per_command must be >= 1");
+  check_kernel();
+  load_model();
+}
+
+void DeviceRuntime::check_kernel() {
+  const std::string who = device_->description();
+  const uint32_t magic = device_->read_register(regmap::hw_magic::kOffset);
+  if (magic != regmap::kKernelMagic)
+    throw DeviceError(who + ": hw_magic reads " + hex(magic) + ", not the mmfree_kernel magic " +
+                      hex(regmap::kKernelMagic) + " (is this the right xclbin?)");
+  const uint32_t version = device_->read_register(regmap::hw_version::kOffset);
+  if (version != regmap::kInterfaceVersion)
+    throw DeviceError(who + ": the kernel speaks interface version " + std::to_string(version) +
+                      ", this runtime version " + std::to_string(regmap::kInterfaceVersion) +
+                      " (rebuild the xclbin or the host from the same tree)");
+  weight_ports_ = device_->read_register(regmap::hw_weight_ports::kOffset);
+  if (weight_ports_ == 0 || weight_ports_ > regmap::kMaxWeightPorts)
+    throw DeviceError(who + ": hw_weight_ports reads " + std::to_string(weight_ports_) + ", outside 1.." +
+                      std::to_string(regmap::kMaxWeightPorts));
+  const ModelConfig& c = model_.config();
+  const uint32_t max_hidden = device_->read_register(regmap::hw_max_hidden::kOffset);
+  const uint32_t max_inter = device_->read_register(regmap::hw_max_intermediate::kOffset);
+  if (c.hidden_size > max_hidden || c.intermediate_size > max_inter)
+    throw DeviceError(who + ": the model (d=" + std::to_string(c.hidden_size) + ", I=" +
+                      std::to_string(c.intermediate_size) + ") exceeds this kernel build (MaxHidden=" +
+                      std::to_string(max_hidden) + ", MaxIntermediate=" + std::to_string(max_inter) + ")");
+}
+
+void DeviceRuntime::write_buffer_argument(uint32_t offset, const Buffer& buffer) {
+  device_->write_register(offset, static_cast<uint32_t>(buffer.address));
+  device_->write_register(offset + 4, static_cast<uint32_t>(buffer.address >> 32));
+}
+
+void DeviceRuntime::load_model() {
+  const ModelConfig& c = model_.config();
+  const std::span<const std::byte> image = model_.image();
+
+  // params: the image, unchanged, copied once.
+  params_ = device_->allocate(image.size(), "params");
+  device_->write(params_, 0, image);
+
+  // The weight rows, dealt round-robin over the ports (docs/device.md), one matrix at a time
+  // so the host never holds a second copy of the whole weight set.
+  const WeightDealing dealing(model_, weight_ports_);
+  std::vector<std::byte> staging;
+  for (unsigned p = 0; p < weight_ports_; ++p) {
+    const std::string argument = weight_argument_name(p);
+    // A port that gets no rows (P larger than every matrix) still needs a valid address.
+    weights_.push_back(device_->allocate(std::max<uint64_t>(dealing.port_bytes(p), 64), argument));
+    uint64_t offset = 0;
+    for (std::size_t m = 0; m < dealing.matrices().size(); ++m) {
+      dealing.gather(m, p, staging);
+      device_->write(weights_.back(), offset, staging);
+      offset += staging.size();
+    }
+  }
+
+  // State slots and the io buffer.
+  slot_bytes_ = state_slot_bytes(c.num_layers, c.hidden_size);
+  state_ = device_->allocate(slot_bytes_ * options_.state_slots, "state");
+  slot_in_use_.assign(options_.state_slots, false);
+  const IoLayout io(options_.max_tokens_per_command, c.vocab_size);
+  io_ = device_->allocate(io.bytes(options_.max_tokens_per_command), "io");
+
+  // The buffer arguments never change: written once here, the kernel latches them per start.
+  write_buffer_argument(regmap::params::kOffset, params_);
+  write_buffer_argument(regmap::state::kOffset, state_);
+  write_buffer_argument(regmap::io::kOffset, io_);
+  for (unsigned p = 0; p < weight_ports_; ++p) write_buffer_argument(regmap::weight_port_offset(p), weights_[p]);
+}
+
+void DeviceRuntime::run_command(unsigned slot, std::span<const uint32_t> tokens, bool reset_state, LogitsMode mode,
+                                std::span<uint32_t> argmax, std::span<float> logits) {
+  const ModelConfig& c = model_.config();
+  const std::size_t n = tokens.size();
+  if (n == 0) throw UsageError("device runtime: a start command needs at least one token");
+  if (n > options_.max_tokens_per_command)
+    throw UsageError("device runtime: " + std::to_string(n) + " tokens in one command exceed max_tokens_per_command " +
+                     std::to_string(options_.max_tokens_per_command));
+  if (slot >= options_.state_slots) throw UsageError("device runtime: state slot " + std::to_string(slot) + " does not exist");
+  for (const uint32_t t : tokens)
+    if (t >= c.vocab_size)
+      throw UsageError("token id " + std::to_string(t) + " is out of range (vocabulary size " +
+                       std::to_string(c.vocab_size) + ")");
+  const std::size_t rows = mode == LogitsMode::All ? n : (mode == LogitsMode::Last ? 1 : 0);
+  if (argmax.size() != n || logits.size() != rows * c.vocab_size)
+    throw std::invalid_argument("DeviceRuntime::run_command: output spans do not match the token count and mode");
+
+  device_->write_span(io_, 0, tokens);
+  uint32_t flags = reset_state ? regmap::flags::kResetState : 0;
+  if (mode == LogitsMode::All) flags |= regmap::flags::kAllLogits;
+  if (mode == LogitsMode::None) flags |= regmap::flags::kNoLogits;
+  device_->write_register(regmap::num_tokens::kOffset, static_cast<uint32_t>(n));
+  device_->write_register(regmap::state_slot::kOffset, slot);
+  device_->write_register(regmap::flags::kOffset, flags);
+  device_->start();
+  device_->wait(std::chrono::duration<double>(options_.timeout_seconds));
+  const uint32_t status = device_->read_register(regmap::status::kOffset);
+  if (status != 0)
+    throw DeviceError(device_->description() + ": the kernel stopped the command early: " + describe_status(status));
+
+  const IoLayout layout(n, c.vocab_size);
+  device_->read_span(io_, layout.argmax_offset(), argmax);
+  logit_words_.resize(c.vocab_size);
+  for (std::size_t k = 0; k < rows; ++k) {
+    device_->read_span(io_, layout.logits_offset(k), std::span<uint32_t>(logit_words_));
+    logit_words_to_float(logit_words_, logits.subspan(k * c.vocab_size, c.vocab_size));
+  }
+}
+
+std::unique_ptr<DeviceSequence> DeviceRuntime::open_sequence(std::string name) {
+  for (unsigned s = 0; s < slot_in_use_.size(); ++s) {
+    if (slot_in_use_[s]) continue;
+    slot_in_use_[s] = true;
+    return std::make_unique<DeviceSequence>(shared_from_this(), s, std::move(name));
+  }
+  throw DeviceError(device_->description() + ": all " + std::to_string(slot_in_use_.size()) +
+                    " state slots are in use (close a sequence first)");
+}
+
+void DeviceRuntime::release_slot(unsigned slot) {
+  if (slot < slot_in_use_.size()) slot_in_use_[slot] = false;
+}
+
+}  // namespace mmfree::device
