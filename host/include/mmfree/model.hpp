@@ -9,6 +9,7 @@
 #include <cstddef>
 #include <cstdint>
 #include <filesystem>
+#include <functional>
 #include <memory>
 #include <span>
 #include <string>
@@ -97,5 +98,15 @@ class Model {
   explicit Model(std::unique_ptr<Impl> impl);
   std::unique_ptr<Impl> impl_;
 };
+
+// Called as work proceeds: `done` of `total` units (both in bytes of input tensors).
+using ConvertProgress = std::function<void(uint64_t done, uint64_t total)>;
+
+// Converts a Hugging Face MMfreeLM directory into a `.mmf` file, tensor by tensor, so peak
+// memory stays bounded by the largest tensor rather than the model. Writes `out` + ".tmp"
+// and renames it at the end: a failed conversion never leaves a partial `out`.
+// Throws ModelError naming the file and tensor on any problem with the checkpoint.
+void convert_checkpoint(const std::filesystem::path& hf_dir, const std::filesystem::path& out,
+                        const ConvertProgress& progress = {});
 
 }  // namespace mmfree

@@ -1,0 +1,167 @@
+// The on-disk layout of a packed `.mmf` image (docs/mmf-format.md documents every byte).
+//
+// An image is little-endian and self-contained: a 4096-byte-aligned header region (file
+// header, fixed-offset device descriptor, section table) followed by 4096-byte-aligned
+// sections. The structs below are the exact byte layout; they are read and written with
+// memcpy, which is why the build insists on a little-endian host.
+#pragma once
+
+#include <bit>
+#include <cstddef>
+#include <cstdint>
+#include <span>
+#include <string>
+#include <vector>
+
+#include "mmfree/model.hpp"
+
+namespace mmfree::mmf {
+
+static_assert(std::endian::native == std::endian::little,
+              ".mmf images are little-endian and read with memcpy");
+
+inline constexpr char kMagic[8] = {'M', 'M', 'F', 'R', 'E', 'E', 'L', 'M'};
+inline constexpr uint32_t kFormatVersion = 1;
+inline constexpr uint64_t kSectionAlignment = 4096;  // every section starts on a page
+inline constexpr uint64_t kVectorAlignment = 64;     // one 512-bit beat
+inline constexpr uint64_t kRowAlignment = 64;        // packed matrix rows
+inline constexpr uint32_t kNoLayer = 0xFFFFFFFFu;    // `layer` of a global section
+inline constexpr uint32_t kLmHeadIndex = 6;          // `index` of the lm_head matrix entry
+
+inline constexpr uint64_t kFileHeaderOffset = 0;
+inline constexpr uint64_t kDeviceDescriptorOffset = 128;
+inline constexpr uint64_t kSectionTableOffset = 256;
+
+inline constexpr uint32_t kFlagUseLowerBound = 1u << 0;
+
+// Offset 0, 128 bytes.
+struct FileHeader {
+  char magic[8];                  // 0   kMagic
+  uint32_t format_version;        // 8   kFormatVersion
+  uint32_t header_bytes;          // 12  header region (header, descriptor, table), 4096-aligned
+  uint64_t image_bytes;           // 16  whole image, == file size
+  uint32_t section_count;         // 24
+  uint32_t section_table_offset;  // 28  kSectionTableOffset
+  uint32_t section_entry_bytes;   // 32  sizeof(SectionEntry)
+  uint32_t header_crc32;          // 36  CRC-32 of [0, header_bytes) with this field read as 0
+  uint32_t hidden_size;           // 40  d
+  uint32_t num_layers;            // 44  L
+  uint32_t intermediate_size;     // 48  I
+  uint32_t vocab_size;            // 52  V
+  float rms_norm_eps;             // 56
+  uint32_t flags;                 // 60  kFlagUseLowerBound
+  uint32_t bos_token_id;          // 64
+  uint32_t eos_token_id;          // 68
+  uint8_t reserved[56];           // 72  zero
+};
+static_assert(sizeof(FileHeader) == 128);
+
+// Offset 128, 128 bytes: everything the hardware sequencer needs, at fixed offsets, so it
+// never parses the section table. All offsets are bytes from the image start.
+struct DeviceDescriptor {
+  uint32_t hidden_size;           // +0   d
+  uint32_t num_layers;            // +4   L
+  uint32_t intermediate_size;     // +8   I
+  uint32_t vocab_size;            // +12  V
+  uint32_t row_stride_d;          // +16  bytes per packed row of a matrix with d columns
+  uint32_t row_stride_i;          // +20  bytes per packed row of a matrix with I columns
+  uint32_t vector_stride_d;       // +24  bytes per d-long f32 vector slot in a layer block
+  uint32_t vector_stride_i;       // +28  bytes per I-long f32 vector slot in a layer block
+  uint64_t embeddings_offset;     // +32  [V, d] f32, rows of 4d bytes
+  uint64_t layer_block_offset;    // +40  layer block 0
+  uint64_t layer_block_stride;    // +48  layer block l at layer_block_offset + l * stride
+  uint64_t final_norm_offset;     // +56  [d] f32
+  uint64_t lm_head_norm_offset;   // +64  [d] f32
+  uint64_t weights_offset;        // +72  the packed matrices, in streaming order
+  uint64_t weights_bytes;         // +80
+  uint64_t layer_weights_stride;  // +88  bytes of one layer's six matrices
+  uint64_t betas_offset;          // +96  (6L + 1) f32 betas in streaming order
+  float rms_norm_eps;             // +104
+  uint32_t flags;                 // +108 kFlagUseLowerBound
+  uint8_t reserved[16];           // +112 zero
+};
+static_assert(sizeof(DeviceDescriptor) == 128);
+
+enum class SectionKind : uint32_t {
+  Tokenizer = 1,    // sentencepiece model proto bytes
+  Embeddings = 2,   // [V, d] f32
+  LayerParams = 3,  // one layer block (9 norm vectors in LayerNorm order, then LB[l])
+  FinalNorm = 4,    // [d] f32
+  LmHeadNorm = 5,   // [d] f32
+  Betas = 6,        // (6L + 1) f32
+  Weights = 7,      // the contiguous packed-matrix region
+  Matrix = 8,       // one matrix inside the Weights region (a view, not separately placed)
+};
+
+// One row of the section table, 64 bytes.
+struct SectionEntry {
+  uint32_t kind;              // +0  SectionKind
+  uint32_t layer;             // +4  layer, or kNoLayer
+  uint32_t index;             // +8  Projection for Matrix (kLmHeadIndex for lm_head), else 0
+  uint32_t crc32;             // +12 CRC-32 (boost::crc_32_type) of [offset, offset + size)
+  uint64_t offset;            // +16
+  uint64_t size;              // +24
+  uint32_t rows;              // +32 Matrix only, else 0
+  uint32_t cols;              // +36
+  uint32_t row_stride_bytes;  // +40
+  float beta;                 // +44
+  uint8_t reserved[16];       // +48 zero
+};
+static_assert(sizeof(SectionEntry) == 64);
+
+constexpr uint64_t round_up(uint64_t value, uint64_t multiple) {
+  return (value + multiple - 1) / multiple * multiple;
+}
+// Bytes of one packed row of `cols` ternary weights (2 bits each), padded to a beat.
+constexpr uint32_t packed_row_stride(uint32_t cols) {
+  return static_cast<uint32_t>(round_up((uint64_t(cols) + 3) / 4, kRowAlignment));
+}
+// Bytes of one f32 vector slot of length n inside a layer block.
+constexpr uint32_t vector_slot_bytes(uint32_t n) {
+  return static_cast<uint32_t>(round_up(uint64_t(n) * 4, kVectorAlignment));
+}
+// Offset of a norm vector inside a layer block: the eight d-long norms, then the I-long
+// down_proj norm, then LB[l].
+constexpr uint64_t layer_norm_offset_in_block(LayerNorm which, uint32_t d) {
+  return uint64_t(static_cast<uint8_t>(which)) * vector_slot_bytes(d);
+}
+constexpr uint64_t lower_bound_offset_in_block(uint32_t d, uint32_t i) {
+  return 8 * uint64_t(vector_slot_bytes(d)) + vector_slot_bytes(i);
+}
+constexpr uint64_t layer_block_bytes(uint32_t d, uint32_t i) {
+  return lower_bound_offset_in_block(d, i) + vector_slot_bytes(d);
+}
+// Rows and columns of a projection matrix of a model with width d and GLU width I.
+constexpr uint32_t projection_rows(Projection p, uint32_t d, uint32_t i) {
+  return p == Projection::Gate ? 2 * i : d;
+}
+constexpr uint32_t projection_cols(Projection p, uint32_t d, uint32_t i) {
+  return p == Projection::Down ? i : d;
+}
+
+// Where everything of an image goes, computed from the config and the tokenizer size alone
+// (the writer places sections here and the reader insists on exactly this layout).
+struct ImageLayout {
+  DeviceDescriptor descriptor{};
+  uint64_t header_bytes = 0;
+  uint64_t image_bytes = 0;
+  // In table order: Tokenizer, Embeddings, LayerParams 0..L-1, FinalNorm, LmHeadNorm, Betas,
+  // Weights, then the 6L + 1 Matrix entries in streaming order. crc32 and beta are left 0.
+  std::vector<SectionEntry> sections;
+};
+ImageLayout compute_layout(const ModelConfig& config, uint64_t tokenizer_bytes);
+
+// Index in ImageLayout::sections / the table of the Matrix entry of (layer, projection);
+// layer == kNoLayer selects lm_head.
+std::size_t matrix_section_index(const ModelConfig& config, uint32_t layer, uint32_t index);
+
+// Human-readable name of a section ("layer 3 params", "matrix layer 2 gate_proj", ...).
+std::string section_name(const SectionEntry& entry);
+const char* projection_name(Projection p);
+
+// The section table of a validated image (as returned by Model::image()).
+std::vector<SectionEntry> read_section_table(std::span<const std::byte> image);
+FileHeader read_file_header(std::span<const std::byte> image);
+DeviceDescriptor read_device_descriptor(std::span<const std::byte> image);
+
+}  // namespace mmfree::mmf

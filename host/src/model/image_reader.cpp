@@ -1,0 +1,143 @@
+#include "model/image_reader.hpp"
+
+#include <array>
+#include <boost/crc.hpp>
+#include <cmath>
+#include <cstring>
+
+#include "mmfree/error.hpp"
+
+namespace mmfree::model {
+
+namespace {
+
+using mmf::SectionEntry;
+using mmf::SectionKind;
+
+bool same_placement(const SectionEntry& a, const SectionEntry& b) {
+  return a.kind == b.kind && a.layer == b.layer && a.index == b.index && a.offset == b.offset &&
+         a.size == b.size && a.rows == b.rows && a.cols == b.cols && a.row_stride_bytes == b.row_stride_bytes;
+}
+
+bool all_zero(std::span<const std::byte> bytes) {
+  for (std::byte b : bytes) {
+    if (b != std::byte{0}) return false;
+  }
+  return true;
+}
+
+// Bytes holding a 0b10 code anywhere: never written, so such a byte means corruption.
+constexpr std::array<bool, 256> invalid_code_bytes() {
+  std::array<bool, 256> table{};
+  for (unsigned b = 0; b < 256; ++b) {
+    for (unsigned k = 0; k < 4; ++k) table[b] = table[b] || ((b >> (2 * k)) & 3u) == 2u;
+  }
+  return table;
+}
+
+}  // namespace
+
+ValidatedImage validate_image(std::span<const std::byte> image, const std::string& where) {
+  auto fail = [&](const std::string& what) -> void { throw ModelError(where + ": " + what); };
+  if (image.size() < mmf::kSectionAlignment) {
+    fail("truncated .mmf image: " + std::to_string(image.size()) + " bytes, the header alone needs " +
+         std::to_string(mmf::kSectionAlignment));
+  }
+  const mmf::FileHeader h = mmf::read_file_header(image);
+  if (std::memcmp(h.magic, mmf::kMagic, sizeof h.magic) != 0) fail("not an .mmf image (wrong magic bytes)");
+  if (h.format_version != mmf::kFormatVersion) {
+    fail(".mmf format version " + std::to_string(h.format_version) + ", this build reads version " +
+         std::to_string(mmf::kFormatVersion) + " (re-run mmfree convert)");
+  }
+  if (h.image_bytes != image.size()) {
+    fail("image size is " + std::to_string(image.size()) + " bytes but its header says " +
+         std::to_string(h.image_bytes) + (image.size() < h.image_bytes ? " (truncated)" : " (trailing bytes)"));
+  }
+  if (h.header_bytes < mmf::kSectionAlignment || h.header_bytes % mmf::kSectionAlignment != 0 ||
+      h.header_bytes > image.size()) {
+    fail("header size " + std::to_string(h.header_bytes) + " is invalid");
+  }
+  {
+    mmf::FileHeader zeroed = h;
+    zeroed.header_crc32 = 0;
+    boost::crc_32_type crc;
+    crc.process_bytes(&zeroed, sizeof zeroed);
+    crc.process_bytes(image.data() + sizeof zeroed, h.header_bytes - sizeof zeroed);
+    if (crc.checksum() != h.header_crc32) fail("header CRC mismatch: the header or section table is corrupt");
+  }
+
+  ValidatedImage v;
+  v.config.hidden_size = h.hidden_size;
+  v.config.num_layers = h.num_layers;
+  v.config.intermediate_size = h.intermediate_size;
+  v.config.vocab_size = h.vocab_size;
+  v.config.rms_norm_eps = h.rms_norm_eps;
+  v.config.use_lower_bound = (h.flags & mmf::kFlagUseLowerBound) != 0;
+  v.config.bos_token_id = h.bos_token_id;
+  v.config.eos_token_id = h.eos_token_id;
+  if (v.config.hidden_size == 0 || v.config.num_layers == 0 || v.config.intermediate_size == 0 ||
+      v.config.vocab_size == 0) {
+    fail("header holds a zero model size");
+  }
+  v.sections = mmf::read_section_table(image);
+  std::memcpy(&v.descriptor, image.data() + mmf::kDeviceDescriptorOffset, sizeof v.descriptor);
+
+  // The layout is a function of the config and the tokenizer size: demand exactly it.
+  if (v.sections.empty() || v.sections[0].kind != uint32_t(SectionKind::Tokenizer)) {
+    fail("section table does not start with the tokenizer");
+  }
+  const mmf::ImageLayout expected = mmf::compute_layout(v.config, v.sections[0].size);
+  if (expected.header_bytes != h.header_bytes || expected.image_bytes != h.image_bytes ||
+      expected.sections.size() != v.sections.size()) {
+    fail("section layout does not match the model config");
+  }
+  if (std::memcmp(&expected.descriptor, &v.descriptor, sizeof v.descriptor) != 0) {
+    fail("device descriptor does not match the model config");
+  }
+  for (std::size_t k = 0; k < v.sections.size(); ++k) {
+    if (!same_placement(expected.sections[k], v.sections[k])) {
+      fail("section " + std::to_string(k) + " (" + mmf::section_name(v.sections[k]) +
+           ") is not where the model config puts it");
+    }
+  }
+
+  // Every byte is covered: a section's CRC, or the zero padding between sections.
+  uint64_t cursor = h.header_bytes;
+  std::string previous = "header";
+  const std::size_t betas_index = 2 + std::size_t(v.config.num_layers) + 2;
+  std::vector<float> betas;
+  for (const SectionEntry& e : v.sections) {
+    const auto bytes = image.subspan(e.offset, e.size);
+    boost::crc_32_type crc;
+    crc.process_bytes(bytes.data(), bytes.size());
+    if (crc.checksum() != e.crc32) fail("section '" + mmf::section_name(e) + "' is corrupt (CRC mismatch)");
+    if (e.kind == uint32_t(SectionKind::Matrix)) continue;  // inside the Weights region
+    if (!all_zero(image.subspan(cursor, e.offset - cursor))) {
+      fail("padding after section '" + previous + "' is not zero (corrupt image)");
+    }
+    cursor = e.offset + e.size;
+    previous = mmf::section_name(e);
+  }
+  if (!all_zero(image.subspan(cursor))) fail("padding after section '" + previous + "' is not zero");
+
+  // Values the CRCs cannot vouch for, since the writer produced them: betas agree with the
+  // table, are positive and finite; no 0b10 code anywhere in the weights.
+  betas.resize(v.sections[betas_index].size / 4);
+  std::memcpy(betas.data(), image.data() + v.sections[betas_index].offset, betas.size() * 4);
+  std::size_t matrix = 0;
+  static constexpr std::array<bool, 256> kInvalid = invalid_code_bytes();
+  for (const SectionEntry& e : v.sections) {
+    if (e.kind != uint32_t(SectionKind::Matrix)) continue;
+    if (!(e.beta > 0.0f) || !std::isfinite(e.beta) || e.beta != betas[matrix]) {
+      fail("section '" + mmf::section_name(e) + "' has an invalid beta");
+    }
+    ++matrix;
+    const auto* data = reinterpret_cast<const uint8_t*>(image.data() + e.offset);
+    for (uint64_t k = 0; k < e.size; ++k) {
+      if (kInvalid[data[k]]) fail("section '" + mmf::section_name(e) + "' holds an invalid ternary code");
+    }
+  }
+  return v;
+}
+
+}  // namespace mmfree::model

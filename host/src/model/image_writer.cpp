@@ -1,0 +1,275 @@
+#include "model/image_writer.hpp"
+
+#include <boost/crc.hpp>
+#include <cmath>
+#include <cstring>
+#include <string>
+#include <vector>
+
+#include "mmfree/error.hpp"
+#include "mmfree/mmf_format.hpp"
+#include "model/hf_config.hpp"
+#include "model/lower_bound.hpp"
+#include "model/mapped_file.hpp"
+#include "model/safetensors.hpp"
+#include "model/ternarize.hpp"
+
+namespace mmfree::model {
+
+namespace {
+
+using mmf::SectionEntry;
+
+// The checkpoint tensor names of a block's projections and norms (docs/model-spec.md).
+const char* projection_tensor(Projection p) {
+  switch (p) {
+    case Projection::I: return "attn.i_proj";
+    case Projection::F: return "attn.f_proj";
+    case Projection::G: return "attn.g_proj";
+    case Projection::O: return "attn.o_proj";
+    case Projection::Gate: return "mlp.gate_proj";
+    case Projection::Down: return "mlp.down_proj";
+  }
+  return "";
+}
+
+const char* layer_norm_tensor(LayerNorm n) {
+  switch (n) {
+    case LayerNorm::Attn: return "attn_norm.weight";
+    case LayerNorm::IProj: return "attn.i_proj.norm.weight";
+    case LayerNorm::FProj: return "attn.f_proj.norm.weight";
+    case LayerNorm::GProj: return "attn.g_proj.norm.weight";
+    case LayerNorm::GNorm: return "attn.g_norm.weight";
+    case LayerNorm::OProj: return "attn.o_proj.norm.weight";
+    case LayerNorm::Mlp: return "mlp_norm.weight";
+    case LayerNorm::GateProj: return "mlp.gate_proj.norm.weight";
+    case LayerNorm::DownProj: return "mlp.down_proj.norm.weight";
+  }
+  return "";
+}
+
+std::string layer_prefix(uint32_t l) { return "model.layers." + std::to_string(l) + "."; }
+
+// Every tensor the image needs, looked up (and so checked) before anything is written.
+struct CheckpointTensors {
+  const TensorInfo* embeddings = nullptr;
+  const TensorInfo* lower_bounds = nullptr;  // null when use_lower_bound is off and absent
+  const TensorInfo* final_norm = nullptr;
+  const TensorInfo* lm_head = nullptr;
+  const TensorInfo* lm_head_norm = nullptr;
+  std::vector<const TensorInfo*> norms;     // [l * kNormsPerLayer + n]
+  std::vector<const TensorInfo*> matrices;  // [l * kProjectionsPerLayer + p]
+};
+
+CheckpointTensors find_tensors(const SafetensorsCheckpoint& ckpt, const ModelConfig& c) {
+  const uint64_t d = c.hidden_size, i = c.intermediate_size, v = c.vocab_size, n_layers = c.num_layers;
+  CheckpointTensors t;
+  t.embeddings = &ckpt.tensor("model.embeddings.weight", {v, d});
+  if (c.use_lower_bound || ckpt.contains("model.lower_bounds")) {
+    t.lower_bounds = &ckpt.tensor("model.lower_bounds", {n_layers, d});
+  }
+  t.final_norm = &ckpt.tensor("model.norm.weight", {d});
+  t.lm_head = &ckpt.tensor("lm_head.weight", {v, d});
+  t.lm_head_norm = &ckpt.tensor("lm_head.norm.weight", {d});
+  for (uint32_t l = 0; l < c.num_layers; ++l) {
+    for (int n = 0; n < kNormsPerLayer; ++n) {
+      const auto which = static_cast<LayerNorm>(n);
+      const uint64_t len = which == LayerNorm::DownProj ? i : d;
+      t.norms.push_back(&ckpt.tensor(layer_prefix(l) + layer_norm_tensor(which), {len}));
+    }
+    for (int p = 0; p < kProjectionsPerLayer; ++p) {
+      const auto proj = static_cast<Projection>(p);
+      t.matrices.push_back(&ckpt.tensor(layer_prefix(l) + projection_tensor(proj) + ".weight",
+                                        {mmf::projection_rows(proj, c.hidden_size, c.intermediate_size),
+                                         mmf::projection_cols(proj, c.hidden_size, c.intermediate_size)}));
+    }
+  }
+  return t;
+}
+
+// Reads a whole (small) tensor as float, rejecting non-finite values.
+std::vector<float> read_vector(const TensorInfo& t) {
+  std::vector<float> out(t.element_count());
+  t.read(0, out);
+  for (std::size_t k = 0; k < out.size(); ++k) {
+    if (!std::isfinite(out[k])) {
+      throw ModelError(t.file->path().string() + ": tensor '" + t.name + "' holds a non-finite value at element " +
+                       std::to_string(k));
+    }
+  }
+  return out;
+}
+
+std::span<const std::byte> as_bytes(std::span<const float> v) { return std::as_bytes(v); }
+
+class ImageBuilder {
+ public:
+  ImageBuilder(const ModelConfig& config, const mmf::ImageLayout& layout, ImageSink& sink,
+               const ConvertProgress& progress, uint64_t progress_total)
+      : config_(config), layout_(layout), sink_(sink), progress_(progress), total_(progress_total) {
+    table_ = layout.sections;
+  }
+
+  // Writes a whole section at once and records its CRC.
+  void put_section(std::size_t index, std::span<const std::byte> bytes) {
+    SectionEntry& e = table_[index];
+    if (bytes.size() != e.size) throw ModelError("internal: section " + mmf::section_name(e) + " size mismatch");
+    sink_.write(e.offset, bytes);
+    boost::crc_32_type crc;
+    crc.process_bytes(bytes.data(), bytes.size());
+    e.crc32 = crc.checksum();
+  }
+
+  void tensor_done(const TensorInfo& t) {
+    t.release();
+    done_ += t.bytes;
+    if (progress_) progress_(done_, total_);
+  }
+
+  void write_tokenizer(std::span<const std::byte> bytes) { put_section(0, bytes); }
+
+  void write_embeddings(const TensorInfo& t) {
+    SectionEntry& e = table_[1];
+    const uint64_t count = t.element_count();
+    std::vector<float> chunk(1u << 16);
+    boost::crc_32_type crc;
+    for (uint64_t first = 0; first < count; first += chunk.size()) {
+      const std::size_t n = static_cast<std::size_t>(std::min<uint64_t>(chunk.size(), count - first));
+      const std::span<float> part(chunk.data(), n);
+      t.read(first, part);
+      for (std::size_t k = 0; k < n; ++k) {
+        if (!std::isfinite(part[k])) {
+          throw ModelError(t.file->path().string() + ": tensor '" + t.name +
+                           "' holds a non-finite value at element " + std::to_string(first + k));
+        }
+      }
+      sink_.write(e.offset + first * 4, as_bytes(part));
+      crc.process_bytes(part.data(), n * 4);
+    }
+    e.crc32 = crc.checksum();
+    tensor_done(t);
+  }
+
+  void write_layer_block(uint32_t layer, const CheckpointTensors& t, std::span<const float> lb) {
+    const uint32_t d = config_.hidden_size, i = config_.intermediate_size;
+    std::vector<std::byte> block(mmf::layer_block_bytes(d, i), std::byte{0});
+    for (int n = 0; n < kNormsPerLayer; ++n) {
+      const TensorInfo& norm = *t.norms[std::size_t(layer) * kNormsPerLayer + n];
+      const std::vector<float> values = read_vector(norm);
+      std::memcpy(block.data() + mmf::layer_norm_offset_in_block(static_cast<LayerNorm>(n), d), values.data(),
+                  values.size() * 4);
+      tensor_done(norm);
+    }
+    std::memcpy(block.data() + mmf::lower_bound_offset_in_block(d, i), lb.data() + std::size_t(layer) * d,
+                std::size_t(d) * 4);
+    put_section(2 + layer, block);
+  }
+
+  void write_vector_section(std::size_t index, const TensorInfo& t) {
+    const std::vector<float> values = read_vector(t);
+    put_section(index, as_bytes(std::span<const float>(values)));
+    tensor_done(t);
+  }
+
+  // Matrices must come in streaming order: the weights region's CRC runs over them in turn.
+  void write_matrix(uint32_t layer, uint32_t index, const TensorInfo& t) {
+    SectionEntry& e = table_[mmf::matrix_section_index(config_, layer, index)];
+    const PackedTernaryMatrix m = ternarize(t, e.rows, e.cols);
+    const auto bytes = std::as_bytes(std::span<const uint8_t>(m.data));
+    sink_.write(e.offset, bytes);
+    boost::crc_32_type crc;
+    crc.process_bytes(bytes.data(), bytes.size());
+    e.crc32 = crc.checksum();
+    e.beta = m.beta;
+    weights_crc_.process_bytes(bytes.data(), bytes.size());
+    betas_.push_back(m.beta);
+    tensor_done(t);
+  }
+
+  void finish() {
+    const std::size_t first_after_layers = 2 + config_.num_layers;
+    put_section(first_after_layers + 2, as_bytes(std::span<const float>(betas_)));  // Betas
+    table_[first_after_layers + 3].crc32 = weights_crc_.checksum();                 // Weights
+
+    std::vector<std::byte> header(layout_.header_bytes, std::byte{0});
+    mmf::FileHeader h{};
+    std::memcpy(h.magic, mmf::kMagic, sizeof h.magic);
+    h.format_version = mmf::kFormatVersion;
+    h.header_bytes = static_cast<uint32_t>(layout_.header_bytes);
+    h.image_bytes = layout_.image_bytes;
+    h.section_count = static_cast<uint32_t>(table_.size());
+    h.section_table_offset = static_cast<uint32_t>(mmf::kSectionTableOffset);
+    h.section_entry_bytes = sizeof(SectionEntry);
+    h.header_crc32 = 0;
+    h.hidden_size = config_.hidden_size;
+    h.num_layers = config_.num_layers;
+    h.intermediate_size = config_.intermediate_size;
+    h.vocab_size = config_.vocab_size;
+    h.rms_norm_eps = config_.rms_norm_eps;
+    h.flags = config_.use_lower_bound ? mmf::kFlagUseLowerBound : 0;
+    h.bos_token_id = config_.bos_token_id;
+    h.eos_token_id = config_.eos_token_id;
+    std::memcpy(header.data() + mmf::kFileHeaderOffset, &h, sizeof h);
+    std::memcpy(header.data() + mmf::kDeviceDescriptorOffset, &layout_.descriptor, sizeof layout_.descriptor);
+    std::memcpy(header.data() + mmf::kSectionTableOffset, table_.data(), table_.size() * sizeof(SectionEntry));
+    boost::crc_32_type crc;
+    crc.process_bytes(header.data(), header.size());
+    h.header_crc32 = crc.checksum();
+    std::memcpy(header.data() + mmf::kFileHeaderOffset, &h, sizeof h);
+    sink_.write(0, header);
+  }
+
+ private:
+  const ModelConfig& config_;
+  const mmf::ImageLayout& layout_;
+  ImageSink& sink_;
+  const ConvertProgress& progress_;
+  uint64_t total_;
+  uint64_t done_ = 0;
+  std::vector<SectionEntry> table_;
+  std::vector<float> betas_;
+  boost::crc_32_type weights_crc_;
+};
+
+}  // namespace
+
+void write_image(const std::filesystem::path& hf_dir, ImageSink& sink, const ConvertProgress& progress) {
+  if (!std::filesystem::is_directory(hf_dir)) throw ModelError(hf_dir.string() + ": not a directory");
+  const ModelConfig config = read_hf_config(hf_dir / "config.json");
+  const MappedFile tokenizer(hf_dir / "tokenizer.model");
+  if (tokenizer.size() == 0) throw ModelError((hf_dir / "tokenizer.model").string() + ": empty file");
+  const SafetensorsCheckpoint ckpt(hf_dir);
+  const CheckpointTensors t = find_tensors(ckpt, config);
+
+  std::vector<float> lb(std::size_t(config.num_layers) * config.hidden_size, 0.0f);
+  uint64_t total = t.embeddings->bytes + t.final_norm->bytes + t.lm_head->bytes + t.lm_head_norm->bytes;
+  if (t.lower_bounds != nullptr) {
+    total += t.lower_bounds->bytes;
+    if (config.use_lower_bound) {
+      lb = cumulative_lower_bounds(read_vector(*t.lower_bounds), config.num_layers, config.hidden_size);
+    }
+  }
+  for (const auto* n : t.norms) total += n->bytes;
+  for (const auto* m : t.matrices) total += m->bytes;
+
+  const mmf::ImageLayout layout = mmf::compute_layout(config, tokenizer.size());
+  sink.reserve(layout.image_bytes);
+  ImageBuilder builder(config, layout, sink, progress, total);
+  if (t.lower_bounds != nullptr) builder.tensor_done(*t.lower_bounds);
+
+  builder.write_tokenizer(tokenizer.bytes());
+  builder.write_embeddings(*t.embeddings);
+  for (uint32_t l = 0; l < config.num_layers; ++l) builder.write_layer_block(l, t, lb);
+  const std::size_t after_layers = 2 + config.num_layers;
+  builder.write_vector_section(after_layers, *t.final_norm);
+  builder.write_vector_section(after_layers + 1, *t.lm_head_norm);
+  for (uint32_t l = 0; l < config.num_layers; ++l) {
+    for (int p = 0; p < kProjectionsPerLayer; ++p) {
+      builder.write_matrix(l, uint32_t(p), *t.matrices[std::size_t(l) * kProjectionsPerLayer + p]);
+    }
+  }
+  builder.write_matrix(mmf::kNoLayer, mmf::kLmHeadIndex, *t.lm_head);
+  builder.finish();
+}
+
+}  // namespace mmfree::model
