@@ -161,6 +161,11 @@ def check(regmap: Regmap) -> None:
         bits = [f.bit for f in w.fields]
         if len(bits) != len(set(bits)):
             raise RegmapError(f"{w.name}: two fields share a bit")
+    base = regmap.counters[0].offset if regmap.counters else 0
+    for i, c in enumerate(regmap.counters):
+        # The RTL decodes counter i at base + 8i, so the table must be contiguous.
+        if c.offset != base + 8 * i:
+            raise RegmapError(f"counter {c.name}: offset {c.offset:#x}, expected {base + 8 * i:#x} (contiguous)")
     if regmap.kernel["max_weight_ports"] < 1:
         raise RegmapError("max_weight_ports must be >= 1")
 
@@ -174,6 +179,8 @@ def gen_sv(regmap: Regmap) -> str:
         "//",
         "// Byte offsets within s_axi_control and bit positions of every field. 64-bit words: the",
         "// offset names the low word, the high word follows at +4.",
+        "// Not every module uses every constant of this package.",
+        "/* verilator lint_off UNUSEDPARAM */",
         "package mmfree_reg_pkg;",
         "",
         f"  parameter int unsigned RegAddrWidth = {aw};",
@@ -210,6 +217,7 @@ def gen_sv(regmap: Regmap) -> str:
         f"  parameter int unsigned CntWeightPortBytesStride = {wc['stride']};",
         "",
         "endpackage",
+        "/* verilator lint_on UNUSEDPARAM */",
         "",
     ]
     return "\n".join(lines)

@@ -1,0 +1,166 @@
+// Streams one region of memory, [addr, addr + beats * BeatBytes), over an AXI4 read master as
+// a sequence of beats: the burst engine of a weight port (and of gmem reads).
+//
+// Bursts are INCR, full width, as long as MaxBurstBeats allows and never crossing a 4 KiB
+// boundary; up to MaxOutstanding bursts are in flight. Every burst reserves its beats in the
+// output FIFO before it is requested, so rready is always high (the interconnect never holds
+// data for us) and the engine never fetches more than the consumer has room for: a slow
+// consumer throttles the requests, not the R channel. Responses arrive in order (one ID).
+module mmfree_axi_read_streamer #(
+  parameter int unsigned DataWidth      = 512,
+  parameter int unsigned AddrWidth      = 64,
+  parameter int unsigned MaxBurstBeats  = 64,   // <= 256 (AXI4 INCR)
+  parameter int unsigned MaxOutstanding = 4,
+  parameter int unsigned FifoDepth      = 128,  // beats, power of two, >= MaxBurstBeats
+  parameter int unsigned BeatCountBits  = 32,   // beats per command < 2^BeatCountBits
+  // Derived; not meant to be overridden.
+  parameter int unsigned BeatBytes      = DataWidth / 8
+) (
+  input  logic                     clk_i,
+  input  logic                     rst_ni,
+
+  // Command: stream `beats` beats from the BeatBytes-aligned address `addr`.
+  input  logic                     cmd_valid_i,
+  output logic                     cmd_ready_o,  // high when the previous command is fully delivered
+  input  logic [AddrWidth-1:0]     cmd_addr_i,
+  input  logic [BeatCountBits-1:0] cmd_beats_i,  // >= 1
+
+  // The data, in address order.
+  output logic                     data_valid_o,
+  input  logic                     data_ready_i,
+  output logic [DataWidth-1:0]     data_o,
+  output logic                     data_last_o,  // last beat of the command
+
+  output logic                     error_o,      // sticky: SLVERR/DECERR seen; cleared by a command
+  output logic                     beat_received_o,  // one R beat arrived (for byte counters)
+
+  // AXI4 read address channel.
+  output logic                     arvalid_o,
+  input  logic                     arready_i,
+  output logic [AddrWidth-1:0]     araddr_o,
+  output logic [7:0]               arlen_o,
+  output logic [2:0]               arsize_o,
+  output logic [1:0]               arburst_o,
+  output logic [3:0]               arcache_o,
+  output logic [2:0]               arprot_o,
+  // AXI4 read data channel.
+  input  logic                     rvalid_i,
+  output logic                     rready_o,
+  input  logic [DataWidth-1:0]     rdata_i,
+  input  logic [1:0]               rresp_i,
+  input  logic                     rlast_i
+);
+
+  localparam int unsigned FifoCount   = $clog2(FifoDepth + 1);
+  localparam int unsigned OutstBits   = $clog2(MaxOutstanding + 1);
+  localparam int unsigned OffsetBits  = $clog2(BeatBytes);
+  localparam int unsigned PageBeatBits = 12 - OffsetBits;  // beat index within a 4 KiB page
+
+  // -------------------------------------------------------------------------------------------
+  // Request side.
+  logic [AddrWidth-1:0]     next_addr_q;
+  logic [BeatCountBits-1:0] to_request_q;   // beats of the command not yet requested
+  logic [BeatCountBits-1:0] to_deliver_q;   // beats of the command not yet handed out
+  logic [FifoCount-1:0]     reserved_q;     // beats requested and not yet handed out
+  logic [OutstBits-1:0]     outstanding_q;  // bursts requested whose last beat has not arrived
+  logic                     arvalid_q;
+  logic [AddrWidth-1:0]     araddr_q;
+  logic [7:0]               arlen_q;
+  logic                     error_q;
+
+  // Length of the next burst: the rest of the command, capped by MaxBurstBeats and the page end.
+  logic [BeatCountBits-1:0] page_left, burst_beats;
+  always_comb begin
+    page_left   = BeatCountBits'(32'(1 << PageBeatBits) - 32'(next_addr_q[OffsetBits +: PageBeatBits]));
+    burst_beats = to_request_q;
+    if (burst_beats > BeatCountBits'(MaxBurstBeats)) burst_beats = BeatCountBits'(MaxBurstBeats);
+    if (burst_beats > page_left) burst_beats = page_left;
+  end
+
+  logic issue, ar_fire, r_fire, pop, cmd_fire;
+  assign cmd_ready_o = (to_deliver_q == '0);
+  assign cmd_fire    = cmd_valid_i && cmd_ready_o;
+  assign issue       = !arvalid_q && (to_request_q != '0) &&
+                       (outstanding_q < OutstBits'(MaxOutstanding)) &&
+                       (32'(reserved_q) + 32'(burst_beats) <= 32'(FifoDepth));
+  assign ar_fire     = arvalid_q && arready_i;
+  assign r_fire      = rvalid_i && rready_o;
+  assign pop         = data_valid_o && data_ready_i;
+
+  always_ff @(posedge clk_i or negedge rst_ni) begin
+    if (!rst_ni) begin
+      next_addr_q   <= '0;
+      to_request_q  <= '0;
+      to_deliver_q  <= '0;
+      reserved_q    <= '0;
+      outstanding_q <= '0;
+      arvalid_q     <= 1'b0;
+      araddr_q      <= '0;
+      arlen_q       <= '0;
+      error_q       <= 1'b0;
+    end else begin
+      if (cmd_fire) begin
+        next_addr_q  <= cmd_addr_i;
+        to_request_q <= cmd_beats_i;
+        to_deliver_q <= cmd_beats_i;
+        error_q      <= 1'b0;
+      end else begin
+        if (issue) begin
+          next_addr_q  <= next_addr_q + AddrWidth'(burst_beats) * AddrWidth'(BeatBytes);
+          to_request_q <= to_request_q - burst_beats;
+        end
+        if (pop) to_deliver_q <= to_deliver_q - 1'b1;
+      end
+      if (issue) begin
+        arvalid_q <= 1'b1;
+        araddr_q  <= next_addr_q;
+        arlen_q   <= 8'(burst_beats - 1'b1);
+      end else if (ar_fire) begin
+        arvalid_q <= 1'b0;
+      end
+      reserved_q    <= reserved_q + (issue ? FifoCount'(burst_beats) : '0) - FifoCount'(pop);
+      outstanding_q <= outstanding_q + OutstBits'(issue) - OutstBits'(r_fire && rlast_i);
+      if (r_fire && rresp_i[1]) error_q <= 1'b1;
+    end
+  end
+
+  assign arvalid_o = arvalid_q;
+  assign araddr_o  = araddr_q;
+  assign arlen_o   = arlen_q;
+  assign arsize_o  = 3'($clog2(BeatBytes));
+  assign arburst_o = 2'b01;   // INCR
+  assign arcache_o = 4'b0011; // normal, non-cacheable, bufferable
+  assign arprot_o  = 3'b000;
+  assign error_o   = error_q;
+  assign beat_received_o = r_fire;
+
+  // Space for every requested beat was reserved, so the FIFO always accepts.
+  assign rready_o = 1'b1;
+
+  // -------------------------------------------------------------------------------------------
+  // Data FIFO.
+  logic fifo_in_ready;
+  logic [FifoCount-1:0] fifo_count;
+
+  mmfree_fifo #(
+    .Width(DataWidth),
+    .Depth(FifoDepth)
+  ) u_fifo (
+    .clk_i,
+    .rst_ni,
+    .in_valid_i (r_fire),
+    .in_ready_o (fifo_in_ready),
+    .in_data_i  (rdata_i),
+    .out_valid_o(data_valid_o),
+    .out_ready_i(data_ready_i),
+    .out_data_o (data_o),
+    .count_o    (fifo_count)
+  );
+
+  assign data_last_o = (to_deliver_q == BeatCountBits'(1));
+
+  // Implied by the reservation (FIFO status) or meaningless to us (EXOKAY); named for waveforms.
+  logic unused_fifo_status;
+  assign unused_fifo_status = fifo_in_ready ^ (|fifo_count) ^ rresp_i[0];  // rresp[0]: EXOKAY vs OKAY
+
+endmodule

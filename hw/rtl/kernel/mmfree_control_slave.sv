@@ -1,0 +1,361 @@
+// AXI4-Lite control slave of mmfree_kernel: the Vitis ap_ctrl_hs block protocol, the interrupt,
+// the kernel-argument registers and the read-out of the performance counters. Offsets and bit
+// positions come from the generated mmfree_reg_pkg (hw/regmap/mmfree_regs.toml).
+//
+// The kernel core sees a level `start_o` (ap_start while idle) and answers with a one-cycle
+// `done_i` when the command has completed. ap_done and ap_ready rise together at that point:
+// the core latches its arguments when it starts, but the host runtime only rewrites them after
+// ap_done, so one event serves both (docs/device.md).
+//
+// Writes: the address and data channels are taken independently, the register is written once
+// both are held, then the response is given; one write in flight at a time. Reads: one cycle
+// from the address handshake to rvalid; side effects (clear on read, the counter high-word
+// latch) happen at the address handshake.
+module mmfree_control_slave #(
+  parameter int unsigned NumWeightPorts  = 1,
+  parameter int unsigned WeightDataWidth = 512,
+  parameter int unsigned MaxHidden       = 2560,
+  parameter int unsigned MaxIntermediate = 6912,
+  parameter int unsigned NumCounters     = mmfree_reg_pkg::NumCounters,
+  // Derived; not meant to be overridden.
+  parameter int unsigned AddrWidth       = mmfree_reg_pkg::RegAddrWidth
+) (
+  input  logic                         clk_i,
+  input  logic                         rst_ni,
+
+  // AXI4-Lite slave.
+  input  logic                         awvalid_i,
+  output logic                         awready_o,
+  input  logic [AddrWidth-1:0]         awaddr_i,
+  input  logic                         wvalid_i,
+  output logic                         wready_o,
+  input  logic [31:0]                  wdata_i,
+  input  logic [3:0]                   wstrb_i,
+  output logic                         bvalid_o,
+  input  logic                         bready_i,
+  output logic [1:0]                   bresp_o,
+  input  logic                         arvalid_i,
+  output logic                         arready_o,
+  input  logic [AddrWidth-1:0]         araddr_i,
+  output logic                         rvalid_o,
+  input  logic                         rready_i,
+  output logic [31:0]                  rdata_o,
+  output logic [1:0]                   rresp_o,
+
+  output logic                         interrupt_o,
+
+  // Kernel core.
+  output logic                         start_o,   // level: ap_start while idle
+  input  logic                         done_i,    // one cycle: the started command completed
+  input  logic [31:0]                  status_i,  // `status` register, valid with done_i
+
+  // Argument registers (the core latches them when it starts).
+  output logic [63:0]                  params_o,
+  output logic [63:0]                  state_o,
+  output logic [63:0]                  io_o,
+  output logic [31:0]                  num_tokens_o,
+  output logic [31:0]                  state_slot_o,
+  output logic [31:0]                  flags_o,
+  output logic [64*NumWeightPorts-1:0] weight_base_o,  // port p at [64p +: 64]
+
+  // Counters (counter i at [64i +: 64], in the order of mmfree_reg_pkg's Cnt*Idx).
+  input  logic [64*NumCounters-1:0]    counters_i,
+  input  logic [64*NumWeightPorts-1:0] port_bytes_i
+);
+
+  import mmfree_reg_pkg::*;
+
+  localparam int unsigned WordBits = AddrWidth - 2;
+  typedef logic [WordBits-1:0] word_addr_t;
+
+  // Registers are whole words: the byte-in-word bits are ignored.
+  /* verilator lint_off UNUSEDSIGNAL */
+  function automatic word_addr_t word_of(logic [AddrWidth-1:0] byte_addr);
+    return byte_addr[AddrWidth-1:2];
+  endfunction
+  /* verilator lint_on UNUSEDSIGNAL */
+
+  // Byte-lane merge of a write into a 32-bit register.
+  function automatic logic [31:0] merge(logic [31:0] old, logic [31:0] data, logic [3:0] strb);
+    logic [31:0] out;
+    for (int unsigned b = 0; b < 4; b++) begin
+      out[8*b +: 8] = strb[b] ? data[8*b +: 8] : old[8*b +: 8];
+    end
+    return out;
+  endfunction
+
+  // -------------------------------------------------------------------------------------------
+  // Write channel capture.
+  logic                 aw_held_q, w_held_q, bvalid_q;
+  logic [AddrWidth-1:0] aw_addr_q;
+  logic [31:0]          w_data_q;
+  logic [3:0]           w_strb_q;
+  logic                 do_write;
+
+  assign awready_o = !aw_held_q && !bvalid_q;
+  assign wready_o  = !w_held_q && !bvalid_q;
+  assign do_write  = aw_held_q && w_held_q;
+  assign bvalid_o  = bvalid_q;
+  assign bresp_o   = 2'b00;
+
+  always_ff @(posedge clk_i or negedge rst_ni) begin
+    if (!rst_ni) begin
+      aw_held_q <= 1'b0;
+      w_held_q  <= 1'b0;
+      bvalid_q  <= 1'b0;
+      aw_addr_q <= '0;
+      w_data_q  <= '0;
+      w_strb_q  <= '0;
+    end else begin
+      if (awvalid_i && awready_o) begin
+        aw_held_q <= 1'b1;
+        aw_addr_q <= awaddr_i;
+      end
+      if (wvalid_i && wready_o) begin
+        w_held_q <= 1'b1;
+        w_data_q <= wdata_i;
+        w_strb_q <= wstrb_i;
+      end
+      if (do_write) begin
+        aw_held_q <= 1'b0;
+        w_held_q  <= 1'b0;
+        bvalid_q  <= 1'b1;
+      end else if (bvalid_q && bready_i) begin
+        bvalid_q <= 1'b0;
+      end
+    end
+  end
+
+  function automatic logic wr_hit(logic [AddrWidth-1:0] offset);
+    return do_write && (word_of(aw_addr_q) == word_of(offset));
+  endfunction
+
+  // -------------------------------------------------------------------------------------------
+  // Read address decode.
+  logic rd_accept;
+  assign rd_accept = arvalid_i && arready_o;
+
+  function automatic logic rd_hit(logic [AddrWidth-1:0] offset);
+    return rd_accept && (word_of(araddr_i) == word_of(offset));
+  endfunction
+
+  // -------------------------------------------------------------------------------------------
+  // Block-level control: ap_start, ap_done, ap_ready, auto_restart, busy.
+  logic ap_start_q, ap_start_d;
+  logic ap_done_q, ap_done_d;
+  logic ap_ready_q, ap_ready_d;
+  logic auto_restart_q, auto_restart_d;
+  logic busy_q, busy_d;
+  logic gie_q, gie_d;
+  logic [1:0] ier_q, ier_d, isr_q, isr_d;
+  logic [31:0] status_q, status_d;
+
+  assign start_o = ap_start_q && !busy_q;
+
+  always_comb begin
+    ap_start_d     = ap_start_q;
+    ap_done_d      = ap_done_q;
+    ap_ready_d     = ap_ready_q;
+    auto_restart_d = auto_restart_q;
+    busy_d         = busy_q;
+    gie_d          = gie_q;
+    ier_d          = ier_q;
+    isr_d          = isr_q;
+    status_d       = status_q;
+
+    if (wr_hit(RegCtrlOffset)) begin
+      if (w_strb_q[0]) begin
+        // Writing 0 to ap_start does not stop a command: only completion lowers it.
+        if (w_data_q[CtrlApStartBit]) ap_start_d = 1'b1;
+        auto_restart_d = w_data_q[CtrlAutoRestartBit];
+      end
+    end
+    if (wr_hit(RegGieOffset) && w_strb_q[0]) gie_d = w_data_q[GieEnableBit];
+    if (wr_hit(RegIerOffset) && w_strb_q[0]) begin
+      ier_d[0] = w_data_q[IerDoneBit];
+      ier_d[1] = w_data_q[IerReadyBit];
+    end
+    if (wr_hit(RegIsrOffset) && w_strb_q[0]) begin
+      isr_d[0] = isr_q[0] ^ w_data_q[IsrDoneBit];
+      isr_d[1] = isr_q[1] ^ w_data_q[IsrReadyBit];
+    end
+
+    // Clear on read first, so an event in the same cycle is not lost.
+    if (rd_hit(RegCtrlOffset)) begin
+      ap_done_d  = 1'b0;
+      ap_ready_d = 1'b0;
+    end
+
+    if (start_o) begin
+      busy_d = 1'b1;
+    end
+    if (done_i) begin
+      busy_d     = 1'b0;
+      ap_done_d  = 1'b1;
+      ap_ready_d = 1'b1;
+      ap_start_d = auto_restart_d;
+      status_d   = status_i;
+      if (ier_d[0]) isr_d[0] = 1'b1;
+      if (ier_d[1]) isr_d[1] = 1'b1;
+    end
+  end
+
+  always_ff @(posedge clk_i or negedge rst_ni) begin
+    if (!rst_ni) begin
+      ap_start_q     <= 1'b0;
+      ap_done_q      <= 1'b0;
+      ap_ready_q     <= 1'b0;
+      auto_restart_q <= 1'b0;
+      busy_q         <= 1'b0;
+      gie_q          <= 1'b0;
+      ier_q          <= '0;
+      isr_q          <= '0;
+      status_q       <= '0;
+    end else begin
+      ap_start_q     <= ap_start_d;
+      ap_done_q      <= ap_done_d;
+      ap_ready_q     <= ap_ready_d;
+      auto_restart_q <= auto_restart_d;
+      busy_q         <= busy_d;
+      gie_q          <= gie_d;
+      ier_q          <= ier_d;
+      isr_q          <= isr_d;
+      status_q       <= status_d;
+    end
+  end
+
+  assign interrupt_o = gie_q && (|isr_q);
+
+  // -------------------------------------------------------------------------------------------
+  // Argument registers.
+  logic [63:0]                  params_q, state_q, io_q;
+  logic [31:0]                  num_tokens_q, state_slot_q, flags_q;
+  logic [64*NumWeightPorts-1:0] weight_base_q;
+
+  always_ff @(posedge clk_i or negedge rst_ni) begin
+    if (!rst_ni) begin
+      params_q      <= '0;
+      state_q       <= '0;
+      io_q          <= '0;
+      num_tokens_q  <= '0;
+      state_slot_q  <= '0;
+      flags_q       <= '0;
+      weight_base_q <= '0;
+    end else if (do_write) begin
+      if (wr_hit(ArgParamsOffset))          params_q[31:0]  <= merge(params_q[31:0], w_data_q, w_strb_q);
+      if (wr_hit(ArgParamsOffset + 4))      params_q[63:32] <= merge(params_q[63:32], w_data_q, w_strb_q);
+      if (wr_hit(ArgStateOffset))           state_q[31:0]   <= merge(state_q[31:0], w_data_q, w_strb_q);
+      if (wr_hit(ArgStateOffset + 4))       state_q[63:32]  <= merge(state_q[63:32], w_data_q, w_strb_q);
+      if (wr_hit(ArgIoOffset))              io_q[31:0]      <= merge(io_q[31:0], w_data_q, w_strb_q);
+      if (wr_hit(ArgIoOffset + 4))          io_q[63:32]     <= merge(io_q[63:32], w_data_q, w_strb_q);
+      if (wr_hit(ArgNumTokensOffset))       num_tokens_q    <= merge(num_tokens_q, w_data_q, w_strb_q);
+      if (wr_hit(ArgStateSlotOffset))       state_slot_q    <= merge(state_slot_q, w_data_q, w_strb_q);
+      if (wr_hit(ArgFlagsOffset))           flags_q         <= merge(flags_q, w_data_q, w_strb_q);
+      for (int unsigned p = 0; p < NumWeightPorts; p++) begin
+        if (wr_hit(ArgWeightOffset + AddrWidth'(ArgWeightStride * p))) begin
+          weight_base_q[64*p +: 32] <= merge(weight_base_q[64*p +: 32], w_data_q, w_strb_q);
+        end
+        if (wr_hit(ArgWeightOffset + AddrWidth'(ArgWeightStride * p + 4))) begin
+          weight_base_q[64*p + 32 +: 32] <= merge(weight_base_q[64*p + 32 +: 32], w_data_q, w_strb_q);
+        end
+      end
+    end
+  end
+
+  assign params_o      = params_q;
+  assign state_o       = state_q;
+  assign io_o          = io_q;
+  assign num_tokens_o  = num_tokens_q;
+  assign state_slot_o  = state_slot_q;
+  assign flags_o       = flags_q;
+  assign weight_base_o = weight_base_q;
+
+  // -------------------------------------------------------------------------------------------
+  // Read data. Reading a counter's low word latches its high word into hi_shadow_q.
+  logic        rvalid_q;
+  logic [31:0] rdata_q, rdata_d;
+  logic [31:0] hi_shadow_q, hi_shadow_d;
+
+  assign arready_o = !rvalid_q;
+  assign rvalid_o  = rvalid_q;
+  assign rdata_o   = rdata_q;
+  assign rresp_o   = 2'b00;
+
+  localparam int unsigned CounterBase = int'(CntCyclesOffset);
+  localparam int unsigned PortBytesBase = int'(CntWeightPortBytesOffset);
+
+  always_comb begin
+    rdata_d     = '0;
+    hi_shadow_d = hi_shadow_q;
+    case (word_of(araddr_i))
+      word_of(RegCtrlOffset): begin
+        rdata_d[CtrlApStartBit]     = ap_start_q;
+        rdata_d[CtrlApDoneBit]      = ap_done_q;
+        rdata_d[CtrlApIdleBit]      = !busy_q;
+        rdata_d[CtrlApReadyBit]     = ap_ready_q;
+        rdata_d[CtrlAutoRestartBit] = auto_restart_q;
+      end
+      word_of(RegGieOffset):            rdata_d[GieEnableBit] = gie_q;
+      word_of(RegIerOffset):            rdata_d[1:0] = ier_q;
+      word_of(RegIsrOffset):            rdata_d[1:0] = isr_q;
+      word_of(RegStatusOffset):         rdata_d = status_q;
+      word_of(ArgParamsOffset):         rdata_d = params_q[31:0];
+      word_of(ArgParamsOffset + 4):     rdata_d = params_q[63:32];
+      word_of(ArgStateOffset):          rdata_d = state_q[31:0];
+      word_of(ArgStateOffset + 4):      rdata_d = state_q[63:32];
+      word_of(ArgIoOffset):             rdata_d = io_q[31:0];
+      word_of(ArgIoOffset + 4):         rdata_d = io_q[63:32];
+      word_of(ArgNumTokensOffset):      rdata_d = num_tokens_q;
+      word_of(ArgStateSlotOffset):      rdata_d = state_slot_q;
+      word_of(ArgFlagsOffset):          rdata_d = flags_q;
+      word_of(RegHwMagicOffset):        rdata_d = KernelMagic;
+      word_of(RegHwVersionOffset):      rdata_d = InterfaceVersion;
+      word_of(RegHwWeightPortsOffset):  rdata_d = 32'(NumWeightPorts);
+      word_of(RegHwWeightDataWidthOffset): rdata_d = 32'(WeightDataWidth);
+      word_of(RegHwMaxHiddenOffset):    rdata_d = 32'(MaxHidden);
+      word_of(RegHwMaxIntermediateOffset): rdata_d = 32'(MaxIntermediate);
+      default: ;
+    endcase
+    for (int unsigned p = 0; p < NumWeightPorts; p++) begin
+      if (word_of(araddr_i) == word_of(ArgWeightOffset + AddrWidth'(ArgWeightStride * p))) begin
+        rdata_d = weight_base_q[64*p +: 32];
+      end
+      if (word_of(araddr_i) == word_of(ArgWeightOffset + AddrWidth'(ArgWeightStride * p + 4))) begin
+        rdata_d = weight_base_q[64*p + 32 +: 32];
+      end
+      if (word_of(araddr_i) == word_of(AddrWidth'(PortBytesBase + CntWeightPortBytesStride * p))) begin
+        rdata_d = port_bytes_i[64*p +: 32];
+        if (rd_accept) hi_shadow_d = port_bytes_i[64*p + 32 +: 32];
+      end
+      if (word_of(araddr_i) == word_of(AddrWidth'(PortBytesBase + CntWeightPortBytesStride * p + 4))) begin
+        rdata_d = hi_shadow_q;
+      end
+    end
+    for (int unsigned c = 0; c < NumCounters; c++) begin
+      if (word_of(araddr_i) == word_of(AddrWidth'(CounterBase + 8 * c))) begin
+        rdata_d = counters_i[64*c +: 32];
+        if (rd_accept) hi_shadow_d = counters_i[64*c + 32 +: 32];
+      end
+      if (word_of(araddr_i) == word_of(AddrWidth'(CounterBase + 8 * c + 4))) begin
+        rdata_d = hi_shadow_q;
+      end
+    end
+  end
+
+  always_ff @(posedge clk_i or negedge rst_ni) begin
+    if (!rst_ni) begin
+      rvalid_q    <= 1'b0;
+      rdata_q     <= '0;
+      hi_shadow_q <= '0;
+    end else begin
+      hi_shadow_q <= hi_shadow_d;
+      if (rd_accept) begin
+        rvalid_q <= 1'b1;
+        rdata_q  <= rdata_d;
+      end else if (rvalid_q && rready_i) begin
+        rvalid_q <= 1'b0;
+      end
+    end
+  end
+
+endmodule

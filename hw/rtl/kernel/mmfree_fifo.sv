@@ -1,0 +1,69 @@
+// Synchronous first-word-fall-through FIFO with valid/ready on both sides. The storage is a
+// plain array written on push and read at the head pointer, so synthesis may place it in
+// distributed or block RAM; the output register keeps the read path off the consumer's logic.
+module mmfree_fifo #(
+  parameter int unsigned Width = 32,
+  parameter int unsigned Depth = 16,  // power of two, >= 2
+  // Derived; not meant to be overridden.
+  parameter int unsigned CountBits = $clog2(Depth + 1)
+) (
+  input  logic                 clk_i,
+  input  logic                 rst_ni,
+
+  input  logic                 in_valid_i,
+  output logic                 in_ready_o,
+  input  logic [Width-1:0]     in_data_i,
+
+  output logic                 out_valid_o,
+  input  logic                 out_ready_i,
+  output logic [Width-1:0]     out_data_o,
+
+  output logic [CountBits-1:0] count_o  // entries held, including the output register
+);
+
+  localparam int unsigned PtrBits = $clog2(Depth);
+
+  // Storage holds Depth - 1 entries; the output register is the Depth-th.
+  logic [Width-1:0]   mem_q [Depth];
+  logic [PtrBits-1:0] wr_ptr_q, rd_ptr_q;
+  logic [CountBits-1:0] mem_count_q;
+  logic               out_valid_q;
+  logic [Width-1:0]   out_data_q;
+
+  logic push, pop_out, refill, mem_empty;
+
+  assign mem_empty   = (mem_count_q == '0);
+  assign in_ready_o  = (mem_count_q < CountBits'(Depth - 1));
+  assign push        = in_valid_i && in_ready_o;
+  assign pop_out     = out_valid_q && out_ready_i;
+  // The output register takes the next entry when it is empty or being emptied.
+  assign refill      = (!out_valid_q || pop_out) && !mem_empty;
+
+  always_ff @(posedge clk_i) begin
+    if (push) mem_q[wr_ptr_q] <= in_data_i;
+  end
+
+  always_ff @(posedge clk_i or negedge rst_ni) begin
+    if (!rst_ni) begin
+      wr_ptr_q    <= '0;
+      rd_ptr_q    <= '0;
+      mem_count_q <= '0;
+      out_valid_q <= 1'b0;
+      out_data_q  <= '0;
+    end else begin
+      if (push) wr_ptr_q <= wr_ptr_q + 1'b1;
+      if (refill) begin
+        rd_ptr_q   <= rd_ptr_q + 1'b1;
+        out_data_q <= mem_q[rd_ptr_q];
+      end
+      mem_count_q <= mem_count_q + CountBits'(push) - CountBits'(refill);
+      if (refill)       out_valid_q <= 1'b1;
+      else if (pop_out) out_valid_q <= 1'b0;
+    end
+  end
+
+  assign out_valid_o = out_valid_q;
+  assign out_data_o  = out_data_q;
+  assign count_o     = mem_count_q + CountBits'(out_valid_q);
+
+endmodule
