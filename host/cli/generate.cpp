@@ -1,0 +1,108 @@
+// `mmfree generate`: continue a prompt, printing the text as each token is produced.
+#include <boost/program_options.hpp>
+#include <chrono>
+#include <cstdio>
+#include <iostream>
+#include <string>
+#include <vector>
+
+#include "command.hpp"
+#include "engine_flags.hpp"
+#include "mmfree/error.hpp"
+#include "mmfree/sampling/sampler.hpp"
+#include "mmfree/tokenizer/streaming_detokenizer.hpp"
+#include "mmfree/tokenizer/tokenizer.hpp"
+
+namespace po = boost::program_options;
+
+namespace mmfree::cli {
+namespace {
+
+void print_now(const std::string& text) {
+  if (text.empty()) return;
+  std::fwrite(text.data(), 1, text.size(), stdout);
+  std::fflush(stdout);
+}
+
+double tokens_per_second(uint64_t tokens, std::chrono::steady_clock::duration elapsed) {
+  const double seconds = std::chrono::duration<double>(elapsed).count();
+  return seconds > 0 ? double(tokens) / seconds : 0.0;
+}
+
+}  // namespace
+
+int run_generate(const Args& args) {
+  EngineFlags flags;
+  std::string prompt;
+  uint32_t max_new_tokens = 64;
+  SamplingOptions sampling;
+  bool stats = false, ignore_eos = false;
+  po::options_description description(
+      "mmfree generate: continue a prompt (BOS + the encoded prompt), streaming the text as it is\n"
+      "produced. Greedy unless --temperature > 0. Stops after -n tokens or at EOS.\n\nOptions");
+  description.add_options()("help,h", "show this help")                                          //
+      ("prompt,p", po::value(&prompt)->required(), "the text to continue")                        //
+      ("tokens,n", po::value(&max_new_tokens)->default_value(64), "tokens to generate")           //
+      ("temperature", po::value(&sampling.temperature)->default_value(0.0f), "0 = greedy")         //
+      ("top-k", po::value(&sampling.top_k)->default_value(0), "sample among the k most likely (0 = all)")  //
+      ("top-p", po::value(&sampling.top_p)->default_value(1.0f), "sample among the most likely tokens of this total probability")  //
+      ("seed", po::value(&sampling.seed)->default_value(0), "random seed: the same seed gives the same text")  //
+      ("ignore-eos", po::bool_switch(&ignore_eos), "keep going after an end-of-sequence token")     //
+      ("stats", po::bool_switch(&stats), "print prefill and decode tokens/s to stderr");
+  add_engine_flags(description, flags);
+  po::variables_map vm;
+  po::store(po::command_line_parser(args).options(description).run(), vm);
+  if (vm.count("help")) {
+    std::cout << description << "\n";
+    return 0;
+  }
+  po::notify(vm);
+  if (prompt.empty()) throw UsageError("--prompt is empty");
+  Sampler sampler(sampling);  // validates the sampling flags before the model is loaded
+
+  const Model model = open_model(flags);
+  const Tokenizer tokenizer(model.tokenizer_model());
+  std::vector<uint32_t> ids{tokenizer.bos_id()};
+  const auto encoded = tokenizer.encode(prompt);
+  ids.insert(ids.end(), encoded.begin(), encoded.end());
+  auto engine = make_engine(flags.backend, model, flags.options);
+
+  // The prompt is echoed through the same detokenizer, so the continuation joins it exactly.
+  StreamingDetokenizer detokenizer(tokenizer);
+  for (uint32_t id : ids) print_now(detokenizer.push(id));
+
+  using Clock = std::chrono::steady_clock;
+  const auto prefill_start = Clock::now();
+  engine->reset();
+  std::span<const float> logits;
+  for (uint32_t id : ids) logits = engine->step(id);
+  const auto prefill_time = Clock::now() - prefill_start;
+
+  Clock::duration decode_time{};
+  uint64_t decode_steps = 0, generated = 0;
+  while (generated < max_new_tokens) {
+    const auto decode_start = Clock::now();
+    const uint32_t next = sampler.sample(logits);
+    ++generated;
+    const bool stop = (next == tokenizer.eos_id() && !ignore_eos) || generated == max_new_tokens;
+    if (!stop) {
+      logits = engine->step(next);
+      ++decode_steps;
+    }
+    decode_time += Clock::now() - decode_start;
+    print_now(detokenizer.push(next));
+    if (stop) break;
+  }
+  print_now(detokenizer.finish());
+  print_now("\n");
+
+  if (stats) {
+    std::fprintf(stderr, "backend %s: prefill %zu tokens at %.1f tokens/s; decode %llu steps at %.1f tokens/s; %llu tokens generated\n",
+                 flags.backend.c_str(), ids.size(), tokens_per_second(ids.size(), prefill_time),
+                 static_cast<unsigned long long>(decode_steps), tokens_per_second(decode_steps, decode_time),
+                 static_cast<unsigned long long>(generated));
+  }
+  return 0;
+}
+
+}  // namespace mmfree::cli
