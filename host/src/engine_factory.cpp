@@ -3,8 +3,12 @@
 #include <memory>
 #include <string>
 
+#include "mmfree/device/device_runtime.hpp"
+#include "mmfree/device/golden_device.hpp"
+#include "mmfree/device/xrt_device.hpp"
 #include "mmfree/engine.hpp"
 #include "mmfree/error.hpp"
+#include "mmfree/golden/golden_engine.hpp"
 #include "mmfree/reference/reference_engine.hpp"
 
 namespace mmfree {
@@ -21,6 +25,17 @@ const std::array kBackends = {
     Backend{"reference",
             [](const Model& m, const EngineOptions&) -> std::unique_ptr<Engine> {
               return std::make_unique<reference::ReferenceEngine>(m);
+            }},
+    Backend{"golden", [](const Model& m, const EngineOptions&) -> std::unique_ptr<Engine> {
+              return std::make_unique<golden::GoldenEngine>(m);
+            }},
+    Backend{"golden-kernel",
+            [](const Model& m, const EngineOptions& o) -> std::unique_ptr<Engine> {
+              return device::make_device_engine(m, device::make_golden_device(), "golden-kernel", o);
+            }},
+    Backend{"xrt",
+            [](const Model& m, const EngineOptions& o) -> std::unique_ptr<Engine> {
+              return device::make_device_engine(m, device::open_xrt_device(o.xclbin, o.device_index), "xrt", o);
             }},
 };
 

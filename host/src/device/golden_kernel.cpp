@@ -1,0 +1,134 @@
+#include "device/golden_kernel.hpp"
+
+#include <cstring>
+#include <string_view>
+#include <vector>
+
+#include "device/golden_token_pass.hpp"
+#include "device/memory_layout.hpp"
+#include "mmfree/mmf_format.hpp"
+#include "mmfree/regmap.hpp"
+
+namespace mmfree::device {
+namespace {
+
+using Words = std::array<uint32_t, GoldenControlSlave::kWords>;
+
+uint32_t word(const Words& w, uint32_t offset) { return w[offset / 4]; }
+uint64_t word64(const Words& w, uint32_t offset) { return (uint64_t(w[offset / 4 + 1]) << 32) | w[offset / 4]; }
+
+// A memory access outside every buffer: what DECERR is to the RTL.
+struct AxiError {};
+
+template <typename T>
+T load(DeviceMemory& memory, uint64_t address) {
+  T value;
+  if (!memory.read(address, std::as_writable_bytes(std::span<T>(&value, 1)))) throw AxiError{};
+  return value;
+}
+
+template <typename T>
+std::span<const T> view(DeviceMemory& memory, uint64_t address, std::size_t count) {
+  const std::span<std::byte> bytes = memory.at(address, count * sizeof(T));
+  if (bytes.data() == nullptr) throw AxiError{};
+  // Every buffer is 4 KiB aligned and every vector in the layout is 64-byte aligned, but a
+  // wrong descriptor could point anywhere: refuse what the RTL's full-beat reads cannot do.
+  if (reinterpret_cast<std::uintptr_t>(bytes.data()) % alignof(T) != 0) throw AxiError{};
+  return std::span<const T>(reinterpret_cast<const T*>(bytes.data()), count);
+}
+
+template <typename T>
+void store(DeviceMemory& memory, uint64_t address, std::span<const T> values) {
+  if (!memory.write(address, std::as_bytes(values))) throw AxiError{};
+}
+
+}  // namespace
+
+uint32_t GoldenKernel::run(const Words& words, GoldenControlSlave& control) {
+  const uint64_t params = word64(words, regmap::params::kOffset);
+  const uint64_t state = word64(words, regmap::state::kOffset);
+  const uint64_t io = word64(words, regmap::io::kOffset);
+  const uint32_t num_tokens = word(words, regmap::num_tokens::kOffset);
+  const uint32_t slot = word(words, regmap::state_slot::kOffset);
+  const uint32_t flags = word(words, regmap::flags::kOffset);
+  const unsigned ports = config_.weight_ports;
+
+  uint64_t tokens_done = 0;
+  std::vector<uint64_t> port_bytes(ports, 0);
+  const auto publish_counters = [&] {
+    uint64_t total = 0;
+    for (unsigned p = 0; p < ports; ++p) {
+      control.set_counter(regmap::weight_port_bytes_offset(p), port_bytes[p] * tokens_done);
+      total += port_bytes[p] * tokens_done;
+    }
+    control.set_counter(regmap::counter::kTokens, tokens_done);
+    control.set_counter(regmap::counter::kWeightBytes, total);
+    control.set_counter(regmap::counter::kTernaryOps, total * 4);  // four 2-bit codes per byte
+  };
+
+  try {
+    // Descriptor: the file header's magic and version, then the fixed-offset descriptor.
+    char magic[8];
+    if (!memory_.read(params, std::as_writable_bytes(std::span<char>(magic)))) throw AxiError{};
+    const uint32_t version = load<uint32_t>(memory_, params + 8);
+    if (std::memcmp(magic, mmf::kMagic, sizeof magic) != 0 || version != mmf::kFormatVersion)
+      return regmap::status::kBadDescriptor;
+    const auto desc = load<mmf::DeviceDescriptor>(memory_, params + mmf::kDeviceDescriptorOffset);
+    if (desc.hidden_size == 0 || desc.num_layers == 0 || desc.intermediate_size == 0 || desc.vocab_size == 0)
+      return regmap::status::kBadDescriptor;
+    if (desc.hidden_size > config_.max_hidden || desc.intermediate_size > config_.max_intermediate)
+      return regmap::status::kTooLarge;
+    if (num_tokens == 0) return regmap::status::kBadArguments;
+
+    // The weight streams: port p's rows of every matrix, back to back from wNN.
+    const std::vector<StreamMatrix> order = stream_order(desc);
+    std::vector<std::span<const uint8_t>> streams(ports);
+    for (unsigned p = 0; p < ports; ++p) {
+      port_bytes[p] = port_stream_bytes(order, ports, p);
+      streams[p] = view<uint8_t>(memory_, word64(words, regmap::weight_port_offset(p)), port_bytes[p]);
+    }
+
+    const uint64_t slot_bytes = state_slot_bytes(desc.num_layers, desc.hidden_size);
+    const uint64_t slot_address = state + uint64_t(slot) * slot_bytes;
+    if (flags & regmap::flags::kResetState) {
+      const std::vector<uint32_t> zeros(slot_bytes / 4, 0);
+      store<uint32_t>(memory_, slot_address, zeros);
+    }
+
+    const KernelParameters parameters = read_kernel_parameters(desc, [&](uint64_t offset, std::size_t count) {
+      return view<float>(memory_, params + offset, count);
+    });
+    const PortStreams weights{order, streams, ports};
+    GoldenTokenPass pass(parameters);
+
+    const IoLayout io_layout(num_tokens, desc.vocab_size);
+    const bool all_logits = flags & regmap::flags::kAllLogits;
+    const bool no_logits = flags & regmap::flags::kNoLogits;
+    for (uint32_t t = 0; t < num_tokens; ++t) {
+      const uint32_t token = load<uint32_t>(memory_, io + io_layout.tokens_offset() + 4 * t);
+      if (token >= desc.vocab_size) {
+        publish_counters();
+        return regmap::status::kBadToken;
+      }
+      const auto embedding = view<float>(memory_, params + desc.embeddings_offset + uint64_t(token) * 4 * desc.hidden_size,
+                                         desc.hidden_size);
+      const uint64_t state_words = uint64_t(desc.num_layers) * desc.hidden_size;
+      const std::span<const int32_t> h_in = view<int32_t>(memory_, slot_address, state_words);
+      std::vector<int32_t> h(h_in.begin(), h_in.end());
+      const std::span<const int32_t> logits = pass.run(embedding, h, weights);
+      store<int32_t>(memory_, slot_address, h);
+      const uint32_t argmax = argmax_of(logits);
+      store<uint32_t>(memory_, io + io_layout.argmax_offset() + 4 * t, std::span<const uint32_t>(&argmax, 1));
+      const bool write_row = !no_logits && (all_logits || t + 1 == num_tokens);
+      if (write_row) store<int32_t>(memory_, io + io_layout.logits_offset(all_logits ? t : 0), logits);
+      ++tokens_done;
+    }
+    publish_counters();
+    return 0;
+  } catch (const AxiError&) {
+    publish_counters();
+    return regmap::status::kAxiError;
+  }
+}
+
+}  // namespace mmfree::device
