@@ -1,0 +1,48 @@
+// The bundled demo model and 64 tokens of held-out text, shared by the device suites.
+#pragma once
+
+#include <algorithm>
+#include <cstdint>
+#include <filesystem>
+#include <fstream>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "mmfree/engine.hpp"
+#include "mmfree/model.hpp"
+#include "mmfree/tokenizer/tokenizer.hpp"
+
+namespace mmfree::test {
+
+inline const Model& demo_model() {
+  static const Model model = Model::open(std::filesystem::path(MMFREE_ASSETS_DIR) / "models/mmfree-demo-d256-l6");
+  return model;
+}
+
+// BOS, then the start of assets/data/heldout.txt, `count` tokens in all.
+inline std::vector<uint32_t> heldout_tokens(std::size_t count) {
+  const Tokenizer tokenizer(demo_model().tokenizer_model());
+  std::ifstream in(std::filesystem::path(MMFREE_ASSETS_DIR) / "data/heldout.txt");
+  std::vector<uint32_t> ids{tokenizer.bos_id()};
+  std::string line;
+  while (ids.size() < count && std::getline(in, line)) {
+    const auto line_ids = tokenizer.encode(line);
+    ids.insert(ids.end(), line_ids.begin(), line_ids.end());
+  }
+  ids.resize(std::min(ids.size(), count));
+  return ids;
+}
+
+// The logits of the "golden" engine after each of `tokens`, from a fresh sequence.
+inline std::vector<std::vector<float>> golden_logits(const std::vector<uint32_t>& tokens) {
+  const auto engine = make_engine("golden", demo_model());
+  std::vector<std::vector<float>> out;
+  for (const uint32_t t : tokens) {
+    const auto logits = engine->step(t);
+    out.emplace_back(logits.begin(), logits.end());
+  }
+  return out;
+}
+
+}  // namespace mmfree::test
