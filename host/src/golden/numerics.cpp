@@ -219,12 +219,13 @@ uint32_t quantize_vector(std::span<const int32_t> p, std::span<int8_t> q) {
   return amax;
 }
 
-NormConstants norm_constants(uint32_t n, float eps) {
-  const double e = static_cast<double>(eps);
+NormConstants norm_constants(uint32_t n, float block_eps, float bitlinear_eps) {
+  const double e_block = static_cast<double>(block_eps);
+  const double e_bl = static_cast<double>(bitlinear_eps);
   NormConstants k;
-  k.e40 = static_cast<uint64_t>(std::round(std::ldexp(e, 40)));
-  k.ne1 = static_cast<uint64_t>(std::round(std::ldexp(static_cast<double>(n) * e, 32)));
-  k.ne2 = static_cast<uint64_t>(std::round(std::ldexp((e * e) * static_cast<double>(n), 32)));
+  k.e40 = static_cast<uint64_t>(std::round(std::ldexp(e_bl, 40)));
+  k.ne1 = static_cast<uint64_t>(std::round(std::ldexp(static_cast<double>(n) * e_bl, 32)));
+  k.ne2 = static_cast<uint64_t>(std::round(std::ldexp((e_block * e_bl) * static_cast<double>(n), 32)));
   k.c = sf_from_double(std::sqrt(static_cast<double>(n)) * 65536.0 / 127.0);
   return k;
 }

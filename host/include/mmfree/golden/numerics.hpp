@@ -101,14 +101,19 @@ ScaleFloat quantizer_scale(uint32_t amax);
 // Quantizes p into q (same length) and returns amax = max |p_k|. amax == 0 gives q = 0.
 uint32_t quantize_vector(std::span<const int32_t> p, std::span<int8_t> q);
 
-// The constants of section 4 for vectors of length n and epsilon eps (the config's float32).
+// BitLinear's own RMSNorm epsilon: the fused inference path uses 1e-6 whatever the config says.
+inline constexpr float kBitLinearEps = 1e-6f;
+
+// The constants of section 4 for vectors of length n. block_eps is the config's rms_norm_eps
+// (the first norm of a double norm: attn_norm, g_norm, mlp_norm, model.norm), bitlinear_eps
+// the BitLinear's own.
 struct NormConstants {
-  uint64_t e40 = 0;         // round(eps * 2^40)
-  uint64_t ne1 = 0;         // round(n * eps * 2^32): the single-norm epsilon term
-  uint64_t ne2 = 0;         // round(eps * eps * n * 2^32): the double-norm epsilon^2 term
-  ScaleFloat c;             // sf_from_double(sqrt(n) * 2^16 / 127)
+  uint64_t e40 = 0;  // round(eps_bl * 2^40)
+  uint64_t ne1 = 0;  // round(n * eps_bl * 2^32): the single-norm epsilon term
+  uint64_t ne2 = 0;  // round((eps_block * eps_bl) * n * 2^32): the double-norm epsilon^2 term
+  ScaleFloat c;      // sf_from_double(sqrt(n) * 2^16 / 127)
 };
-NormConstants norm_constants(uint32_t n, float eps);
+NormConstants norm_constants(uint32_t n, float block_eps, float bitlinear_eps = kBitLinearEps);
 
 // T of a double norm RMSNorm(RMSNorm(x, a) * m, w): sum_p1_sq = sum of (x a m)^2, sum_x_sq = sum of x^2.
 uint128 double_norm_t(uint128 sum_p1_sq, uint128 sum_x_sq, const NormConstants& k);
