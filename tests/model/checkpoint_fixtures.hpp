@@ -31,8 +31,8 @@ struct DemoCopy {
   int shards = 1;              // > 1: model-0000k-of-0000n.safetensors + index
   // Called on each tensor spec; return false to leave the tensor out. May change the
   // shape or dtype (values are the original ones, zero-extended past the original data).
-  std::function<bool(model::TensorSpec&)> edit_tensor;
-  std::function<void(nlohmann::json&)> edit_config;
+  std::function<bool(model::TensorSpec&)> edit_tensor = {};
+  std::function<void(nlohmann::json&)> edit_config = {};
 };
 
 // Copies the demo model into `dir`, rewriting its weights as `options` says.
