@@ -10,6 +10,7 @@ int run_logits(const Args& args);
 int run_perplexity(const Args& args);
 int run_compare(const Args& args);
 int run_generate(const Args& args);
+int run_bench(const Args& args);
 
 const std::vector<Command>& commands() {
   static const std::vector<Command> table = {
@@ -20,6 +21,7 @@ const std::vector<Command>& commands() {
       {"perplexity", "held-out perplexity of one backend", run_perplexity},
       {"compare", "top-1 agreement, KL and perplexity of backends against a baseline", run_compare},
       {"generate", "continue a prompt, streaming the text", run_generate},
+      {"bench", "prefill and decode tokens/s of a backend (llama-bench style)", run_bench},
   };
   return table;
 }

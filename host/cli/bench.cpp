@@ -1,0 +1,220 @@
+// `mmfree bench`: prefill and decode throughput of one backend, in the manner of llama-bench.
+//
+// pp<N>: a prompt of N tokens from a fresh sequence (one start command per
+// max_tokens_per_command on a device backend, a step per token elsewhere); tg<N>: N greedy
+// decode steps from a fresh sequence (argmax-only commands on a device backend, so only four
+// bytes per token cross the bus). Each test runs -r times after one untimed warm-up token;
+// the table shows mean ± sample standard deviation of host tokens/s. Device backends add
+// the counters of their last command (cycles per token where the device counts cycles).
+#include <algorithm>
+#include <boost/program_options.hpp>
+#include <chrono>
+#include <cmath>
+#include <cstdio>
+#include <iostream>
+#include <nlohmann/json.hpp>
+#include <string>
+#include <vector>
+
+#include "command.hpp"
+#include "engine_flags.hpp"
+#include "mmfree/device/device_runtime.hpp"
+#include "mmfree/error.hpp"
+
+namespace po = boost::program_options;
+
+namespace mmfree::cli {
+namespace {
+
+using Clock = std::chrono::steady_clock;
+
+struct TestResult {
+  std::string name;  // pp64, tg128
+  uint32_t tokens = 0;
+  std::vector<double> tokens_per_second;
+  std::vector<device::Counter> counters;  // of the last command of the last repetition
+  double mean() const {
+    double sum = 0;
+    for (double v : tokens_per_second) sum += v;
+    return tokens_per_second.empty() ? 0.0 : sum / double(tokens_per_second.size());
+  }
+  double stddev() const {
+    if (tokens_per_second.size() < 2) return 0.0;
+    const double m = mean();
+    double sum = 0;
+    for (double v : tokens_per_second) sum += (v - m) * (v - m);
+    return std::sqrt(sum / double(tokens_per_second.size() - 1));
+  }
+  uint64_t counter(const std::string& name) const {
+    for (const auto& c : counters)
+      if (c.name == name) return c.value;
+    return 0;
+  }
+};
+
+// A fixed, model-independent prompt: token ids spread over the vocabulary (skipping the
+// control ids), so every run of every backend sees the same input.
+std::vector<uint32_t> bench_prompt(uint32_t length, const ModelConfig& config) {
+  std::vector<uint32_t> ids;
+  ids.reserve(length);
+  ids.push_back(config.bos_token_id);
+  for (uint32_t k = 1; ids.size() < length; ++k) ids.push_back(3 + uint32_t((uint64_t(k) * 2654435761u) % (config.vocab_size - 3)));
+  ids.resize(length);
+  return ids;
+}
+
+uint32_t argmax(std::span<const float> logits) {
+  return static_cast<uint32_t>(std::max_element(logits.begin(), logits.end()) - logits.begin());
+}
+
+double seconds_since(Clock::time_point start) { return std::chrono::duration<double>(Clock::now() - start).count(); }
+
+// The prompt, the device way when the engine is a device sequence.
+void prefill(Engine& engine, std::span<const uint32_t> prompt) {
+  if (auto* sequence = dynamic_cast<device::DeviceSequence*>(&engine)) {
+    sequence->prefill(prompt);
+    return;
+  }
+  for (uint32_t id : prompt) engine.step(id);
+}
+
+// n greedy steps from `first`.
+void decode(Engine& engine, uint32_t first, uint32_t steps) {
+  auto* sequence = dynamic_cast<device::DeviceSequence*>(&engine);
+  uint32_t next = first;
+  for (uint32_t k = 0; k < steps; ++k) next = sequence ? sequence->step_argmax(next) : argmax(engine.step(next));
+}
+
+std::vector<device::Counter> device_counters(Engine& engine) {
+  if (auto* sequence = dynamic_cast<device::DeviceSequence*>(&engine)) return sequence->runtime().read_counters();
+  return {};
+}
+
+std::string format_rate(const TestResult& r) {
+  char text[64];
+  std::snprintf(text, sizeof text, "%.2f ± %.2f", r.mean(), r.stddev());
+  return text;
+}
+
+void print_table(const std::string& model, const ModelConfig& config, const std::string& backend,
+                 const std::vector<TestResult>& results) {
+  std::printf("| model | params | backend | test | t/s |\n|---|---|---|---|---:|\n");
+  char shape[96];
+  std::snprintf(shape, sizeof shape, "d=%u L=%u I=%u V=%u", config.hidden_size, config.num_layers,
+                config.intermediate_size, config.vocab_size);
+  for (const auto& r : results)
+    std::printf("| %s | %s | %s | %s | %s |\n", model.c_str(), shape, backend.c_str(), r.name.c_str(),
+                format_rate(r).c_str());
+  for (const auto& r : results) {
+    if (r.counters.empty()) continue;
+    const uint64_t tokens = std::max<uint64_t>(r.counter("tokens"), 1);
+    std::printf("\n%s device counters (last command, %llu token%s):\n", r.name.c_str(),
+                static_cast<unsigned long long>(r.counter("tokens")), tokens == 1 ? "" : "s");
+    if (r.counter("cycles") != 0)
+      std::printf("  cycles/token          %.1f\n", double(r.counter("cycles")) / double(tokens));
+    for (const auto& c : r.counters)
+      std::printf("  %-21s %llu\n", c.name.c_str(), static_cast<unsigned long long>(c.value));
+  }
+}
+
+void print_json(const std::string& model, const ModelConfig& config, const std::string& backend,
+                const std::vector<TestResult>& results) {
+  nlohmann::json out = nlohmann::json::array();
+  for (const auto& r : results) {
+    nlohmann::json counters = nlohmann::json::object();
+    for (const auto& c : r.counters) counters[c.name] = c.value;
+    nlohmann::json entry = {{"model", model},
+                            {"hidden_size", config.hidden_size},
+                            {"num_layers", config.num_layers},
+                            {"intermediate_size", config.intermediate_size},
+                            {"vocab_size", config.vocab_size},
+                            {"backend", backend},
+                            {"test", r.name},
+                            {"n_prompt", r.name.starts_with("pp") ? r.tokens : 0},
+                            {"n_gen", r.name.starts_with("tg") ? r.tokens : 0},
+                            {"repetitions", r.tokens_per_second.size()},
+                            {"samples_ts", r.tokens_per_second},
+                            {"avg_ts", r.mean()},
+                            {"stddev_ts", r.stddev()},
+                            {"counters", counters}};
+    if (r.counter("cycles") != 0 && r.counter("tokens") != 0)
+      entry["cycles_per_token"] = double(r.counter("cycles")) / double(r.counter("tokens"));
+    out.push_back(entry);
+  }
+  std::printf("%s\n", out.dump(2).c_str());
+}
+
+}  // namespace
+
+int run_bench(const Args& args) {
+  EngineFlags flags;
+  int n_prompt = 64, n_gen = 128, repetitions = 3;
+  bool json = false;
+  po::options_description description(
+      "mmfree bench: prefill (pp) and decode (tg) throughput of one backend, mean ± standard\n"
+      "deviation of host tokens/s over -r repetitions (llama-bench style). Device backends also\n"
+      "print their performance counters. Progress goes to stderr.\n\nOptions");
+  description.add_options()("help,h", "show this help")                                          //
+      ("n-prompt,p", po::value(&n_prompt)->default_value(64), "prompt tokens of the pp test (0: skip)")  //
+      ("n-gen,n", po::value(&n_gen)->default_value(128), "generated tokens of the tg test (0: skip)")     //
+      ("repetitions,r", po::value(&repetitions)->default_value(3), "runs of each test")                   //
+      ("json", po::bool_switch(&json), "print the results as JSON");
+  add_engine_flags(description, flags);
+  po::variables_map vm;
+  po::store(po::command_line_parser(args).options(description).run(), vm);
+  if (vm.count("help")) {
+    std::cout << description << "\n";
+    return 0;
+  }
+  po::notify(vm);
+  if (n_prompt < 0 || n_gen < 0) throw UsageError("-p and -n must be >= 0");
+  if (n_prompt == 0 && n_gen == 0) throw UsageError("nothing to measure: -p and -n are both 0");
+  if (repetitions < 1) throw UsageError("-r must be >= 1");
+
+  const Model model = open_model(flags);
+  const ModelConfig& config = model.config();
+  std::fprintf(stderr, "bench: %s on %s\n", flags.model_path.c_str(), flags.backend.c_str());
+  auto engine = make_engine(flags.backend, model, flags.options);
+  const std::vector<uint32_t> prompt = bench_prompt(static_cast<uint32_t>(std::max(n_prompt, 1)), config);
+
+  // Warm-up: first touches of the weights (page faults of an mmapped image, device buffers).
+  engine->reset();
+  engine->step(prompt[0]);
+
+  std::vector<TestResult> results;
+  if (n_prompt > 0) {
+    TestResult r{"pp" + std::to_string(n_prompt), static_cast<uint32_t>(n_prompt), {}, {}};
+    for (int k = 0; k < repetitions; ++k) {
+      std::fprintf(stderr, "bench: %s run %d/%d\n", r.name.c_str(), k + 1, repetitions);
+      engine->reset();
+      const auto start = Clock::now();
+      prefill(*engine, prompt);
+      r.tokens_per_second.push_back(double(n_prompt) / seconds_since(start));
+    }
+    r.counters = device_counters(*engine);
+    results.push_back(std::move(r));
+  }
+  if (n_gen > 0) {
+    TestResult r{"tg" + std::to_string(n_gen), static_cast<uint32_t>(n_gen), {}, {}};
+    for (int k = 0; k < repetitions; ++k) {
+      std::fprintf(stderr, "bench: %s run %d/%d\n", r.name.c_str(), k + 1, repetitions);
+      engine->reset();
+      const auto start = Clock::now();
+      decode(*engine, config.bos_token_id, static_cast<uint32_t>(n_gen));
+      r.tokens_per_second.push_back(double(n_gen) / seconds_since(start));
+    }
+    r.counters = device_counters(*engine);
+    results.push_back(std::move(r));
+  }
+
+  const std::string model_name = std::filesystem::path(flags.model_path).filename().string().empty()
+                                     ? std::filesystem::path(flags.model_path).parent_path().filename().string()
+                                     : std::filesystem::path(flags.model_path).filename().string();
+  if (json)
+    print_json(model_name, config, flags.backend, results);
+  else
+    print_table(model_name, config, flags.backend, results);
+  return 0;
+}
+
+}  // namespace mmfree::cli
