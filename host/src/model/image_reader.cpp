@@ -106,12 +106,20 @@ ValidatedImage validate_image(std::span<const std::byte> image, const std::strin
   std::string previous = "header";
   const std::size_t betas_index = 2 + std::size_t(v.config.num_layers) + 2;
   std::vector<float> betas;
-  for (const SectionEntry& e : v.sections) {
+  auto check_crc = [&](const SectionEntry& e) {
     const auto bytes = image.subspan(e.offset, e.size);
     boost::crc_32_type crc;
     crc.process_bytes(bytes.data(), bytes.size());
     if (crc.checksum() != e.crc32) fail("section '" + mmf::section_name(e) + "' is corrupt (CRC mismatch)");
+  };
+  // The matrices first: a damaged weight is then reported by the matrix that holds it, and
+  // the Weights region (exactly the matrices, back to back) last.
+  for (const SectionEntry& e : v.sections) {
+    if (e.kind == uint32_t(SectionKind::Matrix)) check_crc(e);
+  }
+  for (const SectionEntry& e : v.sections) {
     if (e.kind == uint32_t(SectionKind::Matrix)) continue;  // inside the Weights region
+    check_crc(e);
     if (!all_zero(image.subspan(cursor, e.offset - cursor))) {
       fail("padding after section '" + previous + "' is not zero (corrupt image)");
     }
