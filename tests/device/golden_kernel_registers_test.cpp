@@ -169,6 +169,27 @@ TEST_F(GoldenKernelRegisters, WrongImageMagicIsBadDescriptor) {
   EXPECT_EQ(device_->read_register(regmap::status::kOffset), regmap::status::kBadDescriptor);
 }
 
+TEST_F(GoldenKernelRegisters, ImageRewrittenByTheHostIsWhatTheNextCommandReads) {
+  // The model converts the image's parameters once and keeps them; a host write into the
+  // image must still be seen by the next command, as the RTL reading memory would see it.
+  const auto image = demo_model().image();
+  const Buffer params = device_->allocate(image.size(), "params");
+  device_->write(params, 0, image);
+  device_->write_register(regmap::params::kOffset, static_cast<uint32_t>(params.address));
+  device_->write_register(regmap::params::kOffset + 4, static_cast<uint32_t>(params.address >> 32));
+  run({1}, regmap::flags::kResetState | regmap::flags::kNoLogits);
+  const auto golden = mmfree::test::golden_logits({1});
+  const auto best = static_cast<uint32_t>(std::max_element(golden[0].begin(), golden[0].end()) - golden[0].begin());
+  ASSERT_NE(best, 0u);
+  EXPECT_EQ(argmax_words()[0], best);
+  // A zero final norm makes every logit 0, whose argmax is index 0.
+  const auto descriptor = mmfree::mmf::read_device_descriptor(image);
+  const std::vector<float> zeros(descriptor.hidden_size, 0.0f);
+  device_->write_span<float>(params, descriptor.final_norm_offset, zeros);
+  run({1}, regmap::flags::kResetState | regmap::flags::kNoLogits);
+  EXPECT_EQ(argmax_words()[0], 0u);
+}
+
 TEST_F(GoldenKernelRegisters, CountersCountTheWeightStreams) {
   run({1, 2, 3}, regmap::flags::kResetState | regmap::flags::kNoLogits);
   ASSERT_EQ(device_->read_register(regmap::status::kOffset), 0u);

@@ -22,6 +22,14 @@ std::span<std::byte> DeviceMemory::at(uint64_t address, std::size_t size) {
   return std::span<std::byte>(buffer.data() + offset, size);
 }
 
+std::pair<uint64_t, uint64_t> DeviceMemory::extent_of(uint64_t address) const {
+  auto it = buffers_.upper_bound(address);
+  if (it == buffers_.begin()) return {0, 0};
+  --it;
+  const uint64_t end = it->first + it->second->size();
+  return address < end ? std::pair{it->first, end} : std::pair<uint64_t, uint64_t>{0, 0};
+}
+
 bool DeviceMemory::read(uint64_t address, std::span<std::byte> out) {
   const std::span<std::byte> source = at(address, out.size());
   if (source.data() == nullptr) return false;

@@ -9,6 +9,7 @@
 #include <map>
 #include <memory>
 #include <span>
+#include <utility>
 #include <vector>
 
 namespace mmfree::device {
@@ -26,6 +27,9 @@ class DeviceMemory {
   // The bytes [address, address + size) if they lie inside one buffer, else an empty span
   // (size 0 with a null data pointer; a valid zero-length access returns a non-null span).
   std::span<std::byte> at(uint64_t address, std::size_t size);
+
+  // [first, last) of the buffer holding `address`, or {0, 0} when none does.
+  std::pair<uint64_t, uint64_t> extent_of(uint64_t address) const;
 
   bool read(uint64_t address, std::span<std::byte> out);
   bool write(uint64_t address, std::span<const std::byte> in);

@@ -39,7 +39,9 @@ class GoldenDevice final : public Device {
   }
 
   void write(const Buffer& buffer, std::size_t offset, std::span<const std::byte> data) override {
-    memory_.write(checked(buffer, offset, data.size(), "write"), data);
+    const uint64_t address = checked(buffer, offset, data.size(), "write");
+    memory_.write(address, data);
+    kernel_.memory_written(address, data.size());
   }
 
   void read(const Buffer& buffer, std::size_t offset, std::span<std::byte> data) override {

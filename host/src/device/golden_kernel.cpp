@@ -1,6 +1,7 @@
 #include "device/golden_kernel.hpp"
 
 #include <cstring>
+#include <tuple>
 #include <string_view>
 #include <vector>
 
@@ -37,12 +38,11 @@ std::span<const T> view(DeviceMemory& memory, uint64_t address, std::size_t coun
   return std::span<const T>(reinterpret_cast<const T*>(bytes.data()), count);
 }
 
-template <typename T>
-void store(DeviceMemory& memory, uint64_t address, std::span<const T> values) {
-  if (!memory.write(address, std::as_bytes(values))) throw AxiError{};
-}
-
 }  // namespace
+
+void GoldenKernel::memory_written(uint64_t address, std::size_t size) {
+  if (converted_ && address < converted_->last && address + size > converted_->first) converted_.reset();
+}
 
 uint32_t GoldenKernel::run(const Words& words, GoldenControlSlave& control) {
   const uint64_t params = word64(words, regmap::params::kOffset);
@@ -64,6 +64,12 @@ uint32_t GoldenKernel::run(const Words& words, GoldenControlSlave& control) {
     control.set_counter(regmap::counter::kTokens, tokens_done);
     control.set_counter(regmap::counter::kWeightBytes, total);
     control.set_counter(regmap::counter::kTernaryOps, total * 4);  // four 2-bit codes per byte
+  };
+
+  // A kernel write into memory; one that lands in the image drops the converted parameters.
+  const auto store = [&]<typename T>(uint64_t address, std::span<const T> values) {
+    if (!memory_.write(address, std::as_bytes(values))) throw AxiError{};
+    memory_written(address, values.size_bytes());
   };
 
   try {
@@ -92,14 +98,21 @@ uint32_t GoldenKernel::run(const Words& words, GoldenControlSlave& control) {
     const uint64_t slot_address = state + uint64_t(slot) * slot_bytes;
     if (flags & regmap::flags::kResetState) {
       const std::vector<uint32_t> zeros(slot_bytes / 4, 0);
-      store<uint32_t>(memory_, slot_address, zeros);
+      store(slot_address, std::span<const uint32_t>(zeros));
     }
 
-    const KernelParameters parameters = read_kernel_parameters(desc, [&](uint64_t offset, std::size_t count) {
-      return view<float>(memory_, params + offset, count);
-    });
-    const PortStreams weights{order, streams, ports};
-    GoldenTokenPass pass(parameters);
+    if (!converted_ || converted_->params != params) {
+      auto fresh = std::make_unique<Converted>();
+      fresh->params = params;
+      std::tie(fresh->first, fresh->last) = memory_.extent_of(params);
+      fresh->parameters = read_kernel_parameters(desc, [&](uint64_t offset, std::size_t count) {
+        return view<float>(memory_, params + offset, count);
+      });
+      fresh->pass = std::make_unique<GoldenTokenPass>(fresh->parameters);
+      converted_ = std::move(fresh);
+    }
+    GoldenTokenPass& pass = *converted_->pass;
+    const PortStreams weights(order, streams);
 
     const IoLayout io_layout(num_tokens, desc.vocab_size);
     const bool all_logits = flags & regmap::flags::kAllLogits;
@@ -116,11 +129,11 @@ uint32_t GoldenKernel::run(const Words& words, GoldenControlSlave& control) {
       const std::span<const int32_t> h_in = view<int32_t>(memory_, slot_address, state_words);
       std::vector<int32_t> h(h_in.begin(), h_in.end());
       const std::span<const int32_t> logits = pass.run(embedding, h, weights);
-      store<int32_t>(memory_, slot_address, h);
+      store(slot_address, std::span<const int32_t>(h));
       const uint32_t argmax = argmax_of(logits);
-      store<uint32_t>(memory_, io + io_layout.argmax_offset() + 4 * t, std::span<const uint32_t>(&argmax, 1));
+      store(io + io_layout.argmax_offset() + 4 * t, std::span<const uint32_t>(&argmax, 1));
       const bool write_row = !no_logits && (all_logits || t + 1 == num_tokens);
-      if (write_row) store<int32_t>(memory_, io + io_layout.logits_offset(all_logits ? t : 0), logits);
+      if (write_row) store(io + io_layout.logits_offset(all_logits ? t : 0), logits);
       ++tokens_done;
     }
     publish_counters();

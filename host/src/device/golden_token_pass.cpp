@@ -49,6 +49,18 @@ KernelParameters read_kernel_parameters(const mmf::DeviceDescriptor& desc, const
   return k;
 }
 
+PortStreams::PortStreams(const std::vector<StreamMatrix>& matrices, const std::vector<std::span<const uint8_t>>& port_streams)
+    : order(matrices), streams(port_streams), ports(static_cast<unsigned>(port_streams.size())) {
+  // Where each matrix starts in each port's stream: the running sum of the earlier matrices.
+  offsets.assign(order.size() * ports, 0);
+  std::vector<std::size_t> running(ports, 0);
+  for (std::size_t m = 0; m < order.size(); ++m)
+    for (unsigned p = 0; p < ports; ++p) {
+      offsets[m * ports + p] = running[p];
+      running[p] += std::size_t(rows_on_port(order[m].rows, ports, p)) * order[m].row_stride;
+    }
+}
+
 GoldenTokenPass::GoldenTokenPass(const KernelParameters& parameters) : params_(parameters) {
   const std::size_t d = params_.hidden, inter = params_.intermediate;
   for (auto* v : {&x_, &p1_, &f_, &i_, &g_, &o_, &r_, &down_}) v->resize(d);
@@ -64,21 +76,10 @@ GoldenTokenPass::GoldenTokenPass(const KernelParameters& parameters) : params_(p
 void GoldenTokenPass::stream_matvec(const PortStreams& weights, std::size_t m, std::span<const int8_t> q,
                                     std::span<int32_t> sums) {
   const unsigned ports = weights.ports;
-  if (offsets_for_ != &weights.order) {
-    // Where each matrix starts in each port's stream: the running sum of earlier matrices.
-    port_offsets_.assign(weights.order.size() * ports, 0);
-    std::vector<std::size_t> running(ports, 0);
-    for (std::size_t k = 0; k < weights.order.size(); ++k)
-      for (unsigned p = 0; p < ports; ++p) {
-        port_offsets_[k * ports + p] = running[p];
-        running[p] += std::size_t(rows_on_port(weights.order[k].rows, ports, p)) * weights.order[k].row_stride;
-      }
-    offsets_for_ = &weights.order;
-  }
   const StreamMatrix& sm = weights.order[m];
   for (unsigned p = 0; p < ports; ++p) {
     const TernaryMatrixView share{rows_on_port(sm.rows, ports, p), sm.cols, sm.row_stride, 0.0f,
-                                  weights.streams[p].data() + port_offsets_[m * ports + p]};
+                                  weights.streams[p].data() + weights.offsets[m * ports + p]};
     if (share.rows == 0) continue;
     const std::span<int32_t> out(port_sums_.data(), share.rows);
     ternary_matvec(share, q, out);

@@ -38,9 +38,12 @@ KernelParameters read_kernel_parameters(const mmf::DeviceDescriptor& descriptor,
 // The weight streams of one command: port p's buffer holds its rows of every matrix of
 // `order`, back to back.
 struct PortStreams {
+  PortStreams(const std::vector<StreamMatrix>& order, const std::vector<std::span<const uint8_t>>& streams);
+
   const std::vector<StreamMatrix>& order;
   const std::vector<std::span<const uint8_t>>& streams;
   unsigned ports;
+  std::vector<std::size_t> offsets;  // [m * ports + p]: where matrix m starts in port p's stream
 };
 
 class GoldenTokenPass {
@@ -59,8 +62,6 @@ class GoldenTokenPass {
                  golden::ScaleFloat beta, const golden::NormConstants& k, std::span<int32_t> out);
 
   const KernelParameters& params_;
-  std::vector<std::size_t> port_offsets_;  // [m * P + p]: byte offset of matrix m in port p's stream
-  const std::vector<StreamMatrix>* offsets_for_ = nullptr;
   std::vector<int32_t> x_, p1_, p_, f_, i_, g_, o_, r_, y_, z_, down_, logits_, port_sums_, sums_;
   std::vector<int8_t> q_;
 };
