@@ -1,0 +1,529 @@
+// Everything of mmfree_kernel behind its Vitis port names: the control slave, the sequencer,
+// the gmem read/write engines, one burst engine + feeder + ternary accumulate array per weight
+// port, the activation buffers, the sum collector and the performance counters. The weight
+// ports arrive here as packed vectors (port p at [p], [64p +: 64], [DataWidth*p +: DataWidth]);
+// the generated top mmfree_kernel gives each its m_axi_wNN_* name.
+module mmfree_kernel_core #(
+  parameter int unsigned NumWeightPorts  = 1,
+  parameter int unsigned WeightDataWidth = 512,
+  parameter int unsigned GmemDataWidth   = 512,
+  parameter int unsigned MaxHidden       = 2560,
+  parameter int unsigned MaxIntermediate = 6912,
+  parameter int unsigned WeightFifoDepth = 256,  // beats per weight port, power of two
+  parameter int unsigned WeightOutstanding = 4,   // bursts in flight per weight port
+  // Derived; not meant to be overridden.
+  parameter int unsigned P  = NumWeightPorts,
+  parameter int unsigned W  = WeightDataWidth,
+  parameter int unsigned AW = mmfree_reg_pkg::RegAddrWidth
+) (
+  input  logic              clk_i,
+  input  logic              rst_ni,
+
+  // AXI4-Lite control slave.
+  input  logic              ctl_awvalid_i,
+  output logic              ctl_awready_o,
+  input  logic [AW-1:0]     ctl_awaddr_i,
+  input  logic              ctl_wvalid_i,
+  output logic              ctl_wready_o,
+  input  logic [31:0]       ctl_wdata_i,
+  input  logic [3:0]        ctl_wstrb_i,
+  output logic              ctl_bvalid_o,
+  input  logic              ctl_bready_i,
+  output logic [1:0]        ctl_bresp_o,
+  input  logic              ctl_arvalid_i,
+  output logic              ctl_arready_o,
+  input  logic [AW-1:0]     ctl_araddr_i,
+  output logic              ctl_rvalid_o,
+  input  logic              ctl_rready_i,
+  output logic [31:0]       ctl_rdata_o,
+  output logic [1:0]        ctl_rresp_o,
+  output logic              interrupt_o,
+
+  // gmem: AXI4 master, read and write.
+  output logic              gm_awvalid_o,
+  input  logic              gm_awready_i,
+  output logic [63:0]       gm_awaddr_o,
+  output logic [7:0]        gm_awlen_o,
+  output logic [2:0]        gm_awsize_o,
+  output logic [1:0]        gm_awburst_o,
+  output logic [3:0]        gm_awcache_o,
+  output logic [2:0]        gm_awprot_o,
+  output logic              gm_wvalid_o,
+  input  logic              gm_wready_i,
+  output logic [GmemDataWidth-1:0]   gm_wdata_o,
+  output logic [GmemDataWidth/8-1:0] gm_wstrb_o,
+  output logic              gm_wlast_o,
+  input  logic              gm_bvalid_i,
+  output logic              gm_bready_o,
+  input  logic [1:0]        gm_bresp_i,
+  output logic              gm_arvalid_o,
+  input  logic              gm_arready_i,
+  output logic [63:0]       gm_araddr_o,
+  output logic [7:0]        gm_arlen_o,
+  output logic [2:0]        gm_arsize_o,
+  output logic [1:0]        gm_arburst_o,
+  output logic [3:0]        gm_arcache_o,
+  output logic [2:0]        gm_arprot_o,
+  input  logic              gm_rvalid_i,
+  output logic              gm_rready_o,
+  input  logic [GmemDataWidth-1:0] gm_rdata_i,
+  input  logic [1:0]        gm_rresp_i,
+  input  logic              gm_rlast_i,
+
+  // Weight ports: AXI4 masters, read only, packed.
+  output logic [P-1:0]      wt_arvalid_o,
+  input  logic [P-1:0]      wt_arready_i,
+  output logic [64*P-1:0]   wt_araddr_o,
+  output logic [8*P-1:0]    wt_arlen_o,
+  output logic [3*P-1:0]    wt_arsize_o,
+  output logic [2*P-1:0]    wt_arburst_o,
+  output logic [4*P-1:0]    wt_arcache_o,
+  output logic [3*P-1:0]    wt_arprot_o,
+  input  logic [P-1:0]      wt_rvalid_i,
+  output logic [P-1:0]      wt_rready_o,
+  input  logic [W*P-1:0]    wt_rdata_i,
+  input  logic [2*P-1:0]    wt_rresp_i,
+  input  logic [P-1:0]      wt_rlast_i
+);
+
+  import mmfree_reg_pkg::*;
+
+  localparam int unsigned CountBits   = 32;
+  localparam int unsigned BeatBytes   = W / 8;
+  localparam int unsigned Lanes       = W / 2;              // ternary weights per beat
+  localparam int unsigned GmemBeatsPerEntry = Lanes / (GmemDataWidth / 8);  // int8 acts
+  localparam int unsigned QdBeats     = (MaxHidden + GmemDataWidth / 8 - 1) / (GmemDataWidth / 8);
+  localparam int unsigned QiBeats     = (MaxIntermediate + GmemDataWidth / 8 - 1) / (GmemDataWidth / 8);
+  localparam int unsigned QdEntries   = (QdBeats + GmemBeatsPerEntry - 1) / GmemBeatsPerEntry;
+  localparam int unsigned QiEntries   = (QiBeats + GmemBeatsPerEntry - 1) / GmemBeatsPerEntry;
+  localparam int unsigned IncBits     = 16;
+  // Entry indices are < QdEntries / QiEntries whenever d <= MaxHidden, I <= MaxIntermediate
+  // (the sequencer refuses larger models), so the index is used at its natural width.
+  localparam int unsigned QdIndexBits = $clog2(QdEntries * GmemBeatsPerEntry);
+  localparam int unsigned QiIndexBits = $clog2(QiEntries * GmemBeatsPerEntry);
+
+  // The shell streams weights and gmem in the same beat size; other widths are not built yet.
+  if (W != 512 || GmemDataWidth != 512) begin : gen_width_check
+    $error("mmfree_kernel_core: WeightDataWidth and GmemDataWidth must be 512 in this version");
+  end
+
+  // ---------------------------------------------------------------------------------------------
+  // Control slave.
+  logic        start, done;
+  logic [31:0] status;
+  logic [63:0] arg_params, arg_state, arg_io;
+  logic [31:0] arg_num_tokens, arg_state_slot, arg_flags;
+  logic [64*P-1:0] arg_weight_base;
+  logic [64*NumCounters-1:0] counters;
+  logic [64*P-1:0]           port_bytes;
+
+  mmfree_control_slave #(
+    .NumWeightPorts (P),
+    .WeightDataWidth(W),
+    .MaxHidden      (MaxHidden),
+    .MaxIntermediate(MaxIntermediate)
+  ) u_control (
+    .clk_i,
+    .rst_ni,
+    .awvalid_i    (ctl_awvalid_i),
+    .awready_o    (ctl_awready_o),
+    .awaddr_i     (ctl_awaddr_i),
+    .wvalid_i     (ctl_wvalid_i),
+    .wready_o     (ctl_wready_o),
+    .wdata_i      (ctl_wdata_i),
+    .wstrb_i      (ctl_wstrb_i),
+    .bvalid_o     (ctl_bvalid_o),
+    .bready_i     (ctl_bready_i),
+    .bresp_o      (ctl_bresp_o),
+    .arvalid_i    (ctl_arvalid_i),
+    .arready_o    (ctl_arready_o),
+    .araddr_i     (ctl_araddr_i),
+    .rvalid_o     (ctl_rvalid_o),
+    .rready_i     (ctl_rready_i),
+    .rdata_o      (ctl_rdata_o),
+    .rresp_o      (ctl_rresp_o),
+    .interrupt_o,
+    .start_o      (start),
+    .done_i       (done),
+    .status_i     (status),
+    .params_o     (arg_params),
+    .state_o      (arg_state),
+    .io_o         (arg_io),
+    .num_tokens_o (arg_num_tokens),
+    .state_slot_o (arg_state_slot),
+    .flags_o      (arg_flags),
+    .weight_base_o(arg_weight_base),
+    .counters_i   (counters),
+    .port_bytes_i (port_bytes)
+  );
+
+  // Token mode is not built yet (docs/device.md, Status): these arguments have no reader.
+  logic unused_args;
+  assign unused_args = ^{arg_state, arg_num_tokens, arg_state_slot};
+
+  // ---------------------------------------------------------------------------------------------
+  // gmem engines.
+  logic                 rd_cmd_valid, rd_cmd_ready, rd_valid, rd_ready, rd_error, rd_beat;
+  logic [63:0]          rd_cmd_addr;
+  logic [CountBits-1:0] rd_cmd_beats;
+  logic [GmemDataWidth-1:0] rd_data;
+  logic                 rd_last;
+
+  mmfree_axi_read_streamer #(
+    .DataWidth     (GmemDataWidth),
+    .MaxBurstBeats (64),
+    .MaxOutstanding(2),
+    .FifoDepth     (64),
+    .BeatCountBits (CountBits)
+  ) u_gmem_read (
+    .clk_i,
+    .rst_ni,
+    .cmd_valid_i    (rd_cmd_valid),
+    .cmd_ready_o    (rd_cmd_ready),
+    .cmd_addr_i     (rd_cmd_addr),
+    .cmd_beats_i    (rd_cmd_beats),
+    .data_valid_o   (rd_valid),
+    .data_ready_i   (rd_ready),
+    .data_o         (rd_data),
+    .data_last_o    (rd_last),
+    .error_o        (rd_error),
+    .beat_received_o(rd_beat),
+    .arvalid_o      (gm_arvalid_o),
+    .arready_i      (gm_arready_i),
+    .araddr_o       (gm_araddr_o),
+    .arlen_o        (gm_arlen_o),
+    .arsize_o       (gm_arsize_o),
+    .arburst_o      (gm_arburst_o),
+    .arcache_o      (gm_arcache_o),
+    .arprot_o       (gm_arprot_o),
+    .rvalid_i       (gm_rvalid_i),
+    .rready_o       (gm_rready_o),
+    .rdata_i        (gm_rdata_i),
+    .rresp_i        (gm_rresp_i),
+    .rlast_i        (gm_rlast_i)
+  );
+
+  logic                 wr_cmd_valid, wr_cmd_ready, wr_done, wr_error;
+  logic [63:0]          wr_cmd_addr;
+  logic [CountBits-1:0] wr_cmd_beats;
+  logic                 wr_in_valid, wr_in_ready;
+  logic [GmemDataWidth-1:0]   wr_in_data;
+  logic [GmemDataWidth/8-1:0] wr_in_strb;
+
+  mmfree_axi_write_master #(
+    .DataWidth    (GmemDataWidth),
+    .MaxBurstBeats(64),
+    .BeatCountBits(CountBits)
+  ) u_gmem_write (
+    .clk_i,
+    .rst_ni,
+    .cmd_valid_i(wr_cmd_valid),
+    .cmd_ready_o(wr_cmd_ready),
+    .cmd_addr_i (wr_cmd_addr),
+    .cmd_beats_i(wr_cmd_beats),
+    .in_valid_i (wr_in_valid),
+    .in_ready_o (wr_in_ready),
+    .in_data_i  (wr_in_data),
+    .in_strb_i  (wr_in_strb),
+    .done_o     (wr_done),
+    .error_o    (wr_error),
+    .awvalid_o  (gm_awvalid_o),
+    .awready_i  (gm_awready_i),
+    .awaddr_o   (gm_awaddr_o),
+    .awlen_o    (gm_awlen_o),
+    .awsize_o   (gm_awsize_o),
+    .awburst_o  (gm_awburst_o),
+    .awcache_o  (gm_awcache_o),
+    .awprot_o   (gm_awprot_o),
+    .wvalid_o   (gm_wvalid_o),
+    .wready_i   (gm_wready_i),
+    .wdata_o    (gm_wdata_o),
+    .wstrb_o    (gm_wstrb_o),
+    .wlast_o    (gm_wlast_o),
+    .bvalid_i   (gm_bvalid_i),
+    .bready_o   (gm_bready_o),
+    .bresp_i    (gm_bresp_i)
+  );
+
+  // ---------------------------------------------------------------------------------------------
+  // Sequencer.
+  logic [P-1:0]             ws_cmd_valid, ws_cmd_ready, ws_error;
+  logic [64*P-1:0]          ws_cmd_addr;
+  logic [CountBits*P-1:0]   ws_cmd_beats;
+  logic                     q_wr, q_wr_sel;
+  logic [CountBits-1:0]     q_wr_index;
+  logic [GmemDataWidth-1:0] q_wr_data;
+  logic                     pass_start, feeders_busy, collector_busy, counters_clear, gmem_stall;
+  logic [CountBits-1:0]     num_layers, hidden, gate_rows, vocab, beats_d, beats_i;
+  logic [CountBits*P-1:0]   port_rows_d, port_rows_gate, port_rows_vocab;
+
+  mmfree_sequencer #(
+    .NumWeightPorts (P),
+    .MaxHidden      (MaxHidden),
+    .MaxIntermediate(MaxIntermediate),
+    .DataWidth      (GmemDataWidth),
+    .CountBits      (CountBits)
+  ) u_sequencer (
+    .clk_i,
+    .rst_ni,
+    .start_i          (start),
+    .done_o           (done),
+    .status_o         (status),
+    .params_i         (arg_params),
+    .io_i             (arg_io),
+    .flags_i          (arg_flags),
+    .weight_base_i    (arg_weight_base),
+    .rd_cmd_valid_o   (rd_cmd_valid),
+    .rd_cmd_ready_i   (rd_cmd_ready),
+    .rd_cmd_addr_o    (rd_cmd_addr),
+    .rd_cmd_beats_o   (rd_cmd_beats),
+    .rd_valid_i       (rd_valid),
+    .rd_ready_o       (rd_ready),
+    .rd_data_i        (rd_data),
+    .rd_error_i       (rd_error),
+    .wr_cmd_valid_o   (wr_cmd_valid),
+    .wr_cmd_ready_i   (wr_cmd_ready),
+    .wr_cmd_addr_o    (wr_cmd_addr),
+    .wr_cmd_beats_o   (wr_cmd_beats),
+    .wr_done_i        (wr_done),
+    .wr_error_i       (wr_error),
+    .ws_cmd_valid_o   (ws_cmd_valid),
+    .ws_cmd_ready_i   (ws_cmd_ready),
+    .ws_cmd_addr_o    (ws_cmd_addr),
+    .ws_cmd_beats_o   (ws_cmd_beats),
+    .ws_error_i       (ws_error),
+    .q_wr_o           (q_wr),
+    .q_wr_sel_o       (q_wr_sel),
+    .q_wr_index_o     (q_wr_index),
+    .q_wr_data_o      (q_wr_data),
+    .pass_start_o     (pass_start),
+    .num_layers_o     (num_layers),
+    .hidden_o         (hidden),
+    .gate_rows_o      (gate_rows),
+    .vocab_o          (vocab),
+    .beats_d_o        (beats_d),
+    .beats_i_o        (beats_i),
+    .port_rows_d_o    (port_rows_d),
+    .port_rows_gate_o (port_rows_gate),
+    .port_rows_vocab_o(port_rows_vocab),
+    .feeders_busy_i   (feeders_busy),
+    .collector_busy_i (collector_busy),
+    .counters_clear_o (counters_clear),
+    .gmem_stall_o     (gmem_stall)
+  );
+
+  // rd_last: the sequencer counts beats itself.
+  logic unused_rd_last;
+  assign unused_rd_last = rd_last;
+
+  // ---------------------------------------------------------------------------------------------
+  // Activation buffers: qd (d-long) and qi (I-long) int8 vectors, one gmem beat per word; an
+  // array beat of Lanes activations is GmemBeatsPerEntry consecutive words.
+  logic [GmemDataWidth-1:0] qd_mem_q [QdEntries * GmemBeatsPerEntry];
+  logic [GmemDataWidth-1:0] qi_mem_q [QiEntries * GmemBeatsPerEntry];
+
+  always_ff @(posedge clk_i) begin
+    if (q_wr && !q_wr_sel && q_wr_index < CountBits'(QdEntries * GmemBeatsPerEntry)) begin
+      qd_mem_q[q_wr_index] <= q_wr_data;
+    end
+    if (q_wr && q_wr_sel && q_wr_index < CountBits'(QiEntries * GmemBeatsPerEntry)) begin
+      qi_mem_q[q_wr_index] <= q_wr_data;
+    end
+  end
+
+  /* verilator lint_off UNUSEDSIGNAL */  // the index's high bits are zero by the size check
+  function automatic logic [8*Lanes-1:0] qd_entry(logic [CountBits-1:0] index);
+    logic [8*Lanes-1:0] out;
+    for (int unsigned k = 0; k < GmemBeatsPerEntry; k++) begin
+      out[GmemDataWidth*k +: GmemDataWidth] = qd_mem_q[GmemBeatsPerEntry * QdIndexBits'(index) + k];
+    end
+    return out;
+  endfunction
+
+  function automatic logic [8*Lanes-1:0] qi_entry(logic [CountBits-1:0] index);
+    logic [8*Lanes-1:0] out;
+    for (int unsigned k = 0; k < GmemBeatsPerEntry; k++) begin
+      out[GmemDataWidth*k +: GmemDataWidth] = qi_mem_q[GmemBeatsPerEntry * QiIndexBits'(index) + k];
+    end
+    return out;
+  endfunction
+  /* verilator lint_on UNUSEDSIGNAL */
+
+  // ---------------------------------------------------------------------------------------------
+  // Weight ports: burst engine -> feeder -> ternary accumulate array.
+  logic [P-1:0]           feeder_busy, feeder_stall, array_fire, wt_beat;
+  logic [P-1:0]           sum_valid, sum_ready;
+  logic [32*P-1:0]        sums;
+
+  for (genvar p = 0; p < P; p++) begin : gen_port
+    logic                 s_valid, s_ready, s_last;
+    logic [W-1:0]         s_data;
+    logic                 a_valid, a_ready, a_first, a_last, q_sel;
+    logic [W-1:0]         a_codes;
+    logic [CountBits-1:0] q_index;
+    logic [8*Lanes-1:0]   acts;
+
+    mmfree_axi_read_streamer #(
+      .DataWidth     (W),
+      .MaxBurstBeats (4096 / BeatBytes),
+      .MaxOutstanding(WeightOutstanding),
+      .FifoDepth     (WeightFifoDepth),
+      .BeatCountBits (CountBits)
+    ) u_stream (
+      .clk_i,
+      .rst_ni,
+      .cmd_valid_i    (ws_cmd_valid[p]),
+      .cmd_ready_o    (ws_cmd_ready[p]),
+      .cmd_addr_i     (ws_cmd_addr[64*p +: 64]),
+      .cmd_beats_i    (ws_cmd_beats[CountBits*p +: CountBits]),
+      .data_valid_o   (s_valid),
+      .data_ready_i   (s_ready),
+      .data_o         (s_data),
+      .data_last_o    (s_last),
+      .error_o        (ws_error[p]),
+      .beat_received_o(wt_beat[p]),
+      .arvalid_o      (wt_arvalid_o[p]),
+      .arready_i      (wt_arready_i[p]),
+      .araddr_o       (wt_araddr_o[64*p +: 64]),
+      .arlen_o        (wt_arlen_o[8*p +: 8]),
+      .arsize_o       (wt_arsize_o[3*p +: 3]),
+      .arburst_o      (wt_arburst_o[2*p +: 2]),
+      .arcache_o      (wt_arcache_o[4*p +: 4]),
+      .arprot_o       (wt_arprot_o[3*p +: 3]),
+      .rvalid_i       (wt_rvalid_i[p]),
+      .rready_o       (wt_rready_o[p]),
+      .rdata_i        (wt_rdata_i[W*p +: W]),
+      .rresp_i        (wt_rresp_i[2*p +: 2]),
+      .rlast_i        (wt_rlast_i[p])
+    );
+
+    mmfree_weight_feeder #(
+      .BeatBits (W),
+      .CountBits(CountBits)
+    ) u_feeder (
+      .clk_i,
+      .rst_ni,
+      .start_i       (pass_start),
+      .num_layers_i  (num_layers),
+      .rows_d_i      (port_rows_d[CountBits*p +: CountBits]),
+      .rows_gate_i   (port_rows_gate[CountBits*p +: CountBits]),
+      .rows_vocab_i  (port_rows_vocab[CountBits*p +: CountBits]),
+      .beats_d_i     (beats_d),
+      .beats_i_i     (beats_i),
+      .busy_o        (feeder_busy[p]),
+      .stream_valid_i(s_valid),
+      .stream_ready_o(s_ready),
+      .stream_data_i (s_data),
+      .array_valid_o (a_valid),
+      .array_ready_i (a_ready),
+      .array_first_o (a_first),
+      .array_last_o  (a_last),
+      .array_codes_o (a_codes),
+      .q_sel_o       (q_sel),
+      .q_index_o     (q_index),
+      .stall_o       (feeder_stall[p])
+    );
+
+    assign acts = q_sel ? qi_entry(q_index) : qd_entry(q_index);
+    assign array_fire[p] = a_valid && a_ready;
+
+    ternary_accumulate_array #(
+      .BeatBits(W)
+    ) u_array (
+      .clk_i,
+      .rst_ni,
+      .valid_i(a_valid),
+      .ready_o(a_ready),
+      .first_i(a_first),
+      .last_i (a_last),
+      .codes_i(a_codes),
+      .acts_i (acts),
+      .valid_o(sum_valid[p]),
+      .ready_i(sum_ready[p]),
+      .sum_o  (sums[32*p +: 32])
+    );
+
+    // The feeder knows the row structure; the stream's own last flag is redundant here.
+    logic unused_s_last;
+    assign unused_s_last = s_last;
+  end
+
+  assign feeders_busy = |feeder_busy;
+
+  // ---------------------------------------------------------------------------------------------
+  // Row sums back to memory.
+  mmfree_sum_collector #(
+    .NumPorts (P),
+    .DataWidth(GmemDataWidth),
+    .CountBits(CountBits)
+  ) u_collector (
+    .clk_i,
+    .rst_ni,
+    .start_i     (pass_start),
+    .num_layers_i(num_layers),
+    .rows_d_i    (hidden),
+    .rows_gate_i (gate_rows),
+    .rows_vocab_i(vocab),
+    .busy_o      (collector_busy),
+    .sum_valid_i (sum_valid),
+    .sum_ready_o (sum_ready),
+    .sum_i       (sums),
+    .out_valid_o (wr_in_valid),
+    .out_ready_i (wr_in_ready),
+    .out_data_o  (wr_in_data),
+    .out_strb_o  (wr_in_strb)
+  );
+
+  // ---------------------------------------------------------------------------------------------
+  // Performance counters.
+  logic running_q;
+  always_ff @(posedge clk_i or negedge rst_ni) begin
+    if (!rst_ni)    running_q <= 1'b0;
+    else if (start) running_q <= 1'b1;
+    else if (done)  running_q <= 1'b0;
+  end
+
+  function automatic logic [IncBits-1:0] count_ones(logic [P-1:0] bits);
+    logic [IncBits-1:0] n = '0;
+    for (int unsigned p = 0; p < P; p++) n += IncBits'(bits[p]);
+    return n;
+  endfunction
+
+  function automatic logic [IncBits-1:0] strobe_bytes(logic [GmemDataWidth/8-1:0] strb);
+    logic [IncBits-1:0] n = '0;
+    for (int unsigned b = 0; b < GmemDataWidth / 8; b++) n += IncBits'(strb[b]);
+    return n;
+  endfunction
+
+  logic [IncBits*NumCounters-1:0] counter_inc;
+  logic [IncBits*P-1:0]           port_inc;
+  always_comb begin
+    counter_inc = '0;
+    counter_inc[IncBits*CntCyclesIdx +: IncBits]            = IncBits'(running_q);
+    counter_inc[IncBits*CntTokensIdx +: IncBits]            = '0;  // token mode not built yet
+    counter_inc[IncBits*CntWeightStallCyclesIdx +: IncBits] = IncBits'(|feeder_stall);
+    counter_inc[IncBits*CntGmemStallCyclesIdx +: IncBits]   = IncBits'(gmem_stall);
+    counter_inc[IncBits*CntWeightBytesIdx +: IncBits]       = count_ones(wt_beat) * IncBits'(BeatBytes);
+    counter_inc[IncBits*CntGmemReadBytesIdx +: IncBits]     = rd_beat ? IncBits'(GmemDataWidth / 8) : '0;
+    counter_inc[IncBits*CntGmemWriteBytesIdx +: IncBits]    =
+        (gm_wvalid_o && gm_wready_i) ? strobe_bytes(gm_wstrb_o) : '0;
+    counter_inc[IncBits*CntTernaryOpsIdx +: IncBits]        = count_ones(array_fire) * IncBits'(Lanes);
+    for (int unsigned p = 0; p < P; p++) begin
+      port_inc[IncBits*p +: IncBits] = wt_beat[p] ? IncBits'(BeatBytes) : '0;
+    end
+  end
+
+  mmfree_perf_counters #(
+    .NumPorts(P),
+    .IncBits (IncBits)
+  ) u_counters (
+    .clk_i,
+    .rst_ni,
+    .clear_i     (counters_clear),
+    .inc_i       (counter_inc),
+    .port_inc_i  (port_inc),
+    .counters_o  (counters),
+    .port_bytes_o(port_bytes)
+  );
+
+endmodule

@@ -1,0 +1,319 @@
+// The start-command sequencer of mmfree_kernel (docs/device.md, "One start command"): reads and
+// checks the .mmf header and device descriptor over gmem, works out each weight port's share of
+// the stream, and runs the command.
+//
+// This build implements the weight-path self-test mode (flags.matvec_selftest): the int8
+// vectors qd [d] and qi [I] are loaded from io into the activation buffers, every weight port
+// streams its whole share once through its ternary array, and every row sum of every matrix
+// is written back to io in stream order. Token mode (the element-wise phases of the per-token
+// schedule) is not implemented yet and ends with status.not_implemented.
+module mmfree_sequencer #(
+  parameter int unsigned NumWeightPorts  = 1,
+  parameter int unsigned MaxHidden       = 2560,
+  parameter int unsigned MaxIntermediate = 6912,
+  parameter int unsigned DataWidth       = 512,  // gmem and weight beats
+  parameter int unsigned CountBits       = 32,
+  // Derived; not meant to be overridden.
+  parameter int unsigned BeatBytes       = DataWidth / 8
+) (
+  input  logic                            clk_i,
+  input  logic                            rst_ni,
+
+  // Control slave.
+  input  logic                            start_i,
+  output logic                            done_o,
+  output logic [31:0]                     status_o,
+  input  logic [63:0]                     params_i,
+  input  logic [63:0]                     io_i,
+  input  logic [31:0]                     flags_i,
+  input  logic [64*NumWeightPorts-1:0]    weight_base_i,
+
+  // gmem reads.
+  output logic                            rd_cmd_valid_o,
+  input  logic                            rd_cmd_ready_i,
+  output logic [63:0]                     rd_cmd_addr_o,
+  output logic [CountBits-1:0]            rd_cmd_beats_o,
+  input  logic                            rd_valid_i,
+  output logic                            rd_ready_o,
+  input  logic [DataWidth-1:0]            rd_data_i,
+  input  logic                            rd_error_i,
+
+  // gmem writes (the data comes from the sum collector).
+  output logic                            wr_cmd_valid_o,
+  input  logic                            wr_cmd_ready_i,
+  output logic [63:0]                     wr_cmd_addr_o,
+  output logic [CountBits-1:0]            wr_cmd_beats_o,
+  input  logic                            wr_done_i,
+  input  logic                            wr_error_i,
+
+  // Weight-port burst engines.
+  output logic [NumWeightPorts-1:0]       ws_cmd_valid_o,
+  input  logic [NumWeightPorts-1:0]       ws_cmd_ready_i,
+  output logic [64*NumWeightPorts-1:0]    ws_cmd_addr_o,
+  output logic [CountBits*NumWeightPorts-1:0] ws_cmd_beats_o,
+  input  logic [NumWeightPorts-1:0]       ws_error_i,
+
+  // Activation buffers: gmem beat `q_wr_index_o` of qd (sel 0) or qi (sel 1).
+  output logic                            q_wr_o,
+  output logic                            q_wr_sel_o,
+  output logic [CountBits-1:0]            q_wr_index_o,
+  output logic [DataWidth-1:0]            q_wr_data_o,
+
+  // Feeders (one per port) and the sum collector.
+  output logic                            pass_start_o,
+  output logic [CountBits-1:0]            num_layers_o,
+  output logic [CountBits-1:0]            hidden_o,        // d
+  output logic [CountBits-1:0]            gate_rows_o,     // 2I
+  output logic [CountBits-1:0]            vocab_o,         // V
+  output logic [CountBits-1:0]            beats_d_o,       // beats per row, d columns
+  output logic [CountBits-1:0]            beats_i_o,       // beats per row, I columns
+  output logic [CountBits*NumWeightPorts-1:0] port_rows_d_o,
+  output logic [CountBits*NumWeightPorts-1:0] port_rows_gate_o,
+  output logic [CountBits*NumWeightPorts-1:0] port_rows_vocab_o,
+  input  logic                            feeders_busy_i,
+  input  logic                            collector_busy_i,
+
+  // Performance counters.
+  output logic                            counters_clear_o,
+  output logic                            gmem_stall_o
+);
+
+  import mmfree_reg_pkg::*;
+
+  localparam int unsigned PortBits = NumWeightPorts > 1 ? $clog2(NumWeightPorts) : 1;
+  localparam logic [63:0] ImageMagic = 64'h4D4C_4545_5246_4D4D;  // "MMFREELM"
+  localparam int unsigned DescriptorBeats = 4;                     // bytes 0 .. 255
+
+  typedef enum logic [3:0] {
+    StIdle, StDescReq, StDescRx, StCheck, StPorts, StQReq, StQRx, StRun, StFinish
+  } state_e;
+
+  state_e state_q, state_d;
+
+  // Latched arguments.
+  logic [63:0]                  params_q, io_q;
+  logic [31:0]                  flags_q;
+  logic [64*NumWeightPorts-1:0] weight_base_q;
+
+  // Descriptor fields.
+  logic [63:0]          magic_q;
+  logic [31:0]          version_q;
+  logic [CountBits-1:0] d_q, l_q, i_q, v_q, stride_d_q, stride_i_q;
+
+  logic [CountBits-1:0] beat_q;   // beats received in the current read
+  logic [31:0]          status_q;
+  logic [PortBits-1:0]  port_q;   // StPorts: port being worked out
+  logic [NumWeightPorts-1:0] ws_pending_q;
+  logic                 wr_cmd_pending_q, wr_done_q;
+
+  logic [CountBits*NumWeightPorts-1:0] rows_d_q, rows_gate_q, rows_vocab_q, port_beats_q;
+
+  // ---------------------------------------------------------------------------------------------
+  // Sizes derived from the descriptor.
+  logic [CountBits-1:0] sbd, sbi, qd_beats, qi_beats, total_rows, sum_beats;
+  assign sbd        = stride_d_q >> $clog2(BeatBytes);
+  assign sbi        = stride_i_q >> $clog2(BeatBytes);
+  assign qd_beats   = (d_q + CountBits'(BeatBytes - 1)) >> $clog2(BeatBytes);
+  assign qi_beats   = (i_q + CountBits'(BeatBytes - 1)) >> $clog2(BeatBytes);
+  // Every row of every matrix: L * (4d + 2I + d) + V.
+  assign total_rows = l_q * (5 * d_q + 2 * i_q) + v_q;
+  assign sum_beats  = (total_rows + CountBits'(BeatBytes / 4 - 1)) >> $clog2(BeatBytes / 4);
+
+  // Rows of an n-row matrix that port p holds: those r < n with r mod P == p.
+  // (With one port the comparison is constant false, which is right.)
+  /* verilator lint_off UNSIGNED */
+  function automatic logic [CountBits-1:0] port_rows(logic [CountBits-1:0] n, logic [PortBits-1:0] p);
+    return n / CountBits'(NumWeightPorts) +
+           CountBits'(CountBits'(p) < n % CountBits'(NumWeightPorts));
+  endfunction
+  /* verilator lint_on UNSIGNED */
+
+  logic [CountBits-1:0] cur_rows_d, cur_rows_gate, cur_rows_vocab, cur_beats;
+  assign cur_rows_d     = port_rows(d_q, port_q);
+  assign cur_rows_gate  = port_rows(2 * i_q, port_q);
+  assign cur_rows_vocab = port_rows(v_q, port_q);
+  assign cur_beats      = l_q * (cur_rows_d * (4 * sbd + sbi) + cur_rows_gate * sbd) +
+                          cur_rows_vocab * sbd;
+
+  logic descriptor_bad, too_large;
+  assign descriptor_bad = (magic_q != ImageMagic) || (version_q != 32'd1) ||
+                          (d_q == '0) || (l_q == '0) || (i_q == '0) || (v_q == '0) ||
+                          (stride_d_q == '0) || (stride_i_q == '0) ||
+                          (stride_d_q[$clog2(BeatBytes)-1:0] != '0) ||
+                          (stride_i_q[$clog2(BeatBytes)-1:0] != '0) ||
+                          (d_q < CountBits'(NumWeightPorts));
+  assign too_large      = (d_q > CountBits'(MaxHidden)) || (i_q > CountBits'(MaxIntermediate));
+
+  // ---------------------------------------------------------------------------------------------
+  logic rd_fire;
+  assign rd_fire = rd_valid_i && rd_ready_o;
+
+  always_comb begin
+    state_d = state_q;
+    unique case (state_q)
+      StIdle:    if (start_i) state_d = StDescReq;
+      StDescReq: if (rd_cmd_ready_i) state_d = StDescRx;
+      StDescRx:  if (rd_fire && beat_q == CountBits'(DescriptorBeats - 1)) state_d = StCheck;
+      StCheck: begin
+        if (rd_error_i || descriptor_bad || too_large || !flags_q[FlagsMatvecSelftestBit]) state_d = StFinish;
+        else state_d = StPorts;
+      end
+      StPorts:   if (32'(port_q) == NumWeightPorts - 1) state_d = StQReq;
+      StQReq:    if (rd_cmd_ready_i) state_d = StQRx;
+      StQRx:     if (rd_fire && beat_q == qd_beats + qi_beats - 1'b1) state_d = StRun;
+      StRun: begin
+        if (ws_pending_q == '0 && !wr_cmd_pending_q && wr_done_q &&
+            !feeders_busy_i && !collector_busy_i) begin
+          state_d = StFinish;
+        end
+      end
+      StFinish:  state_d = StIdle;
+      default:   state_d = StIdle;
+    endcase
+  end
+
+  always_ff @(posedge clk_i or negedge rst_ni) begin
+    if (!rst_ni) begin
+      state_q          <= StIdle;
+      params_q         <= '0;
+      io_q             <= '0;
+      flags_q          <= '0;
+      weight_base_q    <= '0;
+      magic_q          <= '0;
+      version_q        <= '0;
+      d_q              <= '0;
+      l_q              <= '0;
+      i_q              <= '0;
+      v_q              <= '0;
+      stride_d_q       <= '0;
+      stride_i_q       <= '0;
+      beat_q           <= '0;
+      status_q         <= '0;
+      port_q           <= '0;
+      ws_pending_q     <= '0;
+      wr_cmd_pending_q <= 1'b0;
+      wr_done_q        <= 1'b0;
+      rows_d_q         <= '0;
+      rows_gate_q      <= '0;
+      rows_vocab_q     <= '0;
+      port_beats_q     <= '0;
+    end else begin
+      state_q <= state_d;
+      unique case (state_q)
+        StIdle: begin
+          if (start_i) begin
+            params_q      <= params_i;
+            io_q          <= io_i;
+            flags_q       <= flags_i;
+            weight_base_q <= weight_base_i;
+            status_q      <= '0;
+            beat_q        <= '0;
+          end
+        end
+        StDescRx: begin
+          if (rd_fire) begin
+            beat_q <= beat_q + 1'b1;
+            if (beat_q == CountBits'(0)) begin
+              magic_q   <= rd_data_i[63:0];
+              version_q <= rd_data_i[95:64];
+            end
+            if (beat_q == CountBits'(2)) begin
+              d_q        <= rd_data_i[31:0];
+              l_q        <= rd_data_i[63:32];
+              i_q        <= rd_data_i[95:64];
+              v_q        <= rd_data_i[127:96];
+              stride_d_q <= rd_data_i[159:128];
+              stride_i_q <= rd_data_i[191:160];
+            end
+          end
+        end
+        StCheck: begin
+          status_q[StatusAxiErrorBit]       <= rd_error_i;
+          status_q[StatusBadDescriptorBit]  <= !rd_error_i && descriptor_bad;
+          status_q[StatusTooLargeBit]       <= !rd_error_i && !descriptor_bad && too_large;
+          status_q[StatusNotImplementedBit] <= !rd_error_i && !descriptor_bad && !too_large &&
+                                               !flags_q[FlagsMatvecSelftestBit];
+          port_q <= '0;
+        end
+        StPorts: begin
+          rows_d_q[CountBits*port_q +: CountBits]     <= cur_rows_d;
+          rows_gate_q[CountBits*port_q +: CountBits]  <= cur_rows_gate;
+          rows_vocab_q[CountBits*port_q +: CountBits] <= cur_rows_vocab;
+          port_beats_q[CountBits*port_q +: CountBits] <= cur_beats;
+          port_q <= port_q + 1'b1;
+          beat_q <= '0;
+        end
+        StQRx: begin
+          if (rd_fire) beat_q <= beat_q + 1'b1;
+          if (state_d == StRun) begin
+            // Everything for the pass is known: hand out the commands.
+            ws_pending_q     <= '1;
+            wr_cmd_pending_q <= 1'b1;
+            wr_done_q        <= 1'b0;
+          end
+        end
+        StRun: begin
+          ws_pending_q <= ws_pending_q & ~ws_cmd_ready_i;
+          if (wr_cmd_ready_i) wr_cmd_pending_q <= 1'b0;
+          if (wr_done_i) begin
+            wr_done_q <= 1'b1;
+            if (wr_error_i) status_q[StatusAxiErrorBit] <= 1'b1;
+          end
+          if (rd_error_i) status_q[StatusAxiErrorBit] <= 1'b1;
+          if (state_d == StFinish && (|ws_error_i)) status_q[StatusAxiErrorBit] <= 1'b1;
+        end
+        default: ;
+      endcase
+    end
+  end
+
+  // ---------------------------------------------------------------------------------------------
+  // gmem read commands: the 256 header bytes, then qd and qi (contiguous at the start of io).
+  always_comb begin
+    rd_cmd_valid_o = 1'b0;
+    rd_cmd_addr_o  = params_q;
+    rd_cmd_beats_o = CountBits'(DescriptorBeats);
+    if (state_q == StDescReq) rd_cmd_valid_o = 1'b1;
+    if (state_q == StQReq) begin
+      rd_cmd_valid_o = 1'b1;
+      rd_cmd_addr_o  = io_q;
+      rd_cmd_beats_o = qd_beats + qi_beats;
+    end
+  end
+  assign rd_ready_o = (state_q == StDescRx) || (state_q == StQRx);
+
+  assign q_wr_o       = (state_q == StQRx) && rd_fire;
+  assign q_wr_sel_o   = (beat_q >= qd_beats);
+  assign q_wr_index_o = (beat_q >= qd_beats) ? beat_q - qd_beats : beat_q;
+  assign q_wr_data_o  = rd_data_i;
+
+  // The sums follow qd and qi in io.
+  assign wr_cmd_valid_o = (state_q == StRun) && wr_cmd_pending_q;
+  assign wr_cmd_addr_o  = io_q + (64'(qd_beats) + 64'(qi_beats)) * 64'(BeatBytes);
+  assign wr_cmd_beats_o = sum_beats;
+
+  always_comb begin
+    for (int unsigned p = 0; p < NumWeightPorts; p++) begin
+      ws_cmd_valid_o[p]                    = (state_q == StRun) && ws_pending_q[p];
+      ws_cmd_addr_o[64*p +: 64]            = weight_base_q[64*p +: 64];
+      ws_cmd_beats_o[CountBits*p +: CountBits] = port_beats_q[CountBits*p +: CountBits];
+    end
+  end
+
+  assign pass_start_o      = (state_q == StQRx) && (state_d == StRun);
+  assign num_layers_o      = l_q;
+  assign hidden_o          = d_q;
+  assign gate_rows_o       = 2 * i_q;
+  assign vocab_o           = v_q;
+  assign beats_d_o         = sbd;
+  assign beats_i_o         = sbi;
+  assign port_rows_d_o     = rows_d_q;
+  assign port_rows_gate_o  = rows_gate_q;
+  assign port_rows_vocab_o = rows_vocab_q;
+
+  assign done_o           = (state_q == StFinish);
+  assign status_o         = status_q;
+  assign counters_clear_o = (state_q == StIdle) && start_i;
+  assign gmem_stall_o     = ((state_q == StDescRx) || (state_q == StQRx)) && !rd_valid_i;
+
+endmodule
