@@ -12,6 +12,8 @@
 #include "mmfree/reference/reference_engine.hpp"
 
 namespace mmfree {
+// Weak: defined in sim/, linked only into binaries that offer the backend (mmfree_sim_engine).
+namespace sim { [[gnu::weak]] std::unique_ptr<Engine> make_sim_engine(const Model&, const EngineOptions&); }
 namespace {
 
 using EngineMaker = std::unique_ptr<Engine> (*)(const Model&, const EngineOptions&);
@@ -36,6 +38,11 @@ const std::array kBackends = {
     Backend{"xrt",
             [](const Model& m, const EngineOptions& o) -> std::unique_ptr<Engine> {
               return device::make_device_engine(m, device::open_xrt_device(o.xclbin, o.device_index), "xrt", o);
+            }},
+    Backend{"sim",
+            [](const Model& m, const EngineOptions& o) -> std::unique_ptr<Engine> {
+              if (!sim::make_sim_engine) throw DeviceError("this binary was linked without the Verilator simulation");
+              return sim::make_sim_engine(m, o);
             }},
 };
 

@@ -1,3 +1,5 @@
+// The "sim" backend. host/src/engine_factory.cpp declares make_sim_engine weak; this
+// definition is linked only into binaries that link the mmfree_sim_engine object library.
 #include "mmfree/sim/sim_engine.hpp"
 
 #include "mmfree/device/device_runtime.hpp"
