@@ -10,7 +10,10 @@ namespace mmfree::cli {
 
 std::string backend_list() {
   std::string names;
-  for (auto name : engine_names()) names += (names.empty() ? "" : ", ") + std::string(name);
+  for (auto name : engine_names()) {
+    if (!names.empty()) names.append(", ");
+    names.append(name);
+  }
   return names;
 }
 

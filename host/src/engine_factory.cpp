@@ -63,7 +63,10 @@ std::unique_ptr<Engine> make_engine(std::string_view backend, const Model& model
   for (const auto& b : kBackends)
     if (b.name == backend) return b.make(model, options);
   std::string known;
-  for (const auto& b : kBackends) known += (known.empty() ? "" : ", ") + std::string(b.name);
+  for (const auto& b : kBackends) {
+    if (!known.empty()) known.append(", ");
+    known.append(b.name);
+  }
   throw UsageError("unknown backend '" + std::string(backend) + "' (this build has: " + known + ")");
 }
 

@@ -1,0 +1,69 @@
+// `mmfree generate`: greedy text equals the authors' greedy continuation, sampling is
+// reproducible per seed, --stats reports both speeds, bad flags fail.
+#include <gtest/gtest.h>
+
+#include <vector>
+
+#include "cli_runner.hpp"
+#include "mmfree/model.hpp"
+#include "mmfree/tokenizer/tokenizer.hpp"
+#include "reference_outputs.hpp"
+
+namespace {
+
+using namespace mmfree::test;
+
+TEST(GenerateCli, GreedyTextIsThePromptFollowedByTheAuthorsContinuation) {
+  const auto& prompt = reference_outputs()["prompts"][2];
+  const auto r = run_cli({"generate", "--model", demo_model_path(), "--prompt", prompt["text"], "-n", "16"});
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+
+  const auto model = mmfree::Model::open(demo_model_path());
+  const mmfree::Tokenizer tokenizer(model.tokenizer_model());
+  auto ids = prompt["ids"].get<std::vector<uint32_t>>();
+  for (uint32_t id : prompt["greedy_ids"].get<std::vector<uint32_t>>()) {
+    if (ids.size() == prompt["ids"].size() + 16) break;
+    ids.push_back(id);
+    if (id == tokenizer.eos_id()) break;  // generate stops there
+  }
+  EXPECT_EQ(r.out, tokenizer.decode(ids) + "\n");
+}
+
+TEST(GenerateCli, SameSeedSameTextAndStatsGoToStderr) {
+  const std::vector<std::string> args = {"generate",      "--model", demo_model_path(), "--prompt", "Once upon a time",
+                                         "-n",            "24",      "--temperature",   "0.9",      "--top-k",
+                                         "40",            "--top-p", "0.95",            "--seed",   "7",
+                                         "--ignore-eos", "--stats"};
+  const auto first = run_cli(args), second = run_cli(args);
+  ASSERT_EQ(first.exit_code, 0) << first.err;
+  EXPECT_EQ(first.out, second.out);
+  EXPECT_TRUE(first.out.starts_with("Once upon a time"));
+  EXPECT_TRUE(contains(first.err, "prefill")) << first.err;
+  EXPECT_TRUE(contains(first.err, "decode")) << first.err;
+  EXPECT_TRUE(contains(first.err, "tokens/s")) << first.err;
+  EXPECT_FALSE(contains(first.out, "tokens/s"));
+}
+
+TEST(GenerateCli, BadInputsFailWithAMessage) {
+  struct Case {
+    std::vector<std::string> args;
+    std::string message_part;
+  };
+  const std::vector<Case> cases = {
+      {{"--model", demo_model_path(), "--prompt", ""}, "empty"},
+      {{"--model", demo_model_path(), "--prompt", "x", "--top-p", "1.5"}, "top-p"},
+      {{"--model", demo_model_path(), "--prompt", "x", "--temperature", "-1"}, "temperature"},
+      {{"--model", demo_model_path(), "--prompt", "x", "-n", "many"}, "many"},
+      {{"--model", "/nonexistent/dir", "--prompt", "x"}, "/nonexistent/dir"},
+      {{"--model", demo_model_path()}, "prompt"},
+  };
+  for (const auto& c : cases) {
+    std::vector<std::string> args = {"generate"};
+    args.insert(args.end(), c.args.begin(), c.args.end());
+    const auto r = run_cli(args);
+    EXPECT_NE(r.exit_code, 0) << c.message_part;
+    EXPECT_TRUE(contains(r.err, c.message_part)) << "stderr: " << r.err;
+  }
+}
+
+}  // namespace

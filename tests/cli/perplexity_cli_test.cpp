@@ -1,0 +1,82 @@
+// `mmfree perplexity` and `mmfree compare`: JSON consistency with each other and errors.
+#include <gtest/gtest.h>
+
+#include <cmath>
+#include <fstream>
+#include <nlohmann/json.hpp>
+
+#include "cli_runner.hpp"
+
+namespace {
+
+using namespace mmfree::test;
+
+TEST(PerplexityCli, JsonIsSelfConsistent) {
+  const auto r = run_cli({"perplexity", "--model", demo_model_path(), "--text-file", heldout_path(), "--max-tokens",
+                          "1024", "--seq", "256", "--json"});
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  const auto json = nlohmann::json::parse(r.out);
+  EXPECT_EQ(json["tokens"].get<uint64_t>(), 1024u);
+  EXPECT_EQ(json["predictions"].get<uint64_t>(), 1024u - 4u);  // 4 sequences of 256, 255 predictions each
+  const double nll = json["nll"].get<double>(), ppl = json["ppl"].get<double>();
+  EXPECT_NEAR(ppl, std::exp(nll), 1e-9 * ppl);
+  EXPECT_GT(ppl, 1.0);
+  EXPECT_LT(ppl, 4096.0);  // better than uniform over the vocabulary
+}
+
+TEST(PerplexityCli, CompareOfABackendWithItselfAgreesAndMatchesPerplexity) {
+  const std::vector<std::string> common = {"--model", demo_model_path(), "--text-file", heldout_path(),
+                                           "--max-tokens", "600", "--seq", "200", "--json"};
+  std::vector<std::string> ppl_args = {"perplexity"}, cmp_args = {"compare", "--backends", "reference,reference"};
+  ppl_args.insert(ppl_args.end(), common.begin(), common.end());
+  cmp_args.insert(cmp_args.end(), common.begin(), common.end());
+  const auto ppl_run = run_cli(ppl_args), cmp_run = run_cli(cmp_args);
+  ASSERT_EQ(ppl_run.exit_code, 0) << ppl_run.err;
+  ASSERT_EQ(cmp_run.exit_code, 0) << cmp_run.err;
+  const auto ppl = nlohmann::json::parse(ppl_run.out), cmp = nlohmann::json::parse(cmp_run.out);
+  EXPECT_EQ(cmp["baseline"], "reference");
+  EXPECT_EQ(cmp["predictions"], ppl["predictions"]);
+  ASSERT_EQ(cmp["backends"].size(), 2u);
+  for (const auto& b : cmp["backends"]) {
+    EXPECT_EQ(b["top1_agreement"].get<double>(), 1.0);
+    EXPECT_EQ(b["mean_kl"].get<double>(), 0.0);
+    EXPECT_EQ(b["ppl"].get<double>(), ppl["ppl"].get<double>());
+  }
+}
+
+TEST(PerplexityCli, BadInputsFailWithAMessage) {
+  const auto empty_file = unique_temp_file("mmfree-empty-text");
+  struct Case {
+    std::vector<std::string> args;
+    std::string message_part;
+  };
+  const std::vector<Case> cases = {
+      {{"perplexity", "--model", demo_model_path(), "--text-file", "/nonexistent/text.txt"}, "/nonexistent/text.txt"},
+      {{"perplexity", "--model", demo_model_path(), "--text-file", empty_file.string()}, "no text"},
+      {{"perplexity", "--model", demo_model_path(), "--text-file", heldout_path(), "--seq", "1"}, "--seq"},
+      {{"perplexity", "--model", demo_model_path()}, "text-file"},
+      {{"perplexity", "--model", "/nonexistent/m", "--text-file", heldout_path()}, "/nonexistent/m"},
+      {{"compare", "--model", demo_model_path(), "--text-file", heldout_path(), "--backends", "reference"},
+       "at least two"},
+      {{"compare", "--model", demo_model_path(), "--text-file", heldout_path(), "--backends", "reference,nope"},
+       "nope"},
+  };
+  for (const auto& c : cases) {
+    const auto r = run_cli(c.args);
+    EXPECT_NE(r.exit_code, 0) << c.message_part;
+    EXPECT_TRUE(contains(r.err, c.message_part)) << "stderr: " << r.err;
+  }
+  std::filesystem::remove(empty_file);
+}
+
+TEST(PerplexityCli, HelpDescribesTheHeldOutRule) {
+  const auto r = run_cli({"perplexity", "--help"});
+  EXPECT_EQ(r.exit_code, 0);
+  EXPECT_TRUE(contains(r.out, "[BOS] ids [EOS]"));
+  EXPECT_TRUE(contains(r.out, "--max-tokens"));
+  const auto c = run_cli({"compare", "--help"});
+  EXPECT_EQ(c.exit_code, 0);
+  EXPECT_TRUE(contains(c.out, "--backends"));
+}
+
+}  // namespace
