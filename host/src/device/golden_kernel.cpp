@@ -38,6 +38,29 @@ std::span<const T> view(DeviceMemory& memory, uint64_t address, std::size_t coun
   return std::span<const T>(reinterpret_cast<const T*>(bytes.data()), count);
 }
 
+// The weight-path self-test (flags.matvec_selftest): the int8 vectors qd [d] and qi [I] from
+// the start of io (each padded to a 64-byte beat), every row sum of every matrix in stream
+// order written after them as int32, padded with zeros to a whole beat. Matrices with d
+// columns take qd, down_proj (I columns) takes qi.
+template <typename Store>
+void run_matvec_selftest(DeviceMemory& memory, const mmf::DeviceDescriptor& desc, uint64_t io,
+                         const PortStreams& weights, const Store& store) {
+  const uint64_t qd_bytes = mmf::round_up(desc.hidden_size, 64), qi_bytes = mmf::round_up(desc.intermediate_size, 64);
+  const std::span<const int8_t> qd = view<int8_t>(memory, io, desc.hidden_size);
+  const std::span<const int8_t> qi = view<int8_t>(memory, io + qd_bytes, desc.intermediate_size);
+  std::size_t total_rows = 0;
+  for (const auto& m : weights.order) total_rows += m.rows;
+  std::vector<int32_t> sums(mmf::round_up(total_rows, 16), 0), scratch;
+  std::size_t row = 0;
+  for (std::size_t m = 0; m < weights.order.size(); ++m) {
+    const StreamMatrix& sm = weights.order[m];
+    weights.matvec(m, sm.index == static_cast<uint32_t>(Projection::Down) ? qi : qd,
+                   std::span<int32_t>(sums).subspan(row, sm.rows), scratch);
+    row += sm.rows;
+  }
+  store(io + qd_bytes + qi_bytes, std::span<const int32_t>(sums));
+}
+
 }  // namespace
 
 void GoldenKernel::memory_written(uint64_t address, std::size_t size) {
@@ -54,12 +77,13 @@ uint32_t GoldenKernel::run(const Words& words, GoldenControlSlave& control) {
   const unsigned ports = config_.weight_ports;
 
   uint64_t tokens_done = 0;
+  uint64_t weight_passes = 0;  // how often the weight streams were read: once per token
   std::vector<uint64_t> port_bytes(ports, 0);
   const auto publish_counters = [&] {
     uint64_t total = 0;
     for (unsigned p = 0; p < ports; ++p) {
-      control.set_counter(regmap::weight_port_bytes_offset(p), port_bytes[p] * tokens_done);
-      total += port_bytes[p] * tokens_done;
+      control.set_counter(regmap::weight_port_bytes_offset(p), port_bytes[p] * weight_passes);
+      total += port_bytes[p] * weight_passes;
     }
     control.set_counter(regmap::counter::kTokens, tokens_done);
     control.set_counter(regmap::counter::kWeightBytes, total);
@@ -80,11 +104,14 @@ uint32_t GoldenKernel::run(const Words& words, GoldenControlSlave& control) {
     if (std::memcmp(magic, mmf::kMagic, sizeof magic) != 0 || version != mmf::kFormatVersion)
       return regmap::status::kBadDescriptor;
     const auto desc = load<mmf::DeviceDescriptor>(memory_, params + mmf::kDeviceDescriptorOffset);
-    if (desc.hidden_size == 0 || desc.num_layers == 0 || desc.intermediate_size == 0 || desc.vocab_size == 0)
+    const auto bad_stride = [](uint32_t stride) { return stride == 0 || stride % mmf::kRowAlignment != 0; };
+    if (desc.hidden_size == 0 || desc.num_layers == 0 || desc.intermediate_size == 0 || desc.vocab_size == 0 ||
+        bad_stride(desc.row_stride_d) || bad_stride(desc.row_stride_i) || desc.hidden_size < ports)
       return regmap::status::kBadDescriptor;
     if (desc.hidden_size > config_.max_hidden || desc.intermediate_size > config_.max_intermediate)
       return regmap::status::kTooLarge;
-    if (num_tokens == 0) return regmap::status::kBadArguments;
+    const bool selftest = flags & regmap::flags::kMatvecSelftest;
+    if (num_tokens == 0 && !selftest) return regmap::status::kBadArguments;
 
     // The weight streams: port p's rows of every matrix, back to back from wNN.
     const std::vector<StreamMatrix> order = stream_order(desc);
@@ -92,6 +119,13 @@ uint32_t GoldenKernel::run(const Words& words, GoldenControlSlave& control) {
     for (unsigned p = 0; p < ports; ++p) {
       port_bytes[p] = port_stream_bytes(order, ports, p);
       streams[p] = view<uint8_t>(memory_, word64(words, regmap::weight_port_offset(p)), port_bytes[p]);
+    }
+
+    if (selftest) {
+      run_matvec_selftest(memory_, desc, io, PortStreams(order, streams), store);
+      weight_passes = 1;
+      publish_counters();
+      return 0;
     }
 
     const uint64_t slot_bytes = state_slot_bytes(desc.num_layers, desc.hidden_size);
@@ -135,6 +169,7 @@ uint32_t GoldenKernel::run(const Words& words, GoldenControlSlave& control) {
       const bool write_row = !no_logits && (all_logits || t + 1 == num_tokens);
       if (write_row) store(io + io_layout.logits_offset(all_logits ? t : 0), logits);
       ++tokens_done;
+      ++weight_passes;
     }
     publish_counters();
     return 0;

@@ -73,15 +73,15 @@ GoldenTokenPass::GoldenTokenPass(const KernelParameters& parameters) : params_(p
   port_sums_.resize(sums_.size());
 }
 
-void GoldenTokenPass::stream_matvec(const PortStreams& weights, std::size_t m, std::span<const int8_t> q,
-                                    std::span<int32_t> sums) {
-  const unsigned ports = weights.ports;
-  const StreamMatrix& sm = weights.order[m];
+void PortStreams::matvec(std::size_t m, std::span<const int8_t> q, std::span<int32_t> sums,
+                         std::vector<int32_t>& scratch) const {
+  const StreamMatrix& sm = order[m];
   for (unsigned p = 0; p < ports; ++p) {
     const TernaryMatrixView share{rows_on_port(sm.rows, ports, p), sm.cols, sm.row_stride, 0.0f,
-                                  weights.streams[p].data() + weights.offsets[m * ports + p]};
+                                  streams[p].data() + offsets[m * ports + p]};
     if (share.rows == 0) continue;
-    const std::span<int32_t> out(port_sums_.data(), share.rows);
+    scratch.resize(std::max<std::size_t>(scratch.size(), share.rows));
+    const std::span<int32_t> out(scratch.data(), share.rows);
     ternary_matvec(share, q, out);
     for (uint32_t k = 0; k < share.rows; ++k) sums[std::size_t(k) * ports + p] = out[k];
   }
@@ -93,7 +93,7 @@ void GoldenTokenPass::bitlinear(const PortStreams& weights, std::size_t m, std::
   const uint32_t amax = golden::quantize_vector(p, q);
   const golden::ScaleFloat scale = golden::bitlinear_scale(golden::sf_mul(beta, k.c), amax, t);
   const std::span<int32_t> sums(sums_.data(), out.size());
-  stream_matvec(weights, m, q, sums);
+  weights.matvec(m, q, sums, port_sums_);
   for (std::size_t j = 0; j < out.size(); ++j) out[j] = golden::apply_scale_a(sums[j], scale);
 }
 

@@ -44,6 +44,10 @@ struct PortStreams {
   const std::vector<std::span<const uint8_t>>& streams;
   unsigned ports;
   std::vector<std::size_t> offsets;  // [m * ports + p]: where matrix m starts in port p's stream
+
+  // The ternary sums of stream matrix `m` for activations `q`: port p's array computes rows
+  // k*P + p from its share. `scratch` is reused between calls.
+  void matvec(std::size_t m, std::span<const int8_t> q, std::span<int32_t> sums, std::vector<int32_t>& scratch) const;
 };
 
 class GoldenTokenPass {
@@ -55,8 +59,6 @@ class GoldenTokenPass {
   std::span<const int32_t> run(std::span<const float> embedding, std::span<int32_t> state, const PortStreams& weights);
 
  private:
-  // The ternary sums of stream matrix `m`: port p's array computes rows k*P + p.
-  void stream_matvec(const PortStreams& weights, std::size_t m, std::span<const int8_t> q, std::span<int32_t> sums);
   // BitLinear of section 4 on a prepared quantizer input `p` whose norm chain has sum of squares T.
   void bitlinear(const PortStreams& weights, std::size_t m, std::span<const int32_t> p, golden::uint128 t,
                  golden::ScaleFloat beta, const golden::NormConstants& k, std::span<int32_t> out);
