@@ -32,6 +32,7 @@ std::string describe_status(uint32_t status) {
   add(regmap::status::kBadToken, "bad_token (an input token id >= V)");
   add(regmap::status::kAxiError, "axi_error (a memory access was answered SLVERR/DECERR)");
   add(regmap::status::kBadArguments, "bad_arguments (num_tokens was 0)");
+  add(regmap::status::kNotImplemented, "not_implemented (this kernel build cannot run the requested mode yet)");
   return text.empty() ? hex(status) : text + " [" + hex(status) + "]";
 }
 
@@ -74,6 +75,9 @@ void DeviceRuntime::check_kernel() {
     throw DeviceError(who + ": hw_weight_ports reads " + std::to_string(weight_ports_) + ", outside 1.." +
                       std::to_string(regmap::kMaxWeightPorts));
   const ModelConfig& c = model_.config();
+  if (c.hidden_size < weight_ports_)
+    throw DeviceError(who + ": the model's d=" + std::to_string(c.hidden_size) + " is smaller than the kernel's " +
+                      std::to_string(weight_ports_) + " weight ports");
   const uint32_t max_hidden = device_->read_register(regmap::hw_max_hidden::kOffset);
   const uint32_t max_inter = device_->read_register(regmap::hw_max_intermediate::kOffset);
   if (c.hidden_size > max_hidden || c.intermediate_size > max_inter)
