@@ -91,6 +91,15 @@ void DeviceRuntime::write_buffer_argument(uint32_t offset, const Buffer& buffer)
   device_->write_register(offset + 4, static_cast<uint32_t>(buffer.address >> 32));
 }
 
+void DeviceRuntime::write_scalar_argument(uint32_t offset, uint32_t value) {
+  // Argument registers keep their value between commands, and on a board every register
+  // write is a bus round trip: in steady decoding only the token (in io) changes.
+  const auto known = scalar_arguments_.find(offset);
+  if (known != scalar_arguments_.end() && known->second == value) return;
+  device_->write_register(offset, value);
+  scalar_arguments_[offset] = value;
+}
+
 void DeviceRuntime::load_model() {
   const ModelConfig& c = model_.config();
   const std::span<const std::byte> image = model_.image();
@@ -150,9 +159,9 @@ void DeviceRuntime::run_command(unsigned slot, std::span<const uint32_t> tokens,
   uint32_t flags = reset_state ? regmap::flags::kResetState : 0;
   if (mode == LogitsMode::All) flags |= regmap::flags::kAllLogits;
   if (mode == LogitsMode::None) flags |= regmap::flags::kNoLogits;
-  device_->write_register(regmap::num_tokens::kOffset, static_cast<uint32_t>(n));
-  device_->write_register(regmap::state_slot::kOffset, slot);
-  device_->write_register(regmap::flags::kOffset, flags);
+  write_scalar_argument(regmap::num_tokens::kOffset, static_cast<uint32_t>(n));
+  write_scalar_argument(regmap::state_slot::kOffset, slot);
+  write_scalar_argument(regmap::flags::kOffset, flags);
   device_->start();
   device_->wait(std::chrono::duration<double>(options_.timeout_seconds));
   const uint32_t status = device_->read_register(regmap::status::kOffset);

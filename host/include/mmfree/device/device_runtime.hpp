@@ -9,6 +9,7 @@
 #pragma once
 
 #include <chrono>
+#include <map>
 #include <cstdint>
 #include <memory>
 #include <span>
@@ -70,6 +71,7 @@ class DeviceRuntime : public std::enable_shared_from_this<DeviceRuntime> {
   void check_kernel();
   void load_model();
   void write_buffer_argument(uint32_t offset, const Buffer& buffer);
+  void write_scalar_argument(uint32_t offset, uint32_t value);
   void release_slot(unsigned slot);
 
   const Model& model_;
@@ -81,6 +83,7 @@ class DeviceRuntime : public std::enable_shared_from_this<DeviceRuntime> {
   std::vector<Buffer> weights_;
   std::vector<bool> slot_in_use_;
   std::vector<uint32_t> logit_words_;  // staging for the raw logits
+  std::map<uint32_t, uint32_t> scalar_arguments_;  // what the scalar argument registers hold
 };
 
 // One decoding sequence on the device, in its own state slot (released on destruction).
