@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <string>
 
+#include "device/memory_layout.hpp"
 #include "mmfree/regmap.hpp"
 
 namespace mmfree::device {
@@ -14,13 +15,6 @@ uint64_t read_counter64(Device& device, uint32_t offset) {
   return (high << 32) | low;
 }
 
-std::string weight_port_counter_name(unsigned port) {
-  std::string name = "w00_bytes";
-  name[1] = static_cast<char>('0' + port / 10);
-  name[2] = static_cast<char>('0' + port % 10);
-  return name;
-}
-
 }  // namespace
 
 std::vector<Counter> read_register_map_counters(Device& device) {
@@ -28,7 +22,7 @@ std::vector<Counter> read_register_map_counters(Device& device) {
   for (const auto& c : regmap::kCounters) counters.push_back({std::string(c.name), read_counter64(device, c.offset)});
   const unsigned ports = std::min<unsigned>(device.read_register(regmap::hw_weight_ports::kOffset), regmap::kMaxWeightPorts);
   for (unsigned p = 0; p < ports; ++p)
-    counters.push_back({weight_port_counter_name(p), read_counter64(device, regmap::weight_port_bytes_offset(p))});
+    counters.push_back({weight_port_counter(p), read_counter64(device, regmap::weight_port_bytes_offset(p))});
   return counters;
 }
 

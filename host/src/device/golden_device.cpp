@@ -8,6 +8,7 @@
 #include "device/device_memory.hpp"
 #include "device/golden_control_slave.hpp"
 #include "device/golden_kernel.hpp"
+#include "device/memory_layout.hpp"
 #include "mmfree/error.hpp"
 #include "mmfree/regmap.hpp"
 
@@ -83,12 +84,7 @@ class GoldenDevice final : public Device {
     add("tokens", regmap::counter::kTokens);
     add("weight_bytes", regmap::counter::kWeightBytes);
     add("ternary_ops", regmap::counter::kTernaryOps);
-    for (unsigned p = 0; p < config_.weight_ports; ++p) {
-      std::string name = "w00_bytes";
-      name[1] = static_cast<char>('0' + p / 10);
-      name[2] = static_cast<char>('0' + p % 10);
-      add(std::move(name), regmap::weight_port_bytes_offset(p));
-    }
+    for (unsigned p = 0; p < config_.weight_ports; ++p) add(weight_port_counter(p), regmap::weight_port_bytes_offset(p));
     return out;
   }
 
@@ -97,9 +93,7 @@ class GoldenDevice final : public Device {
     for (const auto& a : regmap::kArguments)
       if (a.kind == regmap::ArgumentKind::Buffer && a.name == argument) return true;
     for (unsigned p = 0; p < config_.weight_ports; ++p)
-      if (argument.size() == 3 && argument[0] == 'w' && unsigned(argument[1] - '0') == p / 10 &&
-          unsigned(argument[2] - '0') == p % 10)
-        return true;
+      if (argument == weight_port_argument(p)) return true;
     return false;
   }
 

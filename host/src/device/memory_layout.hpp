@@ -3,6 +3,7 @@
 #pragma once
 
 #include <cstdint>
+#include <string>
 #include <vector>
 
 #include "mmfree/mmf_format.hpp"
@@ -27,6 +28,13 @@ constexpr uint32_t rows_on_port(uint32_t rows, unsigned ports, unsigned port) {
 
 // Bytes of weight port `port`'s buffer: its rows of every matrix, back to back.
 uint64_t port_stream_bytes(const std::vector<StreamMatrix>& order, unsigned ports, unsigned port);
+
+// The register map's names for weight port p: its buffer argument "wNN" and its byte
+// counter "wNN_bytes" (name_format "w{port:02d}" in hw/regmap/mmfree_regs.toml).
+inline std::string weight_port_argument(unsigned port) {
+  return std::string{'w', static_cast<char>('0' + port / 10 % 10), static_cast<char>('0' + port % 10)};
+}
+inline std::string weight_port_counter(unsigned port) { return weight_port_argument(port) + "_bytes"; }
 
 // One MLGRU state slot: L * d 32-bit words, rounded up to a page.
 constexpr uint64_t state_slot_bytes(uint32_t layers, uint32_t hidden) {

@@ -36,13 +36,6 @@ std::string describe_status(uint32_t status) {
   return text.empty() ? hex(status) : text + " [" + hex(status) + "]";
 }
 
-std::string weight_argument_name(unsigned port) {
-  std::string name = "w00";
-  name[1] = static_cast<char>('0' + port / 10);
-  name[2] = static_cast<char>('0' + port % 10);
-  return name;
-}
-
 }  // namespace
 
 std::shared_ptr<DeviceRuntime> DeviceRuntime::create(const Model& model, std::unique_ptr<Device> device,
@@ -113,7 +106,7 @@ void DeviceRuntime::load_model() {
   const WeightDealing dealing(model_, weight_ports_);
   std::vector<std::byte> staging;
   for (unsigned p = 0; p < weight_ports_; ++p) {
-    const std::string argument = weight_argument_name(p);
+    const std::string argument = weight_port_argument(p);
     // A port that gets no rows (P larger than every matrix) still needs a valid address.
     weights_.push_back(device_->allocate(std::max<uint64_t>(dealing.port_bytes(p), 64), argument));
     uint64_t offset = 0;
