@@ -6,6 +6,9 @@
 // MLGRU state slots and an io buffer. Each DeviceSequence is one decoding sequence in its own
 // state slot; per token it writes only the token, the slot and the flags, starts, waits, and
 // reads back what it was asked for (the logits, or only the argmax).
+//
+// One thread drives a runtime and its sequences (like the device itself, it is not
+// thread-safe); sequences share the device one start command at a time.
 #pragma once
 
 #include <chrono>
