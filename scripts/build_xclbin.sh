@@ -4,9 +4,11 @@
 #   scripts/build_xclbin.sh PLATFORM [--target hw|hw_emu] [--out DIR] [--plan]
 #
 # PLATFORM is one of the folders of bitstreams/ (u55c, u280, u250, kv260). The steps:
-#   1. hw/regmap/gen_regmap.py writes the kernel.xml and the SystemVerilog register package for
-#      this platform's NumWeightPorts/WeightDataWidth, and a plain-text list of the control
-#      registers, all read from hw/regmap/mmfree_regs.toml (nothing is typed twice);
+#   1. the generated sources of this platform's build, into OUT/xo/PLATFORM/generated/:
+#      hw/regmap/gen_regmap.py writes the kernel.xml and the SystemVerilog register package for
+#      its NumWeightPorts/WeightDataWidth, and (below) a plain-text list of the control registers,
+#      all from hw/regmap/mmfree_regs.toml; hw/rtl/kernel/gen_kernel_top.py writes the Vitis top
+#      mmfree_kernel.sv with NumWeightPorts m_axi_wNN ports (nothing is typed twice);
 #   2. Vivado runs scripts/package_kernel.tcl: the RTL (file list of hw/mmfree.core) becomes a
 #      Vitis RTL-kernel IP and then OUT/xo/mmfree_kernel_PLATFORM.xo;
 #   3. v++ --link with bitstreams/PLATFORM/link.cfg makes OUT/xclbin/mmfree_PLATFORM.xclbin
@@ -35,7 +37,7 @@ usage: scripts/build_xclbin.sh PLATFORM [--target hw|hw_emu] [--out DIR] [--plan
   PLATFORM   one of: $(valid_platforms)   (folders of bitstreams/)
   --target   v++ target (default hw; hw_emu for hardware emulation)
   --out DIR  output root (default build): DIR/xo/, DIR/xclbin/
-  --plan     only generate the register views and print the packaging plan (needs no Vitis)
+  --plan     only write the generated sources and print the packaging plan (needs no Vitis)
 EOF
 }
 
@@ -63,8 +65,6 @@ if [[ ! "$platform" =~ ^[a-z0-9_]+$ || ! -f "$pdir/platform.toml" || ! -f "$pdir
   exit 2
 fi
 case "$target" in hw|hw_emu) ;; *) echo "$me: --target must be hw or hw_emu, not '$target'" >&2; exit 2 ;; esac
-mkdir -p "$out"
-out=$(cd -- "$out" && pwd)
 
 # Reads one value of the flat TOML subset of bitstreams/README.md: `[section]` headers and
 # `key = value` lines (integer, float or "string"), `#` comments.
@@ -91,10 +91,10 @@ gmem_width=$(need kernel GmemDataWidth)
 
 # ------------------------------------------------------------------ what the build needs
 missing=()
-python_ok=0
-if command -v python3 >/dev/null && python3 -c 'import sys, tomllib; sys.exit(sys.version_info < (3, 11))' 2>/dev/null; then
-  python_ok=1
-else
+# The interpreter itself, not a version manager's shim (each shim start costs a good fraction of
+# a second, and the build runs Python several times).
+python=$(python3 -c 'import sys, tomllib; print(sys.executable)' 2>/dev/null) || python=""
+if [[ -z "$python" ]]; then
   missing+=("python3 >= 3.11 (runs hw/regmap/gen_regmap.py): apt-get install python3, or run 'make deps'")
 fi
 if [[ $plan -eq 1 ]]; then
@@ -134,17 +134,20 @@ if [[ ${#missing[@]} -gt 0 ]]; then
   exit 3
 fi
 
-# ------------------------------------------------------------------ 1. register views
+# ------------------------------------------------------------------ 1. generated sources
+mkdir -p "$out"
+out=$(cd -- "$out" && pwd)
 work="$out/xo/$platform"
-gen="$work/regmap"
+gen="$work/generated"
 mkdir -p "$gen"
 regs_toml="$root/hw/regmap/mmfree_regs.toml"
-python3 "$root/hw/regmap/gen_regmap.py" --description "$regs_toml" \
+"$python" "$root/hw/regmap/gen_regmap.py" --description "$regs_toml" \
   --kernel-xml "$gen/kernel.xml" --sv "$gen/mmfree_reg_pkg.sv" \
   --weight-ports "$weight_ports" --weight-data-width "$weight_width" --gmem-data-width "$gmem_width"
+"$python" "$root/hw/rtl/kernel/gen_kernel_top.py" --weight-ports "$weight_ports" --out "$gen/mmfree_kernel.sv"
 # The control registers (the arguments come from kernel.xml) as `name offset bits` lines, for the
 # IP's register view. Read from the one description, like everything else.
-python3 - "$regs_toml" "$weight_ports" > "$gen/registers.txt" <<'EOF'
+"$python" - "$regs_toml" "$weight_ports" > "$gen/registers.txt" <<'EOF'
 import sys, tomllib
 doc = tomllib.load(open(sys.argv[1], "rb"))
 ports = int(sys.argv[2])
@@ -161,7 +164,8 @@ EOF
 xo="$out/xo/mmfree_kernel_$platform.xo"
 tcl_args=(--platform-toml "$pdir/platform.toml" --kernel-xml "$gen/kernel.xml"
           --registers "$gen/registers.txt" --core "${MMFREE_CORE:-$root/hw/mmfree.core}"
-          --extra-rtl "$gen/mmfree_reg_pkg.sv" --work "$work" --xo "$xo")
+          --extra-rtl "$gen/mmfree_reg_pkg.sv" --extra-rtl "$gen/mmfree_kernel.sv"
+          --work "$work" --xo "$xo")
 if [[ $plan -eq 1 ]]; then
   exec tclsh "$root/scripts/package_kernel.tcl" --plan "${tcl_args[@]}"
 fi

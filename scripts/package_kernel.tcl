@@ -1,12 +1,13 @@
 # Packages the mmfree RTL as a Vitis RTL kernel (.xo) for one platform.
 #
-# scripts/build_xclbin.sh runs it in Vivado after generating the register views:
+# scripts/build_xclbin.sh runs it in Vivado after writing the generated sources:
 #   vivado -mode batch -source scripts/package_kernel.tcl -tclargs \
 #     --platform-toml bitstreams/u55c/platform.toml  (part, RTL parameters of the top)
-#     --kernel-xml    OUT/xo/u55c/regmap/kernel.xml   (hw/regmap/gen_regmap.py: arguments, ports)
-#     --registers     OUT/xo/u55c/regmap/registers.txt (control registers: `name offset bits`)
-#     --core          hw/mmfree.core                  (FuseSoC core: the RTL file list)
-#     --extra-rtl     OUT/xo/u55c/regmap/mmfree_reg_pkg.sv (generated RTL the core cannot list)
+#     --kernel-xml    OUT/xo/u55c/generated/kernel.xml     (hw/regmap/gen_regmap.py: arguments, ports)
+#     --registers     OUT/xo/u55c/generated/registers.txt  (control registers: `name offset bits`)
+#     --core          hw/mmfree.core                       (FuseSoC core: the RTL file list)
+#     --extra-rtl     OUT/xo/u55c/generated/mmfree_reg_pkg.sv  (generated RTL: replaces the core's
+#     --extra-rtl     OUT/xo/u55c/generated/mmfree_kernel.sv    entries of the same file name)
 #     --work          OUT/xo/u55c                     (Vivado project and the packaged IP)
 #     --xo            OUT/xo/mmfree_kernel_u55c.xo
 # With --plan first, plain tclsh reads the same inputs and prints, one item a line, what would be
