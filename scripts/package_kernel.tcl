@@ -320,14 +320,17 @@ proc package_in_vivado {plan} {
     set_property value $value $hp
   }
 
-  # Clock and reset: Vitis drives ap_clk; FREQ_HZ is set by v++ at link time, not here.
+  # Clock and reset, inferred from their names by package_project; made sure of here.
   foreach {port vlnv} {ap_clk xilinx.com:signal:clock_rtl:1.0 ap_rst_n xilinx.com:signal:reset_rtl:1.0} {
     if {[ipx::get_bus_interfaces $port -of_objects $core -quiet] eq ""} {
       ipx::infer_bus_interface $port $vlnv $core
     }
   }
+  # v++ sets every interface's FREQ_HZ when it links; a value packaged here could contradict it.
+  foreach busif [ipx::get_bus_interfaces -of_objects $core] {
+    ipx::remove_bus_parameter FREQ_HZ $busif -quiet
+  }
   set clk [ipx::get_bus_interfaces ap_clk -of_objects $core]
-  ipx::remove_bus_parameter FREQ_HZ $clk -quiet
   set_bus_parameter $clk ASSOCIATED_RESET ap_rst_n
   set_bus_parameter [ipx::get_bus_interfaces ap_rst_n -of_objects $core] POLARITY ACTIVE_LOW
   if {[dict get $plan interrupt]} {
