@@ -112,6 +112,8 @@ struct BadConfig {
   nlohmann::json value;  // null: remove the field
 };
 
+void PrintTo(const BadConfig& bad, std::ostream* os) { *os << bad.field << " = " << bad.value.dump(); }
+
 class CheckpointConfigErrors : public testing::TestWithParam<BadConfig> {};
 
 TEST_P(CheckpointConfigErrors, NamesConfigJsonAndTheField) {

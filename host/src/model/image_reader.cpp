@@ -79,6 +79,11 @@ ValidatedImage validate_image(std::span<const std::byte> image, const std::strin
       v.config.vocab_size == 0) {
     fail("header holds a zero model size");
   }
+  const uint64_t expected_count = 6 + uint64_t(v.config.num_layers) * (kProjectionsPerLayer + 1) + 1;
+  if (h.section_count != expected_count) {
+    fail("section table holds " + std::to_string(h.section_count) + " entries, the model config needs " +
+         std::to_string(expected_count));
+  }
   v.sections = mmf::read_section_table(image);
   std::memcpy(&v.descriptor, image.data() + mmf::kDeviceDescriptorOffset, sizeof v.descriptor);
 

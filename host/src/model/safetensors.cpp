@@ -144,9 +144,13 @@ void SafetensorsCheckpoint::add_file(const std::filesystem::path& path) {
     } else {
       entry.dtype_supported = false;
     }
+    uint64_t elements = 1;
     for (const auto& dim : value["shape"]) {
       if (!dim.is_number_unsigned()) throw ModelError(what + ": shape holds a non-integer");
       entry.info.shape.push_back(dim.get<uint64_t>());
+      if (__builtin_mul_overflow(elements, entry.info.shape.back(), &elements) || elements > (uint64_t(1) << 60)) {
+        throw ModelError(what + ": shape " + entry.info.shape_string() + " is implausibly large");
+      }
     }
     const auto& offsets = value["data_offsets"];
     if (!offsets[0].is_number_unsigned() || !offsets[1].is_number_unsigned()) {
