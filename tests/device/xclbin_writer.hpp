@@ -9,6 +9,7 @@
 #include <filesystem>
 #include <fstream>
 #include <string>
+#include <utility>
 #include <vector>
 
 namespace mmfree::test {
@@ -18,7 +19,7 @@ namespace mmfree::test {
 inline void write_xclbin(const std::filesystem::path& path, const std::string& kernel_name,
                          const std::vector<std::string>& buffer_args = {"params"}) {
   std::string xml;
-  std::vector<char> ip_layout_bytes;
+  std::vector<char> ip_layout_bytes, mem_topology_bytes, connectivity_bytes;
   if (!kernel_name.empty()) {
     xml = "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<project name=\"test\"><platform><device name=\"fpga0\">"
           "<core name=\"OCL_REGION_0\" target=\"hw\"><kernel name=\"" + kernel_name +
@@ -39,32 +40,56 @@ inline void write_xclbin(const std::filesystem::path& path, const std::string& k
     const std::string ip_name = kernel_name + ":" + kernel_name + "_1";
     std::memcpy(layout.m_ip_data[0].m_name, ip_name.c_str(), std::min(ip_name.size(), std::size_t(63)));
     ip_layout_bytes.assign(reinterpret_cast<const char*>(&layout), reinterpret_cast<const char*>(&layout) + sizeof layout);
+
+    // One 1 GiB DDR bank that every buffer argument is connected to.
+    mem_topology memories{};
+    memories.m_count = 1;
+    memories.m_mem_data[0].m_type = MEM_DDR4;
+    memories.m_mem_data[0].m_used = 1;
+    memories.m_mem_data[0].m_size = 1024 * 1024;  // KiB
+    memories.m_mem_data[0].m_base_address = 0x4000000000ull;
+    std::memcpy(memories.m_mem_data[0].m_tag, "DDR[0]", 7);
+    mem_topology_bytes.assign(reinterpret_cast<const char*>(&memories),
+                              reinterpret_cast<const char*>(&memories) + sizeof memories);
+    std::vector<connection> links;
+    for (std::size_t i = 0; i < buffer_args.size(); ++i) links.push_back({static_cast<int32_t>(i), 0, 0});
+    const int32_t count = static_cast<int32_t>(links.size());
+    connectivity_bytes.assign(reinterpret_cast<const char*>(&count), reinterpret_cast<const char*>(&count) + 4);
+    connectivity_bytes.insert(connectivity_bytes.end(), reinterpret_cast<const char*>(links.data()),
+                              reinterpret_cast<const char*>(links.data() + links.size()));
   }
 
-  const std::size_t sections = kernel_name.empty() ? 0 : 2;
+  std::vector<std::pair<uint32_t, const std::vector<char>*>> sections;
+  const std::vector<char> xml_bytes(xml.begin(), xml.end());
+  if (!kernel_name.empty())
+    sections = {{IP_LAYOUT, &ip_layout_bytes},
+                {EMBEDDED_METADATA, &xml_bytes},
+                {MEM_TOPOLOGY, &mem_topology_bytes},
+                {CONNECTIVITY, &connectivity_bytes}};
   // struct axlf already holds one section header.
-  const std::size_t header_bytes = sizeof(axlf) + (sections > 1 ? sections - 1 : 0) * sizeof(axlf_section_header);
-  std::vector<char> file(header_bytes + ip_layout_bytes.size() + xml.size(), 0);
+  const std::size_t header_bytes =
+      sizeof(axlf) + (sections.size() > 1 ? sections.size() - 1 : 0) * sizeof(axlf_section_header);
+  std::size_t total = header_bytes;
+  for (const auto& section : sections) total += section.second->size();
+  std::vector<char> file(total, 0);
   axlf top{};
   std::memcpy(top.m_magic, "xclbin2", 8);
   top.m_signature_length = -1;
   std::memset(top.reserved, 0xFF, sizeof top.reserved);
   top.m_header.m_length = file.size();
   top.m_header.m_versionMajor = 2;
-  top.m_header.m_numSections = static_cast<uint32_t>(sections);
+  top.m_header.m_numSections = static_cast<uint32_t>(sections.size());
   for (std::size_t i = 0; i < kernel_name.size() && i < 16; ++i) top.m_header.uuid[i] = static_cast<unsigned char>(kernel_name[i]);
   std::memcpy(file.data(), &top, sizeof top - sizeof(axlf_section_header));
-  if (sections) {
-    axlf_section_header entries[2]{};
-    entries[0].m_sectionKind = IP_LAYOUT;
-    entries[0].m_sectionOffset = header_bytes;
-    entries[0].m_sectionSize = ip_layout_bytes.size();
-    entries[1].m_sectionKind = EMBEDDED_METADATA;
-    entries[1].m_sectionOffset = header_bytes + ip_layout_bytes.size();
-    entries[1].m_sectionSize = xml.size();
-    std::memcpy(file.data() + offsetof(axlf, m_sections), entries, sizeof entries);
-    std::memcpy(file.data() + header_bytes, ip_layout_bytes.data(), ip_layout_bytes.size());
-    std::memcpy(file.data() + header_bytes + ip_layout_bytes.size(), xml.data(), xml.size());
+  std::size_t offset = header_bytes;
+  for (std::size_t i = 0; i < sections.size(); ++i) {
+    axlf_section_header entry{};
+    entry.m_sectionKind = sections[i].first;
+    entry.m_sectionOffset = offset;
+    entry.m_sectionSize = sections[i].second->size();
+    std::memcpy(file.data() + offsetof(axlf, m_sections) + i * sizeof entry, &entry, sizeof entry);
+    std::memcpy(file.data() + offset, sections[i].second->data(), sections[i].second->size());
+    offset += sections[i].second->size();
   }
   std::ofstream(path, std::ios::binary).write(file.data(), static_cast<std::streamsize>(file.size()));
 }

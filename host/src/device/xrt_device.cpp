@@ -13,6 +13,8 @@
 #include <experimental/xrt_xclbin.h>
 
 #include <chrono>
+#include <cstdio>
+#include <cstdlib>
 #include <exception>
 #include <string>
 #include <thread>
@@ -27,6 +29,12 @@ namespace mmfree::device {
 namespace {
 
 std::string xrt_context(const std::filesystem::path& xclbin) { return "xrt (" + xclbin.string() + ")"; }
+
+std::string hex(uint32_t value) {
+  char text[16];
+  std::snprintf(text, sizeof text, "0x%03X", value);
+  return text;
+}
 
 xrt::xclbin load_xclbin_file(const std::filesystem::path& path) {
   if (path.empty()) throw DeviceError("xrt backend: no xclbin given (pass --xclbin <file>)");
@@ -62,7 +70,10 @@ unsigned count_devices() {
     return static_cast<unsigned>(xrt::system::enumerate_devices());
   } catch (const std::exception& e) {
     // Without a board and driver XRT cannot even enumerate (e.g. "XILINX_XRT not set").
-    throw DeviceError(std::string("xrt backend: no Xilinx device found (XRT: ") + e.what() + ")");
+    const std::string what = e.what();
+    const bool no_setup = what.find("XILINX_XRT") != std::string::npos;
+    throw DeviceError("xrt backend: no Xilinx device found (XRT: " + what + ")" +
+                      (no_setup ? "; on a machine with a board, source /opt/xilinx/xrt/setup.sh first" : ""));
   }
 }
 
@@ -79,7 +90,9 @@ class XrtDevice final : public Device {
       throw DeviceError(xrt_context(path_) + ": cannot open " + kXrtKernelName + " on device " +
                         std::to_string(index) + ": " + e.what());
     }
-    description_ = "xrt:" + std::to_string(index) + " " + xclbin.get_xsa_name() + " " + path.filename().string();
+    const std::string platform = xclbin.get_xsa_name();
+    description_ = "xrt:" + std::to_string(index) + (platform.empty() ? "" : " " + platform) + " " +
+                   path.filename().string();
   }
 
   std::string description() const override { return description_; }
@@ -125,7 +138,7 @@ class XrtDevice final : public Device {
     try {
       kernel_.write_register(offset, value);
     } catch (const std::exception& e) {
-      throw DeviceError(xrt_context(path_) + ": register write at " + std::to_string(offset) + " failed: " + e.what());
+      throw DeviceError(xrt_context(path_) + ": register write at " + hex(offset) + " failed: " + e.what());
     }
   }
 
@@ -134,7 +147,7 @@ class XrtDevice final : public Device {
     try {
       return kernel_.read_register(offset);
     } catch (const std::exception& e) {
-      throw DeviceError(xrt_context(path_) + ": register read at " + std::to_string(offset) + " failed: " + e.what());
+      throw DeviceError(xrt_context(path_) + ": register read at " + hex(offset) + " failed: " + e.what());
     }
   }
 
@@ -174,7 +187,7 @@ class XrtDevice final : public Device {
 
   void check_register(uint32_t offset) const {
     if (offset % 4 != 0 || offset >= regmap::kAddressRange)
-      throw DeviceError(xrt_context(path_) + ": register offset " + std::to_string(offset) +
+      throw DeviceError(xrt_context(path_) + ": register offset " + hex(offset) +
                         " is not a word inside the control window");
   }
 
@@ -192,11 +205,15 @@ std::unique_ptr<Device> open_xrt_device(const std::filesystem::path& xclbin_path
   // File problems first: they are the user's to fix and are checkable without a board.
   const xrt::xclbin xclbin = load_xclbin_file(xclbin_path);
   std::vector<std::string> arg_names = kernel_argument_names(xclbin, xclbin_path);
-  const unsigned devices = count_devices();
-  if (devices == 0) throw DeviceError("xrt backend: no Xilinx device found (xbutil examine lists none)");
-  if (device_index >= devices)
-    throw DeviceError("xrt backend: device index " + std::to_string(device_index) + " does not exist (found " +
-                      std::to_string(devices) + " device" + (devices == 1 ? "" : "s") + ")");
+  // XRT's emulation devices (XCL_EMULATION_MODE = sw_emu, hw_emu, noop) are not enumerated
+  // like boards; opening one by index is the only way to find out whether it is there.
+  if (std::getenv("XCL_EMULATION_MODE") == nullptr) {
+    const unsigned devices = count_devices();
+    if (devices == 0) throw DeviceError("xrt backend: no Xilinx device found (xbutil examine lists none)");
+    if (device_index >= devices)
+      throw DeviceError("xrt backend: device index " + std::to_string(device_index) + " does not exist (found " +
+                        std::to_string(devices) + " device" + (devices == 1 ? "" : "s") + ")");
+  }
   return std::make_unique<XrtDevice>(xclbin_path, xclbin, std::move(arg_names), device_index);
 }
 
