@@ -117,14 +117,15 @@ ValidatedImage validate_image(std::span<const std::byte> image, const std::strin
     crc.process_bytes(bytes.data(), bytes.size());
     if (crc.checksum() != e.crc32) fail("section '" + mmf::section_name(e) + "' is corrupt (CRC mismatch)");
   };
-  // The matrices first: a damaged weight is then reported by the matrix that holds it, and
-  // the Weights region (exactly the matrices, back to back) last.
+  // A damaged weight is reported by the matrix that holds it. The matrices tile the Weights
+  // region exactly (the layout check above proved it), so their CRCs cover every byte of it
+  // and the region's own CRC (kept for device loaders) need not be computed a second time.
   for (const SectionEntry& e : v.sections) {
     if (e.kind == uint32_t(SectionKind::Matrix)) check_crc(e);
   }
   for (const SectionEntry& e : v.sections) {
     if (e.kind == uint32_t(SectionKind::Matrix)) continue;  // inside the Weights region
-    check_crc(e);
+    if (e.kind != uint32_t(SectionKind::Weights)) check_crc(e);
     if (!all_zero(image.subspan(cursor, e.offset - cursor))) {
       fail("padding after section '" + previous + "' is not zero (corrupt image)");
     }
