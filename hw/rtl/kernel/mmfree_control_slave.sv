@@ -63,25 +63,22 @@ module mmfree_control_slave #(
   input  logic [64*NumWeightPorts-1:0] port_bytes_i
 );
 
-  import mmfree_reg_pkg::*;
-
   localparam int unsigned WordBits = AddrWidth - 2;
-  typedef logic [WordBits-1:0] word_addr_t;
 
   // Registers are whole words: the byte-in-word bits are ignored.
   /* verilator lint_off UNUSEDSIGNAL */
-  function automatic word_addr_t word_of(logic [AddrWidth-1:0] byte_addr);
-    return byte_addr[AddrWidth-1:2];
+  function automatic logic [WordBits-1:0] word_of(input logic [AddrWidth-1:0] byte_addr);
+    word_of = byte_addr[AddrWidth-1:2];
   endfunction
   /* verilator lint_on UNUSEDSIGNAL */
 
   // Byte-lane merge of a write into a 32-bit register.
-  function automatic logic [31:0] merge(logic [31:0] old, logic [31:0] data, logic [3:0] strb);
+  function automatic logic [31:0] merge(input logic [31:0] old, input logic [31:0] data, input logic [3:0] strb);
     logic [31:0] out;
     for (int unsigned b = 0; b < 4; b++) begin
       out[8*b +: 8] = strb[b] ? data[8*b +: 8] : old[8*b +: 8];
     end
-    return out;
+    merge = out;
   endfunction
 
   // -------------------------------------------------------------------------------------------
@@ -126,8 +123,10 @@ module mmfree_control_slave #(
     end
   end
 
-  function automatic logic wr_hit(logic [AddrWidth-1:0] offset);
-    return do_write && (word_of(aw_addr_q) == word_of(offset));
+  // `en` and an access to the word of `addr` that is the word of register `offset`.
+  function automatic logic hit(input logic en, input logic [AddrWidth-1:0] addr,
+                               input logic [AddrWidth-1:0] offset);
+    hit = en && (word_of(addr) == word_of(offset));
   endfunction
 
   // -------------------------------------------------------------------------------------------
@@ -135,9 +134,6 @@ module mmfree_control_slave #(
   logic rd_accept;
   assign rd_accept = arvalid_i && arready_o;
 
-  function automatic logic rd_hit(logic [AddrWidth-1:0] offset);
-    return rd_accept && (word_of(araddr_i) == word_of(offset));
-  endfunction
 
   // -------------------------------------------------------------------------------------------
   // Block-level control: ap_start, ap_done, ap_ready, auto_restart, busy.
@@ -163,25 +159,25 @@ module mmfree_control_slave #(
     isr_d          = isr_q;
     status_d       = status_q;
 
-    if (wr_hit(RegCtrlOffset)) begin
+    if (hit(do_write, aw_addr_q, mmfree_reg_pkg::RegCtrlOffset)) begin
       if (w_strb_q[0]) begin
         // Writing 0 to ap_start does not stop a command: only completion lowers it.
-        if (w_data_q[CtrlApStartBit]) ap_start_d = 1'b1;
-        auto_restart_d = w_data_q[CtrlAutoRestartBit];
+        if (w_data_q[mmfree_reg_pkg::CtrlApStartBit]) ap_start_d = 1'b1;
+        auto_restart_d = w_data_q[mmfree_reg_pkg::CtrlAutoRestartBit];
       end
     end
-    if (wr_hit(RegGieOffset) && w_strb_q[0]) gie_d = w_data_q[GieEnableBit];
-    if (wr_hit(RegIerOffset) && w_strb_q[0]) begin
-      ier_d[0] = w_data_q[IerDoneBit];
-      ier_d[1] = w_data_q[IerReadyBit];
+    if (hit(do_write, aw_addr_q, mmfree_reg_pkg::RegGieOffset) && w_strb_q[0]) gie_d = w_data_q[mmfree_reg_pkg::GieEnableBit];
+    if (hit(do_write, aw_addr_q, mmfree_reg_pkg::RegIerOffset) && w_strb_q[0]) begin
+      ier_d[0] = w_data_q[mmfree_reg_pkg::IerDoneBit];
+      ier_d[1] = w_data_q[mmfree_reg_pkg::IerReadyBit];
     end
-    if (wr_hit(RegIsrOffset) && w_strb_q[0]) begin
-      isr_d[0] = isr_q[0] ^ w_data_q[IsrDoneBit];
-      isr_d[1] = isr_q[1] ^ w_data_q[IsrReadyBit];
+    if (hit(do_write, aw_addr_q, mmfree_reg_pkg::RegIsrOffset) && w_strb_q[0]) begin
+      isr_d[0] = isr_q[0] ^ w_data_q[mmfree_reg_pkg::IsrDoneBit];
+      isr_d[1] = isr_q[1] ^ w_data_q[mmfree_reg_pkg::IsrReadyBit];
     end
 
     // Clear on read first, so an event in the same cycle is not lost.
-    if (rd_hit(RegCtrlOffset)) begin
+    if (hit(rd_accept, araddr_i, mmfree_reg_pkg::RegCtrlOffset)) begin
       ap_done_d  = 1'b0;
       ap_ready_d = 1'b0;
     end
@@ -242,20 +238,20 @@ module mmfree_control_slave #(
       flags_q       <= '0;
       weight_base_q <= '0;
     end else if (do_write) begin
-      if (wr_hit(ArgParamsOffset))          params_q[31:0]  <= merge(params_q[31:0], w_data_q, w_strb_q);
-      if (wr_hit(ArgParamsOffset + 4))      params_q[63:32] <= merge(params_q[63:32], w_data_q, w_strb_q);
-      if (wr_hit(ArgStateOffset))           state_q[31:0]   <= merge(state_q[31:0], w_data_q, w_strb_q);
-      if (wr_hit(ArgStateOffset + 4))       state_q[63:32]  <= merge(state_q[63:32], w_data_q, w_strb_q);
-      if (wr_hit(ArgIoOffset))              io_q[31:0]      <= merge(io_q[31:0], w_data_q, w_strb_q);
-      if (wr_hit(ArgIoOffset + 4))          io_q[63:32]     <= merge(io_q[63:32], w_data_q, w_strb_q);
-      if (wr_hit(ArgNumTokensOffset))       num_tokens_q    <= merge(num_tokens_q, w_data_q, w_strb_q);
-      if (wr_hit(ArgStateSlotOffset))       state_slot_q    <= merge(state_slot_q, w_data_q, w_strb_q);
-      if (wr_hit(ArgFlagsOffset))           flags_q         <= merge(flags_q, w_data_q, w_strb_q);
+      if (hit(do_write, aw_addr_q, mmfree_reg_pkg::ArgParamsOffset))          params_q[31:0]  <= merge(params_q[31:0], w_data_q, w_strb_q);
+      if (hit(do_write, aw_addr_q, mmfree_reg_pkg::ArgParamsOffset + 4))      params_q[63:32] <= merge(params_q[63:32], w_data_q, w_strb_q);
+      if (hit(do_write, aw_addr_q, mmfree_reg_pkg::ArgStateOffset))           state_q[31:0]   <= merge(state_q[31:0], w_data_q, w_strb_q);
+      if (hit(do_write, aw_addr_q, mmfree_reg_pkg::ArgStateOffset + 4))       state_q[63:32]  <= merge(state_q[63:32], w_data_q, w_strb_q);
+      if (hit(do_write, aw_addr_q, mmfree_reg_pkg::ArgIoOffset))              io_q[31:0]      <= merge(io_q[31:0], w_data_q, w_strb_q);
+      if (hit(do_write, aw_addr_q, mmfree_reg_pkg::ArgIoOffset + 4))          io_q[63:32]     <= merge(io_q[63:32], w_data_q, w_strb_q);
+      if (hit(do_write, aw_addr_q, mmfree_reg_pkg::ArgNumTokensOffset))       num_tokens_q    <= merge(num_tokens_q, w_data_q, w_strb_q);
+      if (hit(do_write, aw_addr_q, mmfree_reg_pkg::ArgStateSlotOffset))       state_slot_q    <= merge(state_slot_q, w_data_q, w_strb_q);
+      if (hit(do_write, aw_addr_q, mmfree_reg_pkg::ArgFlagsOffset))           flags_q         <= merge(flags_q, w_data_q, w_strb_q);
       for (int unsigned p = 0; p < NumWeightPorts; p++) begin
-        if (wr_hit(ArgWeightOffset + AddrWidth'(ArgWeightStride * p))) begin
+        if (hit(do_write, aw_addr_q, mmfree_reg_pkg::ArgWeightOffset + AddrWidth'(mmfree_reg_pkg::ArgWeightStride * p))) begin
           weight_base_q[64*p +: 32] <= merge(weight_base_q[64*p +: 32], w_data_q, w_strb_q);
         end
-        if (wr_hit(ArgWeightOffset + AddrWidth'(ArgWeightStride * p + 4))) begin
+        if (hit(do_write, aw_addr_q, mmfree_reg_pkg::ArgWeightOffset + AddrWidth'(mmfree_reg_pkg::ArgWeightStride * p + 4))) begin
           weight_base_q[64*p + 32 +: 32] <= merge(weight_base_q[64*p + 32 +: 32], w_data_q, w_strb_q);
         end
       end
@@ -281,57 +277,57 @@ module mmfree_control_slave #(
   assign rdata_o   = rdata_q;
   assign rresp_o   = 2'b00;
 
-  localparam int unsigned CounterBase = int'(CntCyclesOffset);
-  localparam int unsigned PortBytesBase = int'(CntWeightPortBytesOffset);
+  localparam int unsigned CounterBase = 32'(mmfree_reg_pkg::CntCyclesOffset);
+  localparam int unsigned PortBytesBase = 32'(mmfree_reg_pkg::CntWeightPortBytesOffset);
 
   always_comb begin
     rdata_d     = '0;
     hi_shadow_d = hi_shadow_q;
     case (word_of(araddr_i))
-      word_of(RegCtrlOffset): begin
-        rdata_d[CtrlApStartBit]     = ap_start_q;
-        rdata_d[CtrlApDoneBit]      = ap_done_q;
-        rdata_d[CtrlApIdleBit]      = !busy_q;
-        rdata_d[CtrlApReadyBit]     = ap_ready_q;
-        rdata_d[CtrlAutoRestartBit] = auto_restart_q;
+      word_of(mmfree_reg_pkg::RegCtrlOffset): begin
+        rdata_d[mmfree_reg_pkg::CtrlApStartBit]     = ap_start_q;
+        rdata_d[mmfree_reg_pkg::CtrlApDoneBit]      = ap_done_q;
+        rdata_d[mmfree_reg_pkg::CtrlApIdleBit]      = !busy_q;
+        rdata_d[mmfree_reg_pkg::CtrlApReadyBit]     = ap_ready_q;
+        rdata_d[mmfree_reg_pkg::CtrlAutoRestartBit] = auto_restart_q;
       end
-      word_of(RegGieOffset):            rdata_d[GieEnableBit] = gie_q;
-      word_of(RegIerOffset):            rdata_d[1:0] = ier_q;
-      word_of(RegIsrOffset):            rdata_d[1:0] = isr_q;
-      word_of(RegStatusOffset):         rdata_d = status_q;
-      word_of(ArgParamsOffset):         rdata_d = params_q[31:0];
-      word_of(ArgParamsOffset + 4):     rdata_d = params_q[63:32];
-      word_of(ArgStateOffset):          rdata_d = state_q[31:0];
-      word_of(ArgStateOffset + 4):      rdata_d = state_q[63:32];
-      word_of(ArgIoOffset):             rdata_d = io_q[31:0];
-      word_of(ArgIoOffset + 4):         rdata_d = io_q[63:32];
-      word_of(ArgNumTokensOffset):      rdata_d = num_tokens_q;
-      word_of(ArgStateSlotOffset):      rdata_d = state_slot_q;
-      word_of(ArgFlagsOffset):          rdata_d = flags_q;
-      word_of(RegHwMagicOffset):        rdata_d = KernelMagic;
-      word_of(RegHwVersionOffset):      rdata_d = InterfaceVersion;
-      word_of(RegHwWeightPortsOffset):  rdata_d = 32'(NumWeightPorts);
-      word_of(RegHwWeightDataWidthOffset): rdata_d = 32'(WeightDataWidth);
-      word_of(RegHwMaxHiddenOffset):    rdata_d = 32'(MaxHidden);
-      word_of(RegHwMaxIntermediateOffset): rdata_d = 32'(MaxIntermediate);
+      word_of(mmfree_reg_pkg::RegGieOffset):            rdata_d[mmfree_reg_pkg::GieEnableBit] = gie_q;
+      word_of(mmfree_reg_pkg::RegIerOffset):            rdata_d[1:0] = ier_q;
+      word_of(mmfree_reg_pkg::RegIsrOffset):            rdata_d[1:0] = isr_q;
+      word_of(mmfree_reg_pkg::RegStatusOffset):         rdata_d = status_q;
+      word_of(mmfree_reg_pkg::ArgParamsOffset):         rdata_d = params_q[31:0];
+      word_of(mmfree_reg_pkg::ArgParamsOffset + 4):     rdata_d = params_q[63:32];
+      word_of(mmfree_reg_pkg::ArgStateOffset):          rdata_d = state_q[31:0];
+      word_of(mmfree_reg_pkg::ArgStateOffset + 4):      rdata_d = state_q[63:32];
+      word_of(mmfree_reg_pkg::ArgIoOffset):             rdata_d = io_q[31:0];
+      word_of(mmfree_reg_pkg::ArgIoOffset + 4):         rdata_d = io_q[63:32];
+      word_of(mmfree_reg_pkg::ArgNumTokensOffset):      rdata_d = num_tokens_q;
+      word_of(mmfree_reg_pkg::ArgStateSlotOffset):      rdata_d = state_slot_q;
+      word_of(mmfree_reg_pkg::ArgFlagsOffset):          rdata_d = flags_q;
+      word_of(mmfree_reg_pkg::RegHwMagicOffset):        rdata_d = mmfree_reg_pkg::KernelMagic;
+      word_of(mmfree_reg_pkg::RegHwVersionOffset):      rdata_d = mmfree_reg_pkg::InterfaceVersion;
+      word_of(mmfree_reg_pkg::RegHwWeightPortsOffset):  rdata_d = 32'(NumWeightPorts);
+      word_of(mmfree_reg_pkg::RegHwWeightDataWidthOffset): rdata_d = 32'(WeightDataWidth);
+      word_of(mmfree_reg_pkg::RegHwMaxHiddenOffset):    rdata_d = 32'(MaxHidden);
+      word_of(mmfree_reg_pkg::RegHwMaxIntermediateOffset): rdata_d = 32'(MaxIntermediate);
       default: ;
     endcase
     for (int unsigned p = 0; p < NumWeightPorts; p++) begin
-      if (word_of(araddr_i) == word_of(ArgWeightOffset + AddrWidth'(ArgWeightStride * p))) begin
+      if (word_of(araddr_i) == word_of(mmfree_reg_pkg::ArgWeightOffset + AddrWidth'(mmfree_reg_pkg::ArgWeightStride * p))) begin
         rdata_d = weight_base_q[64*p +: 32];
       end
-      if (word_of(araddr_i) == word_of(ArgWeightOffset + AddrWidth'(ArgWeightStride * p + 4))) begin
+      if (word_of(araddr_i) == word_of(mmfree_reg_pkg::ArgWeightOffset + AddrWidth'(mmfree_reg_pkg::ArgWeightStride * p + 4))) begin
         rdata_d = weight_base_q[64*p + 32 +: 32];
       end
-      if (word_of(araddr_i) == word_of(AddrWidth'(PortBytesBase + CntWeightPortBytesStride * p))) begin
+      if (word_of(araddr_i) == word_of(AddrWidth'(PortBytesBase + mmfree_reg_pkg::CntWeightPortBytesStride * p))) begin
         rdata_d = port_bytes_i[64*p +: 32];
         if (rd_accept) hi_shadow_d = port_bytes_i[64*p + 32 +: 32];
       end
-      if (word_of(araddr_i) == word_of(AddrWidth'(PortBytesBase + CntWeightPortBytesStride * p + 4))) begin
+      if (word_of(araddr_i) == word_of(AddrWidth'(PortBytesBase + mmfree_reg_pkg::CntWeightPortBytesStride * p + 4))) begin
         rdata_d = hi_shadow_q;
       end
     end
-    for (int unsigned c = 0; c < NumCounters; c++) begin
+    for (int unsigned c = 0; c < mmfree_reg_pkg::NumCounters; c++) begin
       if (word_of(araddr_i) == word_of(AddrWidth'(CounterBase + 8 * c))) begin
         rdata_d = counters_i[64*c +: 32];
         if (rd_accept) hi_shadow_d = counters_i[64*c + 32 +: 32];

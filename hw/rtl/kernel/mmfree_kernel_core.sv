@@ -86,8 +86,6 @@ module mmfree_kernel_core #(
   input  logic [P-1:0]      wt_rlast_i
 );
 
-  import mmfree_reg_pkg::*;
-
   localparam int unsigned CountBits   = 32;
   localparam int unsigned BeatBytes   = W / 8;
   localparam int unsigned Lanes       = W / 2;              // ternary weights per beat
@@ -114,7 +112,7 @@ module mmfree_kernel_core #(
   logic [63:0] arg_params, arg_state, arg_io;
   logic [31:0] arg_num_tokens, arg_state_slot, arg_flags;
   logic [64*P-1:0] arg_weight_base;
-  logic [64*NumCounters-1:0] counters;
+  logic [64*mmfree_reg_pkg::NumCounters-1:0] counters;
   logic [64*P-1:0]           port_bytes;
 
   mmfree_control_slave #(
@@ -332,20 +330,20 @@ module mmfree_kernel_core #(
   end
 
   /* verilator lint_off UNUSEDSIGNAL */  // the index's high bits are zero by the size check
-  function automatic logic [8*Lanes-1:0] qd_entry(logic [CountBits-1:0] index);
+  function automatic logic [8*Lanes-1:0] qd_entry(input logic [CountBits-1:0] index);
     logic [8*Lanes-1:0] out;
     for (int unsigned k = 0; k < GmemBeatsPerEntry; k++) begin
       out[GmemDataWidth*k +: GmemDataWidth] = qd_mem_q[GmemBeatsPerEntry * QdIndexBits'(index) + k];
     end
-    return out;
+    qd_entry = out;
   endfunction
 
-  function automatic logic [8*Lanes-1:0] qi_entry(logic [CountBits-1:0] index);
+  function automatic logic [8*Lanes-1:0] qi_entry(input logic [CountBits-1:0] index);
     logic [8*Lanes-1:0] out;
     for (int unsigned k = 0; k < GmemBeatsPerEntry; k++) begin
       out[GmemDataWidth*k +: GmemDataWidth] = qi_mem_q[GmemBeatsPerEntry * QiIndexBits'(index) + k];
     end
-    return out;
+    qi_entry = out;
   endfunction
   /* verilator lint_on UNUSEDSIGNAL */
 
@@ -483,31 +481,33 @@ module mmfree_kernel_core #(
     else if (done)  running_q <= 1'b0;
   end
 
-  function automatic logic [IncBits-1:0] count_ones(logic [P-1:0] bits);
-    logic [IncBits-1:0] n = '0;
-    for (int unsigned p = 0; p < P; p++) n += IncBits'(bits[p]);
-    return n;
+  function automatic logic [IncBits-1:0] count_ones(input logic [P-1:0] bits);
+    logic [IncBits-1:0] n;
+    n = '0;
+    for (int unsigned p = 0; p < P; p++) n = n + IncBits'(bits[p]);
+    count_ones = n;
   endfunction
 
-  function automatic logic [IncBits-1:0] strobe_bytes(logic [GmemDataWidth/8-1:0] strb);
-    logic [IncBits-1:0] n = '0;
-    for (int unsigned b = 0; b < GmemDataWidth / 8; b++) n += IncBits'(strb[b]);
-    return n;
+  function automatic logic [IncBits-1:0] strobe_bytes(input logic [GmemDataWidth/8-1:0] strb);
+    logic [IncBits-1:0] n;
+    n = '0;
+    for (int unsigned b = 0; b < GmemDataWidth / 8; b++) n = n + IncBits'(strb[b]);
+    strobe_bytes = n;
   endfunction
 
-  logic [IncBits*NumCounters-1:0] counter_inc;
+  logic [IncBits*mmfree_reg_pkg::NumCounters-1:0] counter_inc;
   logic [IncBits*P-1:0]           port_inc;
   always_comb begin
     counter_inc = '0;
-    counter_inc[IncBits*CntCyclesIdx +: IncBits]            = IncBits'(running_q);
-    counter_inc[IncBits*CntTokensIdx +: IncBits]            = '0;  // token mode not built yet
-    counter_inc[IncBits*CntWeightStallCyclesIdx +: IncBits] = IncBits'(|feeder_stall);
-    counter_inc[IncBits*CntGmemStallCyclesIdx +: IncBits]   = IncBits'(gmem_stall);
-    counter_inc[IncBits*CntWeightBytesIdx +: IncBits]       = count_ones(wt_beat) * IncBits'(BeatBytes);
-    counter_inc[IncBits*CntGmemReadBytesIdx +: IncBits]     = rd_beat ? IncBits'(GmemDataWidth / 8) : '0;
-    counter_inc[IncBits*CntGmemWriteBytesIdx +: IncBits]    =
+    counter_inc[IncBits*mmfree_reg_pkg::CntCyclesIdx +: IncBits]            = IncBits'(running_q);
+    counter_inc[IncBits*mmfree_reg_pkg::CntTokensIdx +: IncBits]            = '0;  // token mode not built yet
+    counter_inc[IncBits*mmfree_reg_pkg::CntWeightStallCyclesIdx +: IncBits] = IncBits'(|feeder_stall);
+    counter_inc[IncBits*mmfree_reg_pkg::CntGmemStallCyclesIdx +: IncBits]   = IncBits'(gmem_stall);
+    counter_inc[IncBits*mmfree_reg_pkg::CntWeightBytesIdx +: IncBits]       = count_ones(wt_beat) * IncBits'(BeatBytes);
+    counter_inc[IncBits*mmfree_reg_pkg::CntGmemReadBytesIdx +: IncBits]     = rd_beat ? IncBits'(GmemDataWidth / 8) : '0;
+    counter_inc[IncBits*mmfree_reg_pkg::CntGmemWriteBytesIdx +: IncBits]    =
         (gm_wvalid_o && gm_wready_i) ? strobe_bytes(gm_wstrb_o) : '0;
-    counter_inc[IncBits*CntTernaryOpsIdx +: IncBits]        = count_ones(array_fire) * IncBits'(Lanes);
+    counter_inc[IncBits*mmfree_reg_pkg::CntTernaryOpsIdx +: IncBits]        = count_ones(array_fire) * IncBits'(Lanes);
     for (int unsigned p = 0; p < P; p++) begin
       port_inc[IncBits*p +: IncBits] = wt_beat[p] ? IncBits'(BeatBytes) : '0;
     end

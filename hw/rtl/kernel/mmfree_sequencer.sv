@@ -78,8 +78,6 @@ module mmfree_sequencer #(
   output logic                            gmem_stall_o
 );
 
-  import mmfree_reg_pkg::*;
-
   localparam int unsigned PortBits = NumWeightPorts > 1 ? $clog2(NumWeightPorts) : 1;
   localparam logic [63:0] ImageMagic = 64'h4D4C_4545_5246_4D4D;  // "MMFREELM"
   localparam int unsigned DescriptorBeats = 4;                     // bytes 0 .. 255
@@ -122,8 +120,8 @@ module mmfree_sequencer #(
   // Rows of an n-row matrix that port p holds: those r < n with r mod P == p.
   // (With one port the comparison is constant false, which is right.)
   /* verilator lint_off UNSIGNED */
-  function automatic logic [CountBits-1:0] port_rows(logic [CountBits-1:0] n, logic [PortBits-1:0] p);
-    return n / CountBits'(NumWeightPorts) +
+  function automatic logic [CountBits-1:0] port_rows(input logic [CountBits-1:0] n, input logic [PortBits-1:0] p);
+    port_rows = n / CountBits'(NumWeightPorts) +
            CountBits'(CountBits'(p) < n % CountBits'(NumWeightPorts));
   endfunction
   /* verilator lint_on UNSIGNED */
@@ -155,7 +153,7 @@ module mmfree_sequencer #(
       StDescReq: if (rd_cmd_ready_i) state_d = StDescRx;
       StDescRx:  if (rd_fire && beat_q == CountBits'(DescriptorBeats - 1)) state_d = StCheck;
       StCheck: begin
-        if (rd_error_i || descriptor_bad || too_large || !flags_q[FlagsMatvecSelftestBit]) state_d = StFinish;
+        if (rd_error_i || descriptor_bad || too_large || !flags_q[mmfree_reg_pkg::FlagsMatvecSelftestBit]) state_d = StFinish;
         else state_d = StPorts;
       end
       StPorts:   if (32'(port_q) == NumWeightPorts - 1) state_d = StQReq;
@@ -228,11 +226,11 @@ module mmfree_sequencer #(
           end
         end
         StCheck: begin
-          status_q[StatusAxiErrorBit]       <= rd_error_i;
-          status_q[StatusBadDescriptorBit]  <= !rd_error_i && descriptor_bad;
-          status_q[StatusTooLargeBit]       <= !rd_error_i && !descriptor_bad && too_large;
-          status_q[StatusNotImplementedBit] <= !rd_error_i && !descriptor_bad && !too_large &&
-                                               !flags_q[FlagsMatvecSelftestBit];
+          status_q[mmfree_reg_pkg::StatusAxiErrorBit]       <= rd_error_i;
+          status_q[mmfree_reg_pkg::StatusBadDescriptorBit]  <= !rd_error_i && descriptor_bad;
+          status_q[mmfree_reg_pkg::StatusTooLargeBit]       <= !rd_error_i && !descriptor_bad && too_large;
+          status_q[mmfree_reg_pkg::StatusNotImplementedBit] <= !rd_error_i && !descriptor_bad && !too_large &&
+                                               !flags_q[mmfree_reg_pkg::FlagsMatvecSelftestBit];
           port_q <= '0;
         end
         StPorts: begin
@@ -257,10 +255,10 @@ module mmfree_sequencer #(
           if (wr_cmd_ready_i) wr_cmd_pending_q <= 1'b0;
           if (wr_done_i) begin
             wr_done_q <= 1'b1;
-            if (wr_error_i) status_q[StatusAxiErrorBit] <= 1'b1;
+            if (wr_error_i) status_q[mmfree_reg_pkg::StatusAxiErrorBit] <= 1'b1;
           end
-          if (rd_error_i) status_q[StatusAxiErrorBit] <= 1'b1;
-          if (state_d == StFinish && (|ws_error_i)) status_q[StatusAxiErrorBit] <= 1'b1;
+          if (rd_error_i) status_q[mmfree_reg_pkg::StatusAxiErrorBit] <= 1'b1;
+          if (state_d == StFinish && (|ws_error_i)) status_q[mmfree_reg_pkg::StatusAxiErrorBit] <= 1'b1;
         end
         default: ;
       endcase

@@ -85,7 +85,11 @@ module mmfree_weight_feeder #(
               layer_q <= layer_q + 1'b1;
             end
           end
-          default: proj_q <= proj_e'(proj_q + 3'd1);
+          PrjI:    proj_q <= PrjF;
+          PrjF:    proj_q <= PrjG;
+          PrjG:    proj_q <= PrjO;
+          PrjO:    proj_q <= PrjGate;
+          default: proj_q <= PrjDown;  // from PrjGate
         endcase
       end
     end
