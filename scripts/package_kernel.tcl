@@ -139,7 +139,7 @@ proc read_registers {path} {
 # The RTL files of a FuseSoC CAPI2 core: every `files:` entry of the filesets the `default`
 # target uses (all filesets when there is no such target), relative to the core's directory,
 # in the order listed. Entries may be `- path` or `- path: {options}`. Only the YAML the core
-# format uses is understood: block mappings by indentation and `[a, b]` flow lists.
+# format uses is understood: block mappings by indentation (anchors allowed), `[a, b]` flow lists.
 proc read_core_files {path} {
   set base [file dirname [file normalize $path]]
   set filesets [dict create]
@@ -178,7 +178,8 @@ proc read_core_files {path} {
           && $key eq "filesets" && [regexp {^\[(.*)\]$} [string trim $value] -> flow]} {
         foreach fs [split $flow ","] { lappend target_filesets [string trim $fs {"' }] }
       }
-      if {[string trim $value] eq ""} { lappend stack [list $indent $key] }
+      # A key opens a nested mapping when nothing (or only a YAML anchor, `&name`) follows it.
+      if {[regexp {^(&[A-Za-z0-9_-]+)?$} [string trim $value]]} { lappend stack [list $indent $key] }
     }
   }
   if {[llength $target_filesets] == 0} { set target_filesets $order }
