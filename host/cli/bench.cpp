@@ -58,7 +58,9 @@ std::vector<uint32_t> bench_prompt(uint32_t length, const ModelConfig& config) {
   std::vector<uint32_t> ids;
   ids.reserve(length);
   ids.push_back(config.bos_token_id);
-  for (uint32_t k = 1; ids.size() < length; ++k) ids.push_back(3 + uint32_t((uint64_t(k) * 2654435761u) % (config.vocab_size - 3)));
+  const uint32_t first = config.vocab_size > 3 ? 3 : 0;  // past <unk>, <s>, </s> when there are other ids
+  for (uint32_t k = 1; ids.size() < length; ++k)
+    ids.push_back(first + uint32_t((uint64_t(k) * 2654435761u) % (config.vocab_size - first)));
   ids.resize(length);
   return ids;
 }
