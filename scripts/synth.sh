@@ -90,18 +90,19 @@ def summary(cells):
     bram = cells.get("RAMB36E2", 0) + 0.5 * cells.get("RAMB18E2", 0)
     uram = cells.get("URAM288", 0)
     dsp = cells.get("DSP48E2", 0)
-    carry = cells.get("CARRY8", 0)
+    carry = cells.get("CARRY8", 0) + cells.get("CARRY4", 0)
     return lut, lutram, ff, bram, uram, dsp, carry
 
 total = parse((out / "stat_total.txt").read_text())
 modules = parse((out / "stat_modules.txt").read_text())
 rows = []
-header = "| module | LUT | LUTRAM/SRL | FF | BRAM36 | URAM | DSP | CARRY8 |\n|---|---|---|---|---|---|---|---|"
-for name, cells in sorted(modules.items()):
+header = "| module | LUT | LUTRAM/SRL | FF | BRAM36 | URAM | DSP | CARRY |\n|---|---|---|---|---|---|---|---|"
+for name, cells in sorted(modules.items(), key=lambda kv: kv[0].split("\\")[-1]):
     if name == "design hierarchy" or not cells:
         continue
     lut, lutram, ff, bram, uram, dsp, carry = summary(cells)
-    short = re.sub(r"^\$paramod\$[0-9a-f]+\\", "", name).lstrip("\\")
+    m = re.match(r"^\$paramod(?:\$[0-9a-f]+)?\\([^\\]+)", name)
+    short = m.group(1) if m else name.lstrip("\\")
     rows.append(f"| {short} | {lut} | {lutram} | {ff} | {bram:g} | {uram} | {dsp} | {carry} |")
 tot = summary(next(iter(total.values())))
 report = [
@@ -110,7 +111,7 @@ report = [
     f"Yosys `synth_xilinx -family xcup` (technology-mapped, not placed); P = {ports} weight ports,",
     f"MaxHidden = {max_d}, MaxIntermediate = {max_i}, WeightFifoDepth = {fifo}; {seconds} s of synthesis.",
     "",
-    "| total | LUT | LUTRAM/SRL | FF | BRAM36 | URAM | DSP | CARRY8 |",
+    "| total | LUT | LUTRAM/SRL | FF | BRAM36 | URAM | DSP | CARRY |",
     "|---|---|---|---|---|---|---|---|",
     f"| mmfree_kernel | {tot[0]} | {tot[1]} | {tot[2]} | {tot[3]:g} | {tot[4]} | {tot[5]} | {tot[6]} |",
     "",
