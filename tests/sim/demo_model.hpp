@@ -1,0 +1,28 @@
+// The bundled demo model (assets/), opened once per test binary, and its matrices in the
+// order the kernel streams them (docs/device.md).
+#pragma once
+
+#include <vector>
+
+#include "mmfree/model.hpp"
+
+namespace mmfree::sim_test {
+
+inline const Model& demo_model() {
+  static const Model model = Model::open(MMFREE_ASSETS_DIR "/models/mmfree-demo-d256-l6");
+  return model;
+}
+
+inline std::vector<TernaryMatrixView> stream_order(const Model& model) {
+  std::vector<TernaryMatrixView> out;
+  for (uint32_t l = 0; l < model.config().num_layers; ++l) {
+    for (Projection p :
+         {Projection::I, Projection::F, Projection::G, Projection::O, Projection::Gate, Projection::Down}) {
+      out.push_back(model.matrix(l, p));
+    }
+  }
+  out.push_back(model.lm_head());
+  return out;
+}
+
+}  // namespace mmfree::sim_test
