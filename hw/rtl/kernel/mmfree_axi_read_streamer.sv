@@ -56,6 +56,12 @@ module mmfree_axi_read_streamer #(
   localparam int unsigned OffsetBits  = $clog2(BeatBytes);
   localparam int unsigned PageBeatBits = 12 - OffsetBits;  // beat index within a 4 KiB page
 
+  // A burst is only requested once all its beats fit in the FIFO: a smaller FIFO would never
+  // let a full-length burst go.
+  if (FifoDepth < MaxBurstBeats || MaxBurstBeats > 256) begin : gen_param_check
+    $error("mmfree_axi_read_streamer: need MaxBurstBeats <= FifoDepth and MaxBurstBeats <= 256");
+  end
+
   // -------------------------------------------------------------------------------------------
   // Request side.
   logic [AddrWidth-1:0]     next_addr_q;
