@@ -63,9 +63,16 @@ TEST_P(GoldenKernelSelftest, RowSumsOfEveryMatrixMatchTernaryMatvec) {
   device.write_register(regmap::io::kOffset, static_cast<uint32_t>(io.address));
   device.write_register(regmap::io::kOffset + 4, static_cast<uint32_t>(io.address >> 32));
   device.write_register(regmap::flags::kOffset, regmap::flags::kMatvecSelftest);
+
+  // Mark the word after the sums: docs/device.md says nothing after them is written.
+  const uint32_t mark = 0xA5A5A5A5;
+  device.write_span<uint32_t>(io, qd_bytes + qi_bytes + want.size() * 4, std::span<const uint32_t>(&mark, 1));
   device.start();
   device.wait(std::chrono::seconds(10));
   ASSERT_EQ(device.read_register(regmap::status::kOffset), 0u);
+  uint32_t after = 0;
+  device.read_span<uint32_t>(io, qd_bytes + qi_bytes + want.size() * 4, std::span<uint32_t>(&after, 1));
+  EXPECT_EQ(after, mark) << "the self-test wrote past its sums";
 
   std::vector<int32_t> got(want.size());
   device.read_span<int32_t>(io, qd_bytes + qi_bytes, got);

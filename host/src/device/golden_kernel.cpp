@@ -38,9 +38,9 @@ std::span<const T> view(DeviceMemory& memory, uint64_t address, std::size_t coun
   return std::span<const T>(reinterpret_cast<const T*>(bytes.data()), count);
 }
 
-// The weight-path self-test (flags.matvec_selftest): the int8 vectors qd [d] and qi [I] from
-// the start of io (each padded to a 64-byte beat), every row sum of every matrix in stream
-// order written after them as int32, padded with zeros to a whole beat. Matrices with d
+// The weight-path self-test (flags.matvec_selftest, docs/device.md): the int8 vectors qd [d]
+// and qi [I] from the start of io (each region rounded up to 64 bytes), every row sum of every
+// matrix in stream order written after them as int32, and not a byte more. Matrices with d
 // columns take qd, down_proj (I columns) takes qi.
 template <typename Store>
 void run_matvec_selftest(DeviceMemory& memory, const mmf::DeviceDescriptor& desc, uint64_t io,
@@ -50,7 +50,7 @@ void run_matvec_selftest(DeviceMemory& memory, const mmf::DeviceDescriptor& desc
   const std::span<const int8_t> qi = view<int8_t>(memory, io + qd_bytes, desc.intermediate_size);
   std::size_t total_rows = 0;
   for (const auto& m : weights.order) total_rows += m.rows;
-  std::vector<int32_t> sums(mmf::round_up(total_rows, 16), 0), scratch;
+  std::vector<int32_t> sums(total_rows, 0), scratch;
   std::size_t row = 0;
   for (std::size_t m = 0; m < weights.order.size(); ++m) {
     const StreamMatrix& sm = weights.order[m];
