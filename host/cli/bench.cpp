@@ -6,6 +6,10 @@
 // bytes per token cross the bus). Each test runs -r times after one untimed warm-up token;
 // the table shows mean ± sample standard deviation of host tokens/s. Device backends add
 // the counters of their last command (cycles per token where the device counts cycles).
+//
+// --selftest (device backends) measures instead the kernel's weight-path self-test
+// (docs/device.md): one command streams every weight once through the ternary arrays, the
+// same bytes a token streams, without the element-wise phases. Its rate is in passes/s.
 #include <algorithm>
 #include <boost/program_options.hpp>
 #include <chrono>
@@ -29,8 +33,8 @@ namespace {
 using Clock = std::chrono::steady_clock;
 
 struct TestResult {
-  std::string name;  // pp64, tg128
-  uint32_t tokens = 0;
+  std::string name;  // pp64, tg128, selftest
+  uint32_t tokens = 0;  // per run; a self-test run is one weight pass
   std::vector<double> tokens_per_second;
   std::vector<device::Counter> counters;  // of the last command of the last repetition
   double mean() const {
@@ -107,13 +111,21 @@ void print_table(const std::string& model, const ModelConfig& config, const std:
   for (const auto& r : results)
     std::printf("| %s | %s | %s | %s | %s |\n", model.c_str(), shape, backend.c_str(), r.name.c_str(),
                 format_rate(r).c_str());
+  for (const auto& r : results)
+    if (r.name == "selftest") std::printf("\nselftest: t/s counts weight passes (one command streams every weight once)\n");
   for (const auto& r : results) {
     if (r.counters.empty()) continue;
-    const uint64_t tokens = std::max<uint64_t>(r.counter("tokens"), 1);
-    std::printf("\n%s device counters (last command, %llu token%s):\n", r.name.c_str(),
-                static_cast<unsigned long long>(r.counter("tokens")), tokens == 1 ? "" : "s");
-    if (r.counter("cycles") != 0)
-      std::printf("  cycles/token          %.1f\n", double(r.counter("cycles")) / double(tokens));
+    const bool selftest = r.name == "selftest";
+    const uint64_t units = selftest ? 1 : std::max<uint64_t>(r.counter("tokens"), 1);
+    if (selftest)
+      std::printf("\n%s device counters (last command, one weight pass):\n", r.name.c_str());
+    else
+      std::printf("\n%s device counters (last command, %llu token%s):\n", r.name.c_str(),
+                  static_cast<unsigned long long>(r.counter("tokens")), units == 1 ? "" : "s");
+    if (r.counter("cycles") != 0) {
+      std::printf("  cycles/%-14s %.1f\n", selftest ? "pass" : "token", double(r.counter("cycles")) / double(units));
+      std::printf("  weight bytes/cycle    %.2f\n", double(r.counter("weight_bytes")) / double(r.counter("cycles")));
+    }
     for (const auto& c : r.counters)
       std::printf("  %-21s %llu\n", c.name.c_str(), static_cast<unsigned long long>(c.value));
   }
@@ -139,7 +151,9 @@ void print_json(const std::string& model, const ModelConfig& config, const std::
                             {"avg_ts", r.mean()},
                             {"stddev_ts", r.stddev()},
                             {"counters", counters}};
-    if (r.counter("cycles") != 0 && r.counter("tokens") != 0)
+    if (r.counter("cycles") != 0 && r.name == "selftest")
+      entry["cycles_per_pass"] = double(r.counter("cycles"));
+    else if (r.counter("cycles") != 0 && r.counter("tokens") != 0)
       entry["cycles_per_token"] = double(r.counter("cycles")) / double(r.counter("tokens"));
     out.push_back(entry);
   }
@@ -151,7 +165,7 @@ void print_json(const std::string& model, const ModelConfig& config, const std::
 int run_bench(const Args& args) {
   EngineFlags flags;
   int n_prompt = 64, n_gen = 128, repetitions = 3;
-  bool json = false;
+  bool json = false, selftest = false;
   po::options_description description(
       "mmfree bench: prefill (pp) and decode (tg) throughput of one backend, mean ± standard\n"
       "deviation of host tokens/s over -r repetitions (llama-bench style). Device backends also\n"
@@ -160,6 +174,8 @@ int run_bench(const Args& args) {
       ("n-prompt,p", po::value(&n_prompt)->default_value(64), "prompt tokens of the pp test (0: skip)")  //
       ("n-gen,n", po::value(&n_gen)->default_value(128), "generated tokens of the tg test (0: skip)")     //
       ("repetitions,r", po::value(&repetitions)->default_value(3), "runs of each test")                   //
+      ("selftest", po::bool_switch(&selftest),
+       "device backends: time the weight-path self-test (one weight pass per run) instead of pp/tg")  //
       ("json", po::bool_switch(&json), "print the results as JSON");
   add_engine_flags(description, flags);
   po::variables_map vm;
@@ -170,7 +186,7 @@ int run_bench(const Args& args) {
   }
   po::notify(vm);
   if (n_prompt < 0 || n_gen < 0) throw UsageError("-p and -n must be >= 0");
-  if (n_prompt == 0 && n_gen == 0) throw UsageError("nothing to measure: -p and -n are both 0");
+  if (n_prompt == 0 && n_gen == 0 && !selftest) throw UsageError("nothing to measure: -p and -n are both 0");
   if (repetitions < 1) throw UsageError("-r must be >= 1");
 
   const Model model = open_model(flags);
@@ -180,10 +196,34 @@ int run_bench(const Args& args) {
   const std::vector<uint32_t> prompt = bench_prompt(static_cast<uint32_t>(std::max(n_prompt, 1)), config);
 
   // Warm-up: first touches of the weights (page faults of an mmapped image, device buffers).
-  engine->reset();
-  engine->step(prompt[0]);
+  // A self-test run warms up with a self-test pass: a kernel without token mode refuses tokens.
+  if (!selftest) {
+    engine->reset();
+    engine->step(prompt[0]);
+  }
 
   std::vector<TestResult> results;
+  if (selftest) {
+    auto* sequence = dynamic_cast<device::DeviceSequence*>(engine.get());
+    if (sequence == nullptr)
+      throw UsageError("--selftest needs a device backend (golden-kernel, sim, xrt), not '" + flags.backend + "'");
+    // Fixed pseudo-random activations in [-127, 127]: the kernel's work does not depend on them.
+    std::vector<int8_t> qd(config.hidden_size), qi(config.intermediate_size);
+    uint32_t lcg = 12345;
+    for (auto* q : {&qd, &qi})
+      for (auto& v : *q) v = static_cast<int8_t>(int((lcg = lcg * 1664525u + 1013904223u) >> 24) % 255 - 127);
+    TestResult r{"selftest", 1, {}, {}};
+    sequence->runtime().run_matvec_selftest(qd, qi);
+    for (int k = 0; k < repetitions; ++k) {
+      std::fprintf(stderr, "bench: selftest run %d/%d\n", k + 1, repetitions);
+      const auto start = Clock::now();
+      sequence->runtime().run_matvec_selftest(qd, qi);
+      r.tokens_per_second.push_back(1.0 / seconds_since(start));
+    }
+    r.counters = device_counters(*engine);
+    results.push_back(std::move(r));
+    n_prompt = n_gen = 0;
+  }
   if (n_prompt > 0) {
     TestResult r{"pp" + std::to_string(n_prompt), static_cast<uint32_t>(n_prompt), {}, {}};
     for (int k = 0; k < repetitions; ++k) {

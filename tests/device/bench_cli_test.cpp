@@ -60,6 +60,20 @@ TEST(BenchCli, TableNamesTheTestsForAHostBackend) {
   EXPECT_EQ(r.out.find("device counters"), std::string::npos) << "the reference backend has no device";
 }
 
+TEST(BenchCli, SelftestTimesOneWeightPassPerRun) {
+  const Outcome r = run_cli("bench --backend golden-kernel --model " + kModel + " --selftest -r 2 --json");
+  ASSERT_EQ(r.exit_code, 0) << r.out;
+  const auto results = nlohmann::json::parse(r.out);
+  ASSERT_EQ(results.size(), 1u) << "only the self-test, no pp/tg";
+  EXPECT_EQ(results[0]["test"], "selftest");
+  EXPECT_EQ(results[0]["samples_ts"].size(), 2u);
+  const auto descriptor = mmfree::mmf::read_device_descriptor(mmfree::test::demo_model().image());
+  EXPECT_EQ(results[0]["counters"]["tokens"], 0);
+  EXPECT_EQ(results[0]["counters"]["weight_bytes"], descriptor.weights_bytes);
+  // A host backend has no kernel to self-test.
+  EXPECT_EQ(run_cli("bench --backend golden --model " + kModel + " --selftest").exit_code, 2);
+}
+
 TEST(BenchCli, BadFlagsAreUsageErrors) {
   EXPECT_EQ(run_cli("bench --backend golden-kernel --model " + kModel + " -p 0 -n 0").exit_code, 2);
   EXPECT_EQ(run_cli("bench --backend golden-kernel --model " + kModel + " -r 0").exit_code, 2);

@@ -12,6 +12,7 @@
 #include "demo_fixture.hpp"
 #include "mmfree/device/device_runtime.hpp"
 #include "mmfree/device/golden_device.hpp"
+#include "mmfree/error.hpp"
 #include "mmfree/mmf_format.hpp"
 #include "mmfree/regmap.hpp"
 #include "mmfree/ternary/matvec.hpp"
@@ -93,6 +94,27 @@ TEST_P(GoldenKernelSelftest, RowSumsOfEveryMatrixMatchTernaryMatvec) {
 }
 
 INSTANTIATE_TEST_SUITE_P(Ports, GoldenKernelSelftest, ::testing::Values(1u, 4u, 7u));
+
+TEST(DeviceRuntimeSelftest, SumsMatchAndTokenModeCarriesOnAfterwards) {
+  const auto runtime = DeviceRuntime::create(demo_model(), mmfree::device::make_golden_device());
+  const auto sequence = runtime->open_sequence("golden-kernel");
+  const auto& c = demo_model().config();
+  const auto before = sequence->step(1);
+  const std::vector<float> first(before.begin(), before.end());
+
+  std::vector<int8_t> qd(c.hidden_size), qi(c.intermediate_size);
+  for (std::size_t k = 0; k < qd.size(); ++k) qd[k] = static_cast<int8_t>(int(k * 37 % 255) - 127);
+  for (std::size_t k = 0; k < qi.size(); ++k) qi[k] = static_cast<int8_t>(int(k * 91 % 255) - 127);
+  EXPECT_EQ(runtime->run_matvec_selftest(qd, qi), expected_sums(qd, qi));
+  EXPECT_THROW(runtime->run_matvec_selftest(qi, qd), mmfree::UsageError) << "d and I swapped";
+
+  // The io argument is back on the token buffer and the slot untouched: the sequence goes on
+  // exactly as the golden engine does.
+  const auto golden = mmfree::test::golden_logits({1, 349});
+  const auto after = sequence->step(349);
+  EXPECT_EQ(first, golden[0]);
+  EXPECT_EQ(std::vector<float>(after.begin(), after.end()), golden[1]);
+}
 
 TEST(GoldenKernelDescriptor, FewerHiddenChannelsThanWeightPortsIsBadDescriptor) {
   // docs/registers.md: d smaller than NumWeightPorts is refused. The demo model has d = 256,

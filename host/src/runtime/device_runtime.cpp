@@ -155,11 +155,7 @@ void DeviceRuntime::run_command(unsigned slot, std::span<const uint32_t> tokens,
   write_scalar_argument(regmap::num_tokens::kOffset, static_cast<uint32_t>(n));
   write_scalar_argument(regmap::state_slot::kOffset, slot);
   write_scalar_argument(regmap::flags::kOffset, flags);
-  device_->start();
-  device_->wait(std::chrono::duration<double>(options_.timeout_seconds));
-  const uint32_t status = device_->read_register(regmap::status::kOffset);
-  if (status != 0)
-    throw DeviceError(device_->description() + ": the kernel stopped the command early: " + describe_status(status));
+  start_and_wait();
 
   const IoLayout layout(n, c.vocab_size);
   device_->read_span(io_, layout.argmax_offset(), argmax);
@@ -168,6 +164,41 @@ void DeviceRuntime::run_command(unsigned slot, std::span<const uint32_t> tokens,
     device_->read_span(io_, layout.logits_offset(k), std::span<uint32_t>(logit_words_));
     logit_words_to_float(logit_words_, logits.subspan(k * c.vocab_size, c.vocab_size));
   }
+}
+
+void DeviceRuntime::start_and_wait() {
+  device_->start();
+  device_->wait(std::chrono::duration<double>(options_.timeout_seconds));
+  const uint32_t status = device_->read_register(regmap::status::kOffset);
+  if (status != 0)
+    throw DeviceError(device_->description() + ": the kernel stopped the command early: " + describe_status(status));
+}
+
+std::vector<int32_t> DeviceRuntime::run_matvec_selftest(std::span<const int8_t> qd, std::span<const int8_t> qi) {
+  const ModelConfig& c = model_.config();
+  if (qd.size() != c.hidden_size || qi.size() != c.intermediate_size)
+    throw UsageError("matvec self-test: qd needs d = " + std::to_string(c.hidden_size) + " and qi I = " +
+                     std::to_string(c.intermediate_size) + " values");
+  const uint64_t qd_bytes = mmf::round_up(c.hidden_size, 64), qi_bytes = mmf::round_up(c.intermediate_size, 64);
+  uint64_t rows = 0;
+  for (const auto& m : stream_order(mmf::read_device_descriptor(model_.image()))) rows += m.rows;
+  // Its own io buffer, so the token-mode io keeps its size; the io argument points at it for
+  // this one command and back at the token io afterwards.
+  if (selftest_io_.size == 0) selftest_io_ = device_->allocate(qd_bytes + qi_bytes + rows * 4, "io");
+  device_->write_span(selftest_io_, 0, qd);
+  device_->write_span(selftest_io_, qd_bytes, qi);
+  write_buffer_argument(regmap::io::kOffset, selftest_io_);
+  write_scalar_argument(regmap::flags::kOffset, regmap::flags::kMatvecSelftest);
+  try {
+    start_and_wait();
+  } catch (...) {
+    write_buffer_argument(regmap::io::kOffset, io_);
+    throw;
+  }
+  write_buffer_argument(regmap::io::kOffset, io_);
+  std::vector<int32_t> sums(rows);
+  device_->read_span(selftest_io_, qd_bytes + qi_bytes, std::span<int32_t>(sums));
+  return sums;
 }
 
 std::unique_ptr<DeviceSequence> DeviceRuntime::open_sequence(std::string name) {

@@ -58,6 +58,11 @@ class DeviceRuntime : public std::enable_shared_from_this<DeviceRuntime> {
   void run_command(unsigned slot, std::span<const uint32_t> tokens, bool reset_state, LogitsMode mode,
                    std::span<uint32_t> argmax, std::span<float> logits);
 
+  // The weight-path self-test (docs/device.md, flags.matvec_selftest): every row sum of every
+  // matrix, in stream order, for the int8 vectors qd [d] (d-column matrices) and qi [I]
+  // (down_proj). What a kernel without token mode can already run; DeviceError as above.
+  std::vector<int32_t> run_matvec_selftest(std::span<const int8_t> qd, std::span<const int8_t> qi);
+
   const Model& model() const { return model_; }
   Device& device() { return *device_; }
   unsigned weight_ports() const { return weight_ports_; }
@@ -76,6 +81,7 @@ class DeviceRuntime : public std::enable_shared_from_this<DeviceRuntime> {
   void write_buffer_argument(uint32_t offset, const Buffer& buffer);
   void write_scalar_argument(uint32_t offset, uint32_t value);
   void release_slot(unsigned slot);
+  void start_and_wait();
 
   const Model& model_;
   std::unique_ptr<Device> device_;
@@ -83,6 +89,7 @@ class DeviceRuntime : public std::enable_shared_from_this<DeviceRuntime> {
   unsigned weight_ports_ = 0;
   uint64_t slot_bytes_ = 0;
   Buffer params_, state_, io_;
+  Buffer selftest_io_;  // allocated by the first self-test (size 0 until then)
   std::vector<Buffer> weights_;
   std::vector<bool> slot_in_use_;
   std::vector<uint32_t> logit_words_;  // staging for the raw logits
