@@ -48,6 +48,7 @@ TEST(GoldenFidelity, HeldOutTop1AgreementAndPerplexityRatio) {
   mmfree::Engine* engines[] = {&reference, &golden};
   const auto eval = mmfree::reference::evaluate_next_token(engines, tokens, 512);
   const double ratio = eval.perplexity(1) / eval.perplexity(0);
+  EXPECT_EQ(golden.saturations(), 0u) << "format A overflowed on the demo model";
   std::printf("  %llu predictions: reference ppl %.4f, golden ppl %.4f (ratio %.5f), top-1 agreement %.3f%%, "
               "mean KL %.3g\n",
               static_cast<unsigned long long>(eval.predictions), eval.perplexity(0), eval.perplexity(1), ratio,
@@ -117,6 +118,7 @@ TEST(GoldenEngine, StateStartsAtZeroAndStaysFarFromSaturation) {
   }
   EXPECT_GT(largest, 0);
   EXPECT_LT(largest, 1 << 24);  // |h| < 256, far inside the A range (docs/numerics.md section 7)
+  EXPECT_EQ(golden.saturations(), 0u);
 }
 
 TEST(GoldenEngine, RejectsOutOfRangeTokens) {

@@ -62,6 +62,7 @@ double worst_cosine(const mmfree::Model& model, const std::vector<uint32_t>& tok
     for (float v : g) EXPECT_TRUE(std::isfinite(v));
     worst = std::min(worst, cosine(ref, g));
   }
+  EXPECT_EQ(golden.saturations(), 0u);
   return worst;
 }
 

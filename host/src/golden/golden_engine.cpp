@@ -116,13 +116,22 @@ std::span<const int32_t> GoldenEngine::step_fixed(uint32_t token) {
   multiply(x_, final_norm_, p1_);
   const uint128 t = double_norm_t(sum_squares(p1_), sum_squares(x_), hidden_constants_);
   multiply(p1_, lm_head_norm_, p_);
+  count_saturated(p_);
   bitlinear_.apply(p_, t, lm_head_k_, model_.lm_head(), logits_fixed_);
+  count_saturated(logits_fixed_);
   return logits_fixed_;
 }
 
+void GoldenEngine::count_saturated(std::span<const int32_t> values) {
+  for (int32_t v : values) saturations_ += (v == kActMax || v == -kActMax);
+}
+
+// Every BitLinear: its quantizer input and its output are where format A could overflow first.
 void GoldenEngine::project(uint32_t layer, Projection which, std::span<const int32_t> p, uint128 t,
                            std::span<int32_t> out) {
+  count_saturated(p);
   bitlinear_.apply(p, t, layers_[layer].k[static_cast<int>(which)], model_.matrix(layer, which), out);
+  count_saturated(out);
 }
 
 void GoldenEngine::run_layer(uint32_t layer) {
@@ -145,6 +154,7 @@ void GoldenEngine::run_layer(uint32_t layer) {
     const uint32_t forget_complement = forget_complement_g(f_[k], bounded ? lower_bound[k] : 0u, bounded);
     h[k] = mlgru_update_a(h[k], silu_a(i_[k]), forget_complement);
   }
+  count_saturated(h);
 
   // Output gate rmsnorm(g, g_norm) * silu(h), then o_proj's own norm: a double norm of g.
   const auto g_norm = norm(layer, LayerNorm::GNorm);
@@ -153,6 +163,7 @@ void GoldenEngine::run_layer(uint32_t layer) {
   multiply(p1_, norm(layer, LayerNorm::OProj), p_);
   project(layer, Projection::O, p_, t_out, o_);
   for (std::size_t k = 0; k < x_.size(); ++k) x_[k] = sat32(int64_t{x_[k]} + o_[k]);  // x now holds r
+  count_saturated(x_);
 
   // Channel mixer: the GLU, then down_proj whose input is not normalized (a single norm).
   multiply(x_, norm(layer, LayerNorm::Mlp), p1_);
@@ -164,6 +175,7 @@ void GoldenEngine::run_layer(uint32_t layer) {
   multiply(z_, norm(layer, LayerNorm::DownProj), p_inter_);
   project(layer, Projection::Down, p_inter_, t_down, down_);
   for (std::size_t k = 0; k < x_.size(); ++k) x_[k] = sat32(int64_t{x_[k]} + down_[k]);
+  count_saturated(x_);
 }
 
 }  // namespace mmfree::golden

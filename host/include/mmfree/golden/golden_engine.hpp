@@ -32,6 +32,10 @@ class GoldenEngine final : public Engine {
   std::span<const int32_t> step_fixed(uint32_t token);
   // The MLGRU state h[layer] in format A after the last step.
   std::span<const int32_t> state(uint32_t layer) const { return state_.at(layer); }
+  // How many values have been clamped to the ends of format A since construction (quantizer
+  // inputs, BitLinear outputs, MLGRU state, residual stream). Zero on the demo model; a
+  // non-zero count on a user's checkpoint means its activations outgrow Q16.16.
+  uint64_t saturations() const { return saturations_; }
 
  private:
   struct LayerParams {
@@ -45,6 +49,7 @@ class GoldenEngine final : public Engine {
     return layers_[layer].norms[static_cast<int>(which)];
   }
   void project(uint32_t layer, Projection which, std::span<const int32_t> p, uint128 t, std::span<int32_t> out);
+  void count_saturated(std::span<const int32_t> values);
 
   const Model& model_;
   ModelConfig config_;
@@ -57,6 +62,7 @@ class GoldenEngine final : public Engine {
   std::vector<int32_t> x_, p1_, p_, f_, i_, g_, o_, gate_up_, z_, p_inter_, down_, logits_fixed_;
   std::vector<float> logits_;
   FixedBitLinear bitlinear_;
+  uint64_t saturations_ = 0;
 };
 
 }  // namespace mmfree::golden
