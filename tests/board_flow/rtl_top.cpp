@@ -14,8 +14,10 @@ RtlTop elaborate_rtl_top(const std::vector<fs::path>& files, const std::string& 
   const fs::path xml = scratch / (top + ".xml");
   std::vector<std::string> argv = {"verilator", "--xml-only", "--top-module", top, "-Mdir",
                                    (scratch / "verilator").string(), "--xml-output", xml.string(),
-                                   // Lint is scripts/lint.sh's job; here only the interface matters.
-                                   "-Wno-fatal", "-Wno-lint", "-Wno-style"};
+                                   // Style and lint are scripts/lint.sh's job. Everything else stays
+                                   // fatal: the RTL's elaboration-time checks ($error on parameter
+                                   // values it does not support) must fail the board's test.
+                                   "-Wno-lint", "-Wno-style"};
   for (const auto& [name, value] : parameters) argv.push_back("-G" + name + "=" + value);
   for (const auto& f : files) argv.push_back(f.string());
   const ChildResult v = run_child(argv);
