@@ -3,6 +3,7 @@
 #include <gtest/gtest.h>
 
 #include <cmath>
+#include <random>
 #include <stdexcept>
 #include <vector>
 
@@ -19,6 +20,10 @@ TEST(ActivationQuant, RoundsHalfAwayFromZeroAndSaturates) {
   EXPECT_EQ(quantize_to_int8(-2.5f), -3);
   EXPECT_EQ(quantize_to_int8(0.5f), 1);
   EXPECT_EQ(quantize_to_int8(-0.49f), 0);
+  EXPECT_EQ(quantize_to_int8(0.49999997f), 0);  // trunc(x + 0.5) would give 1
+  EXPECT_EQ(quantize_to_int8(-0.49999997f), 0);
+  EXPECT_EQ(quantize_to_int8(1.5f), 2);
+  EXPECT_EQ(quantize_to_int8(-126.5f), -127);
   EXPECT_EQ(quantize_to_int8(127.5f), 127);
   EXPECT_EQ(quantize_to_int8(-128.4f), -128);
   EXPECT_EQ(quantize_to_int8(1e9f), 127);
@@ -30,6 +35,25 @@ TEST(ActivationQuant, ScaleMapsTheLargestMagnitudeTo127) {
   std::vector<int8_t> q(y.size());
   EXPECT_FLOAT_EQ(quantize_activations(y, q), 1.0f);
   EXPECT_EQ(q, (std::vector<int8_t>{127, 3, -3, 4, -127}));
+}
+
+TEST(ActivationQuant, VectorPathAgreesWithTheScalarRuleOnEveryElement) {
+  // 1003 values (not a multiple of the vector width) including exact ties at the max scale.
+  std::mt19937 rng(99);
+  std::uniform_real_distribution<float> uniform(-3.0f, 3.0f);
+  std::vector<float> y(1003);
+  for (auto& v : y) v = uniform(rng);
+  y[0] = 127.0f;  // scale exactly 1, so the next values are exact ties
+  for (int k = 1; k <= 40; ++k) y[k] = float(k % 2 ? k : -k) + 0.5f;
+  y[41] = 0.49999997f;
+  y[42] = -0.49999997f;
+  std::vector<int8_t> q(y.size());
+  const float scale = quantize_activations(y, q);
+  EXPECT_FLOAT_EQ(scale, 1.0f);
+  for (std::size_t k = 0; k < y.size(); ++k) ASSERT_EQ(q[k], quantize_to_int8(y[k] * scale)) << "index " << k;
+  EXPECT_EQ(q[1], 2);    // 1.5
+  EXPECT_EQ(q[2], -2);   // -2 + 0.5 = -1.5, away from zero
+  EXPECT_EQ(q[41], 0);
 }
 
 TEST(ActivationQuant, AllZeroInputUsesTheFloorAndGivesZeros) {
