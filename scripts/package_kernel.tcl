@@ -341,6 +341,14 @@ proc package_in_vivado {plan} {
     set_bus_parameter [ipx::get_bus_interfaces interrupt -of_objects $core] SENSITIVITY LEVEL_HIGH
   }
 
+  # The interfaces inferred from the RTL port names must be exactly kernel.xml's ports (plus
+  # clock, reset and interrupt): an extra AXI bundle would be packaged but never connected.
+  set expected {ap_clk ap_rst_n interrupt}
+  foreach b [dict get $plan busifs] { lappend expected [lindex $b 0] }
+  foreach busif [ipx::get_bus_interfaces -of_objects $core] {
+    set name [get_property name $busif]
+    if {$name ni $expected} { fail "the RTL top has an interface $name that kernel.xml does not describe" }
+  }
   # Every port of kernel.xml must have been inferred from the RTL port names, then clocked by ap_clk.
   foreach b [dict get $plan busifs] {
     lassign $b name mode width
