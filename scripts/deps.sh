@@ -4,7 +4,7 @@
 set -euo pipefail
 
 PACKAGES=(
-  build-essential cmake ninja-build pkg-config git python3
+  build-essential cmake ninja-build pkg-config git python3 tcl
   verilator yosys
   libgtest-dev libgmock-dev googletest libbenchmark-dev
   libboost1.81-dev libboost-program-options1.81-dev
