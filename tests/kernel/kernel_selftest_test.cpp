@@ -209,12 +209,14 @@ TEST_F(KernelSelftest, ModelLargerThanTheBuffersIsRefused) {
   EXPECT_EQ(k.bus().read(rm::hw_max_hidden::kOffset), 512u);
 }
 
-TEST_F(KernelSelftest, TokenModeIsNotBuiltYetAndSaysSo) {
+TEST_F(KernelSelftest, TokenCommandWithoutTokensIsRefused) {
   KernelHarness k(AxiTiming::ideal());
   load(k, 7);
   k.bus().write(rm::flags::kOffset, rm::flags::kResetState);
+  k.bus().write(rm::num_tokens::kOffset, 0);
   k.start_and_wait(100'000);
-  EXPECT_EQ(k.bus().read(rm::status::kOffset), rm::status::kNotImplemented);
+  EXPECT_EQ(k.bus().read(rm::status::kOffset), rm::status::kBadArguments);
+  EXPECT_EQ(k.bus().read64(rm::counter::kTokens), 0u);
 }
 
 TEST_F(KernelSelftest, WeightPortErrorResponseIsReported) {

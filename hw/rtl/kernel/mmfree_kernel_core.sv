@@ -155,12 +155,30 @@ module mmfree_kernel_core #(
     .port_bytes_i (port_bytes)
   );
 
-  // Token mode is not built yet (docs/device.md, Status): these arguments have no reader.
-  logic unused_args;
-  assign unused_args = ^{arg_state, arg_num_tokens, arg_state_slot};
+  // Token mode reads these three arguments; like the others they are taken once, at the start.
+  logic [63:0] state_q;
+  logic [31:0] num_tokens_q, state_slot_q;
+  always_ff @(posedge clk_i or negedge rst_ni) begin
+    if (!rst_ni) begin
+      state_q      <= '0;
+      num_tokens_q <= '0;
+      state_slot_q <= '0;
+      arg_params_q <= '0;
+      arg_io_q     <= '0;
+      arg_flags_q  <= '0;
+    end else if (start && !running_q) begin
+      arg_params_q <= arg_params;
+      arg_io_q     <= arg_io;
+      arg_flags_q  <= arg_flags;
+      state_q      <= arg_state;
+      num_tokens_q <= arg_num_tokens;
+      state_slot_q <= arg_state_slot;
+    end
+  end
 
   // ---------------------------------------------------------------------------------------------
   // gmem engines.
+  logic                 running_q;  // accept .. done (the cycles counter)
   logic                 rd_cmd_valid, rd_cmd_ready, rd_valid, rd_ready, rd_error, rd_beat;
   logic [63:0]          rd_cmd_addr;
   logic [CountBits-1:0] rd_cmd_beats;
@@ -252,6 +270,23 @@ module mmfree_kernel_core #(
   logic [CountBits-1:0]     q_wr_index;
   logic [GmemDataWidth-1:0] q_wr_data;
   logic                     pass_start, feeders_busy, collector_busy, counters_clear, gmem_stall;
+  logic                     seq_rd_cmd_valid, seq_rd_ready, seq_wr_cmd_valid, seq_q_wr, seq_q_wr_sel, seq_pass_start;
+  logic [63:0]              seq_rd_cmd_addr, seq_wr_cmd_addr;
+  logic [CountBits-1:0]     seq_rd_cmd_beats, seq_wr_cmd_beats, seq_q_wr_index;
+  logic [GmemDataWidth-1:0] seq_q_wr_data;
+  logic [P-1:0]             seq_ws_cmd_valid;
+  logic [1023:0]            descriptor;
+  logic                     token_start, token_active, token_done, token_completed;
+  logic [31:0]              token_status;
+  logic                     tok_rd_cmd_valid, tok_rd_ready, tok_wr_cmd_valid, tok_wr_in_valid;
+  logic                     tok_q_wr, tok_q_wr_sel, tok_pass_start;
+  logic [63:0]              tok_rd_cmd_addr, tok_wr_cmd_addr;
+  logic [CountBits-1:0]     tok_rd_cmd_beats, tok_wr_cmd_beats, tok_q_wr_index;
+  logic [GmemDataWidth-1:0] tok_q_wr_data, tok_wr_in_data;
+  logic [GmemDataWidth/8-1:0] tok_wr_in_strb;
+  logic [P-1:0]             tok_ws_cmd_valid, tok_sum_ready, gate_open;
+  logic [63:0]              arg_params_q, arg_io_q;
+  logic [31:0]              arg_flags_q;
   logic [CountBits-1:0]     num_layers, hidden, gate_rows, vocab, beats_d, beats_i;
   logic [CountBits*P-1:0]   port_rows_d, port_rows_gate, port_rows_vocab;
 
@@ -271,30 +306,30 @@ module mmfree_kernel_core #(
     .io_i             (arg_io),
     .flags_i          (arg_flags),
     .weight_base_i    (arg_weight_base),
-    .rd_cmd_valid_o   (rd_cmd_valid),
+    .rd_cmd_valid_o   (seq_rd_cmd_valid),
     .rd_cmd_ready_i   (rd_cmd_ready),
-    .rd_cmd_addr_o    (rd_cmd_addr),
-    .rd_cmd_beats_o   (rd_cmd_beats),
+    .rd_cmd_addr_o    (seq_rd_cmd_addr),
+    .rd_cmd_beats_o   (seq_rd_cmd_beats),
     .rd_valid_i       (rd_valid),
-    .rd_ready_o       (rd_ready),
+    .rd_ready_o       (seq_rd_ready),
     .rd_data_i        (rd_data),
     .rd_error_i       (rd_error),
-    .wr_cmd_valid_o   (wr_cmd_valid),
+    .wr_cmd_valid_o   (seq_wr_cmd_valid),
     .wr_cmd_ready_i   (wr_cmd_ready),
-    .wr_cmd_addr_o    (wr_cmd_addr),
-    .wr_cmd_beats_o   (wr_cmd_beats),
+    .wr_cmd_addr_o    (seq_wr_cmd_addr),
+    .wr_cmd_beats_o   (seq_wr_cmd_beats),
     .wr_done_i        (wr_done),
     .wr_error_i       (wr_error),
-    .ws_cmd_valid_o   (ws_cmd_valid),
+    .ws_cmd_valid_o   (seq_ws_cmd_valid),
     .ws_cmd_ready_i   (ws_cmd_ready),
     .ws_cmd_addr_o    (ws_cmd_addr),
     .ws_cmd_beats_o   (ws_cmd_beats),
     .ws_error_i       (ws_error),
-    .q_wr_o           (q_wr),
-    .q_wr_sel_o       (q_wr_sel),
-    .q_wr_index_o     (q_wr_index),
-    .q_wr_data_o      (q_wr_data),
-    .pass_start_o     (pass_start),
+    .q_wr_o           (seq_q_wr),
+    .q_wr_sel_o       (seq_q_wr_sel),
+    .q_wr_index_o     (seq_q_wr_index),
+    .q_wr_data_o      (seq_q_wr_data),
+    .pass_start_o     (seq_pass_start),
     .num_layers_o     (num_layers),
     .hidden_o         (hidden),
     .gate_rows_o      (gate_rows),
@@ -307,8 +342,89 @@ module mmfree_kernel_core #(
     .feeders_busy_i   (feeders_busy),
     .collector_busy_i (collector_busy),
     .counters_clear_o (counters_clear),
-    .gmem_stall_o     (gmem_stall)
+    .gmem_stall_o     (gmem_stall),
+    .desc_o           (descriptor),
+    .token_start_o    (token_start),
+    .token_active_o   (token_active),
+    .token_done_i     (token_done),
+    .token_status_i   (token_status)
   );
+
+  // ---------------------------------------------------------------------------------------------
+  // Token mode: the token engine drives the memory engines, stream commands, activation writes
+  // and feeder starts while the sequencer has handed it the command.
+  mmfree_token_engine #(
+    .NumWeightPorts (P),
+    .MaxHidden      (MaxHidden),
+    .MaxIntermediate(MaxIntermediate),
+    .DataWidth      (GmemDataWidth),
+    .CountBits      (CountBits)
+  ) u_token (
+    .clk_i,
+    .rst_ni,
+    .start_i          (token_start),
+    .done_o           (token_done),
+    .status_o         (token_status),
+    .token_done_o     (token_completed),
+    .params_i         (arg_params_q),
+    .state_i          (state_q),
+    .io_i             (arg_io_q),
+    .num_tokens_i     (num_tokens_q),
+    .state_slot_i     (state_slot_q),
+    .flags_i          (arg_flags_q),
+    .desc_i           (descriptor),
+    .beats_d_i        (beats_d),
+    .beats_i_i        (beats_i),
+    .port_rows_d_i    (port_rows_d),
+    .port_rows_gate_i (port_rows_gate),
+    .port_rows_vocab_i(port_rows_vocab),
+    .rd_cmd_valid_o   (tok_rd_cmd_valid),
+    .rd_cmd_ready_i   (rd_cmd_ready),
+    .rd_cmd_addr_o    (tok_rd_cmd_addr),
+    .rd_cmd_beats_o   (tok_rd_cmd_beats),
+    .rd_valid_i       (rd_valid),
+    .rd_ready_o       (tok_rd_ready),
+    .rd_data_i        (rd_data),
+    .rd_error_i       (rd_error),
+    .wr_cmd_valid_o   (tok_wr_cmd_valid),
+    .wr_cmd_ready_i   (wr_cmd_ready),
+    .wr_cmd_addr_o    (tok_wr_cmd_addr),
+    .wr_cmd_beats_o   (tok_wr_cmd_beats),
+    .wr_in_valid_o    (tok_wr_in_valid),
+    .wr_in_ready_i    (wr_in_ready),
+    .wr_in_data_o     (tok_wr_in_data),
+    .wr_in_strb_o     (tok_wr_in_strb),
+    .wr_done_i        (wr_done),
+    .wr_error_i       (wr_error),
+    .ws_cmd_valid_o   (tok_ws_cmd_valid),
+    .ws_cmd_ready_i   (ws_cmd_ready),
+    .ws_error_i       (ws_error),
+    .pass_start_o     (tok_pass_start),
+    .feeders_busy_i   (feeders_busy),
+    .gate_open_o      (gate_open),
+    .array_fire_i     (array_fire),
+    .sum_valid_i      (sum_valid),
+    .sum_ready_o      (tok_sum_ready),
+    .sum_i            (sums),
+    .q_wr_o           (tok_q_wr),
+    .q_wr_sel_o       (tok_q_wr_sel),
+    .q_wr_index_o     (tok_q_wr_index),
+    .q_wr_data_o      (tok_q_wr_data)
+  );
+
+  assign rd_cmd_valid = token_active ? tok_rd_cmd_valid : seq_rd_cmd_valid;
+  assign rd_cmd_addr  = token_active ? tok_rd_cmd_addr  : seq_rd_cmd_addr;
+  assign rd_cmd_beats = token_active ? tok_rd_cmd_beats : seq_rd_cmd_beats;
+  assign rd_ready     = token_active ? tok_rd_ready     : seq_rd_ready;
+  assign wr_cmd_valid = token_active ? tok_wr_cmd_valid : seq_wr_cmd_valid;
+  assign wr_cmd_addr  = token_active ? tok_wr_cmd_addr  : seq_wr_cmd_addr;
+  assign wr_cmd_beats = token_active ? tok_wr_cmd_beats : seq_wr_cmd_beats;
+  assign ws_cmd_valid = token_active ? tok_ws_cmd_valid : seq_ws_cmd_valid;
+  assign q_wr         = token_active ? tok_q_wr         : seq_q_wr;
+  assign q_wr_sel     = token_active ? tok_q_wr_sel     : seq_q_wr_sel;
+  assign q_wr_index   = token_active ? tok_q_wr_index   : seq_q_wr_index;
+  assign q_wr_data    = token_active ? tok_q_wr_data    : seq_q_wr_data;
+  assign pass_start   = seq_pass_start || tok_pass_start;
 
   // rd_last: the sequencer counts beats itself.
   logic unused_rd_last;
@@ -360,6 +476,8 @@ module mmfree_kernel_core #(
     logic [W-1:0]         a_codes;
     logic [CountBits-1:0] q_index;
     logic [8*Lanes-1:0]   acts;
+    logic                 gate_pass;  // token mode: beats of a matrix wait for its activations
+    assign gate_pass = !token_active || gate_open[p];
 
     mmfree_axi_read_streamer #(
       .DataWidth     (W),
@@ -413,7 +531,7 @@ module mmfree_kernel_core #(
       .stream_ready_o(s_ready),
       .stream_data_i (s_data),
       .array_valid_o (a_valid),
-      .array_ready_i (a_ready),
+      .array_ready_i (a_ready && gate_pass),
       .array_first_o (a_first),
       .array_last_o  (a_last),
       .array_codes_o (a_codes),
@@ -423,21 +541,21 @@ module mmfree_kernel_core #(
     );
 
     assign acts = q_sel ? qi_entry(q_index) : qd_entry(q_index);
-    assign array_fire[p] = a_valid && a_ready;
+    assign array_fire[p] = a_valid && a_ready && gate_pass;
 
     ternary_accumulate_array #(
       .BeatBits(W)
     ) u_array (
       .clk_i,
       .rst_ni,
-      .valid_i(a_valid),
+      .valid_i(a_valid && gate_pass),
       .ready_o(a_ready),
       .first_i(a_first),
       .last_i (a_last),
       .codes_i(a_codes),
       .acts_i (acts),
       .valid_o(sum_valid[p]),
-      .ready_i(sum_ready[p]),
+      .ready_i(sum_ready[p] || tok_sum_ready[p]),
       .sum_o  (sums[32*p +: 32])
     );
 
@@ -449,7 +567,10 @@ module mmfree_kernel_core #(
   assign feeders_busy = |feeder_busy;
 
   // ---------------------------------------------------------------------------------------------
-  // Row sums back to memory.
+  // Row sums back to memory (self-test mode).
+  logic                       coll_valid;
+  logic [GmemDataWidth-1:0]   coll_data;
+  logic [GmemDataWidth/8-1:0] coll_strb;
   mmfree_sum_collector #(
     .NumPorts (P),
     .DataWidth(GmemDataWidth),
@@ -457,7 +578,7 @@ module mmfree_kernel_core #(
   ) u_collector (
     .clk_i,
     .rst_ni,
-    .start_i     (pass_start),
+    .start_i     (seq_pass_start),
     .num_layers_i(num_layers),
     .rows_d_i    (hidden),
     .rows_gate_i (gate_rows),
@@ -466,15 +587,18 @@ module mmfree_kernel_core #(
     .sum_valid_i (sum_valid),
     .sum_ready_o (sum_ready),
     .sum_i       (sums),
-    .out_valid_o (wr_in_valid),
-    .out_ready_i (wr_in_ready),
-    .out_data_o  (wr_in_data),
-    .out_strb_o  (wr_in_strb)
+    .out_valid_o (coll_valid),
+    .out_ready_i (wr_in_ready && !token_active),
+    .out_data_o  (coll_data),
+    .out_strb_o  (coll_strb)
   );
+
+  assign wr_in_valid = token_active ? tok_wr_in_valid : coll_valid;
+  assign wr_in_data  = token_active ? tok_wr_in_data  : coll_data;
+  assign wr_in_strb  = token_active ? tok_wr_in_strb  : coll_strb;
 
   // ---------------------------------------------------------------------------------------------
   // Performance counters.
-  logic running_q;
   always_ff @(posedge clk_i or negedge rst_ni) begin
     if (!rst_ni)    running_q <= 1'b0;
     else if (start) running_q <= 1'b1;
@@ -500,7 +624,7 @@ module mmfree_kernel_core #(
   always_comb begin
     counter_inc = '0;
     counter_inc[IncBits*mmfree_reg_pkg::CntCyclesIdx +: IncBits]            = IncBits'(running_q);
-    counter_inc[IncBits*mmfree_reg_pkg::CntTokensIdx +: IncBits]            = '0;  // token mode not built yet
+    counter_inc[IncBits*mmfree_reg_pkg::CntTokensIdx +: IncBits]            = IncBits'(token_completed);
     counter_inc[IncBits*mmfree_reg_pkg::CntWeightStallCyclesIdx +: IncBits] = IncBits'(|feeder_stall);
     counter_inc[IncBits*mmfree_reg_pkg::CntGmemStallCyclesIdx +: IncBits]   = IncBits'(gmem_stall);
     counter_inc[IncBits*mmfree_reg_pkg::CntWeightBytesIdx +: IncBits]       = count_ones(wt_beat) * IncBits'(BeatBytes);

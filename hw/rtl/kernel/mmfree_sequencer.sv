@@ -2,11 +2,11 @@
 // checks the .mmf header and device descriptor over gmem, works out each weight port's share of
 // the stream, and runs the command.
 //
-// This build implements the weight-path self-test mode (flags.matvec_selftest): the int8
-// vectors qd [d] and qi [I] are loaded from io into the activation buffers, every weight port
-// streams its whole share once through its ternary array, and every row sum of every matrix
-// is written back to io in stream order. Token mode (the element-wise phases of the per-token
-// schedule) is not implemented yet and ends with status.not_implemented.
+// Weight-path self-test mode (flags.matvec_selftest): the int8 vectors qd [d] and qi [I] are
+// loaded from io into the activation buffers, every weight port streams its whole share once
+// through its ternary array, and every row sum of every matrix is written back to io in stream
+// order. Token mode: after the checks the command is handed to mmfree_token_engine (token_*
+// ports), which owns the memory engines until it reports done.
 module mmfree_sequencer #(
   parameter int unsigned NumWeightPorts  = 1,
   parameter int unsigned MaxHidden       = 2560,
@@ -75,7 +75,14 @@ module mmfree_sequencer #(
 
   // Performance counters.
   output logic                            counters_clear_o,
-  output logic                            gmem_stall_o
+  output logic                            gmem_stall_o,
+
+  // Token mode: the descriptor (image bytes 128 .. 255) and the hand-over to the token engine.
+  output logic [1023:0]                   desc_o,
+  output logic                            token_start_o,
+  output logic                            token_active_o,
+  input  logic                            token_done_i,
+  input  logic [31:0]                     token_status_i
 );
 
   localparam int unsigned PortBits = NumWeightPorts > 1 ? $clog2(NumWeightPorts) : 1;
@@ -83,7 +90,8 @@ module mmfree_sequencer #(
   localparam int unsigned DescriptorBeats = 4;                     // bytes 0 .. 255
 
   typedef enum logic [3:0] {
-    StIdle, StDescReq, StDescRx, StCheck, StPorts, StQReq, StQRx, StRun, StFinish
+    StIdle, StDescReq, StDescRx, StCheck, StPorts, StQReq, StQRx, StRun, StFinish,
+    StTokenStart, StToken
   } state_e;
 
   state_e state_q, state_d;
@@ -97,6 +105,7 @@ module mmfree_sequencer #(
   logic [63:0]          magic_q;
   logic [31:0]          version_q;
   logic [CountBits-1:0] d_q, l_q, i_q, v_q, stride_d_q, stride_i_q;
+  logic [1023:0]        desc_q;  // the whole device descriptor, for token mode
 
   logic [CountBits-1:0] beat_q;   // beats received in the current read
   logic [31:0]          status_q;
@@ -153,10 +162,16 @@ module mmfree_sequencer #(
       StDescReq: if (rd_cmd_ready_i) state_d = StDescRx;
       StDescRx:  if (rd_fire && beat_q == CountBits'(DescriptorBeats - 1)) state_d = StCheck;
       StCheck: begin
-        if (rd_error_i || descriptor_bad || too_large || !flags_q[mmfree_reg_pkg::FlagsMatvecSelftestBit]) state_d = StFinish;
+        if (rd_error_i || descriptor_bad || too_large) state_d = StFinish;
         else state_d = StPorts;
       end
-      StPorts:   if (32'(port_q) == NumWeightPorts - 1) state_d = StQReq;
+      StPorts: begin
+        if (32'(port_q) == NumWeightPorts - 1) begin
+          state_d = flags_q[mmfree_reg_pkg::FlagsMatvecSelftestBit] ? StQReq : StTokenStart;
+        end
+      end
+      StTokenStart: state_d = StToken;
+      StToken:   if (token_done_i) state_d = StFinish;
       StQReq:    if (rd_cmd_ready_i) state_d = StQRx;
       StQRx:     if (rd_fire && beat_q == qd_beats + qi_beats - 1'b1) state_d = StRun;
       StRun: begin
@@ -186,6 +201,7 @@ module mmfree_sequencer #(
       stride_d_q       <= '0;
       stride_i_q       <= '0;
       beat_q           <= '0;
+      desc_q           <= '0;
       status_q         <= '0;
       port_q           <= '0;
       ws_pending_q     <= '0;
@@ -223,14 +239,14 @@ module mmfree_sequencer #(
               stride_d_q <= rd_data_i[159:128];
               stride_i_q <= rd_data_i[191:160];
             end
+            if (beat_q == CountBits'(2)) desc_q[511:0]    <= rd_data_i[511:0];
+            if (beat_q == CountBits'(3)) desc_q[1023:512] <= rd_data_i[511:0];
           end
         end
         StCheck: begin
           status_q[mmfree_reg_pkg::StatusAxiErrorBit]       <= rd_error_i;
           status_q[mmfree_reg_pkg::StatusBadDescriptorBit]  <= !rd_error_i && descriptor_bad;
           status_q[mmfree_reg_pkg::StatusTooLargeBit]       <= !rd_error_i && !descriptor_bad && too_large;
-          status_q[mmfree_reg_pkg::StatusNotImplementedBit] <= !rd_error_i && !descriptor_bad && !too_large &&
-                                               !flags_q[mmfree_reg_pkg::FlagsMatvecSelftestBit];
           port_q <= '0;
         end
         StPorts: begin
@@ -260,6 +276,7 @@ module mmfree_sequencer #(
           if (rd_error_i) status_q[mmfree_reg_pkg::StatusAxiErrorBit] <= 1'b1;
           if (state_d == StFinish && (|ws_error_i)) status_q[mmfree_reg_pkg::StatusAxiErrorBit] <= 1'b1;
         end
+        StToken: if (token_done_i) status_q <= status_q | token_status_i;
         default: ;
       endcase
     end
@@ -313,5 +330,9 @@ module mmfree_sequencer #(
   assign status_o         = status_q;
   assign counters_clear_o = (state_q == StIdle) && start_i;
   assign gmem_stall_o     = ((state_q == StDescRx) || (state_q == StQRx)) && !rd_valid_i;
+
+  assign desc_o         = desc_q;
+  assign token_start_o  = (state_q == StTokenStart);
+  assign token_active_o = (state_q == StTokenStart) || (state_q == StToken);
 
 endmodule
