@@ -22,6 +22,7 @@ int run_perplexity(const Args& args) {
   std::string text_file;
   uint32_t sequence_length = 512;
   uint64_t max_tokens = 65536;
+  unsigned threads = 1;
   bool json = false;
   po::options_description description(
       "mmfree perplexity: perplexity on a text file. Each line is encoded as [BOS] ids [EOS], the lines are\n"
@@ -31,6 +32,8 @@ int run_perplexity(const Args& args) {
       ("text-file", po::value(&text_file)->required(), "the text, one document per line")  //
       ("seq", po::value(&sequence_length)->default_value(512), "tokens per sequence")      //
       ("max-tokens", po::value(&max_tokens)->default_value(65536), "tokens of the stream to use (0: all)")  //
+      ("threads", po::value(&threads)->default_value(1),
+       "score sequences on this many engines in parallel (CPU backends such as reference; same result)")  //
       ("json", po::bool_switch(&json), "print {\"ppl\",\"nll\",\"predictions\",...} as JSON");
   add_engine_flags(description, flags);
   po::variables_map vm;
@@ -41,16 +44,26 @@ int run_perplexity(const Args& args) {
   }
   po::notify(vm);
   if (sequence_length < 2) throw UsageError("--seq must be at least 2");
+  if (threads < 1) throw UsageError("--threads must be at least 1");
 
   const Model model = open_model(flags);
   const Tokenizer tokenizer(model.tokenizer_model());
   const auto tokens = heldout_token_stream_from_file(tokenizer, text_file, max_tokens);
+  // An engine made up front reports a bad --backend before any work starts.
   auto engine = make_engine(flags.backend, model, flags.options);
-  Engine* engines[] = {engine.get()};
 
   Progress progress("perplexity", tokens.size(), Progress::stderr_is_terminal());
-  const auto result = reference::evaluate_next_token(engines, tokens, sequence_length,
-                                                     [&](uint64_t fed) { progress.advance(fed); });
+  const auto on_tokens_fed = [&](uint64_t fed) { progress.advance(fed); };
+  reference::NextTokenEvaluation result;
+  if (threads == 1) {
+    Engine* engines[] = {engine.get()};
+    result = reference::evaluate_next_token(engines, tokens, sequence_length, on_tokens_fed);
+  } else {
+    engine.reset();
+    result = reference::evaluate_next_token_parallel(
+        [&] { return make_engine(flags.backend, model, flags.options); }, tokens, sequence_length, threads,
+        on_tokens_fed);
+  }
   progress.finish();
 
   if (json) {

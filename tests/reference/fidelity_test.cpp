@@ -90,9 +90,9 @@ TEST(ReferenceFidelity, HeldOutPerplexityWithinHalfPercent) {
   const auto tokens = mmfree::heldout_token_stream_from_file(tokenizer, mmfree::test::heldout_text_path(),
                                                              outputs["held_out_tokens"].get<uint64_t>());
   ASSERT_EQ(tokens.size(), outputs["held_out_tokens"].get<uint64_t>());
-  ReferenceEngine engine(demo_model());
-  mmfree::Engine* engines[] = {&engine};
-  const auto result = mmfree::reference::evaluate_next_token(engines, tokens, 512);
+  // Sequences are independent: two engines score them in parallel, with the serial result.
+  const auto result = mmfree::reference::evaluate_next_token_parallel(
+      [] { return std::make_unique<ReferenceEngine>(demo_model()); }, tokens, 512, 2);
   const double expected = outputs["held_out_ppl"].get<double>();
   std::printf("  held-out perplexity %.4f (authors %.4f, %+.4f%%) over %llu predictions\n", result.perplexity(0),
               expected, 100.0 * (result.perplexity(0) / expected - 1.0),

@@ -70,6 +70,20 @@ TEST(NextTokenEvaluation, IdenticalEnginesAgreeEverywhere) {
   EXPECT_EQ(result.engines[0].nll_sum, result.engines[1].nll_sum);
 }
 
+TEST(NextTokenEvaluation, ParallelRunEqualsTheSerialRunExactly) {
+  const auto tokens = heldout_prefix(1500);
+  ReferenceEngine engine(demo_model());
+  mmfree::Engine* engines[] = {&engine};
+  const auto serial = mmfree::reference::evaluate_next_token(engines, tokens, 256);
+  uint64_t fed = 0;
+  const auto parallel = mmfree::reference::evaluate_next_token_parallel(
+      [] { return std::make_unique<ReferenceEngine>(demo_model()); }, tokens, 256, 3,
+      [&](uint64_t n) { fed += n; });
+  EXPECT_EQ(fed, tokens.size());
+  EXPECT_EQ(parallel.predictions, serial.predictions);
+  EXPECT_EQ(parallel.engines[0].nll_sum, serial.engines[0].nll_sum);
+}
+
 TEST(NextTokenEvaluation, RejectsDegenerateInputs) {
   ReferenceEngine engine(demo_model());
   mmfree::Engine* engines[] = {&engine};

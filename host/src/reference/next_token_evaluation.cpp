@@ -1,8 +1,12 @@
 #include "mmfree/reference/next_token_evaluation.hpp"
 
 #include <algorithm>
+#include <atomic>
 #include <cmath>
+#include <exception>
+#include <mutex>
 #include <string>
+#include <thread>
 
 #include "mmfree/error.hpp"
 #include "mmfree/reference/log_softmax.hpp"
@@ -21,45 +25,129 @@ double NextTokenEvaluation::mean_kl(std::size_t engine) const {
   return predictions == 0 ? 0.0 : engines.at(engine).kl_sum / double(predictions);
 }
 
-NextTokenEvaluation evaluate_next_token(std::span<Engine* const> engines, std::span<const uint32_t> tokens,
-                                        uint32_t sequence_length,
-                                        const std::function<void(uint64_t)>& on_tokens_fed) {
-  if (engines.empty()) throw UsageError("no backend to evaluate");
+namespace {
+
+void check_arguments(std::size_t engine_count, std::span<const uint32_t> tokens, uint32_t sequence_length) {
+  if (engine_count == 0) throw UsageError("no backend to evaluate");
   if (sequence_length < 2)
     throw UsageError("sequence length must be at least 2 (got " + std::to_string(sequence_length) + ")");
   if (tokens.size() < 2) throw UsageError("the text gives fewer than 2 tokens: nothing to predict");
+}
 
+std::size_t sequence_count(std::span<const uint32_t> tokens, uint32_t sequence_length) {
+  return (tokens.size() + sequence_length - 1) / sequence_length;
+}
+
+std::span<const uint32_t> sequence(std::span<const uint32_t> tokens, uint32_t sequence_length, std::size_t index) {
+  const std::size_t begin = index * sequence_length;
+  return tokens.subspan(begin, std::min<std::size_t>(sequence_length, tokens.size() - begin));
+}
+
+// Scores one sequence from a zero state on every engine; `scratch` holds one log-probability
+// vector per engine between calls.
+NextTokenEvaluation score_sequence(std::span<Engine* const> engines, std::span<const uint32_t> tokens,
+                                   std::vector<std::vector<double>>& scratch) {
   NextTokenEvaluation result;
   result.engines.resize(engines.size());
-  std::vector<std::vector<double>> log_probs(engines.size());
+  scratch.resize(engines.size());
   std::vector<uint32_t> argmaxes(engines.size());
-
-  for (std::size_t begin = 0; begin < tokens.size(); begin += sequence_length) {
-    const std::size_t end = std::min(tokens.size(), begin + sequence_length);
-    for (Engine* e : engines) e->reset();
-    // Feeding tokens[pos] predicts tokens[pos + 1]; the last token of a sequence predicts nothing.
-    for (std::size_t pos = begin; pos + 1 < end; ++pos) {
-      for (std::size_t k = 0; k < engines.size(); ++k) {
-        const auto logits = engines[k]->step(tokens[pos]);
-        log_probs[k].resize(logits.size());
-        log_softmax(logits, log_probs[k]);
-        argmaxes[k] = argmax(logits);
-      }
-      const uint32_t target = tokens[pos + 1];
-      for (std::size_t k = 0; k < engines.size(); ++k) {
-        auto& score = result.engines[k];
-        if (target >= log_probs[k].size())
-          throw UsageError("token id " + std::to_string(target) + " is out of range for backend '" +
-                           std::string(engines[k]->name()) + "'");
-        score.nll_sum -= log_probs[k][target];
-        if (argmaxes[k] == argmaxes[0]) ++score.top1_agreements;
-        if (k != 0) score.kl_sum += kl_divergence(log_probs[0], log_probs[k]);
-      }
-      ++result.predictions;
+  for (Engine* e : engines) e->reset();
+  // Feeding tokens[pos] predicts tokens[pos + 1]; the last token of a sequence predicts nothing.
+  for (std::size_t pos = 0; pos + 1 < tokens.size(); ++pos) {
+    for (std::size_t k = 0; k < engines.size(); ++k) {
+      const auto logits = engines[k]->step(tokens[pos]);
+      scratch[k].resize(logits.size());
+      log_softmax(logits, scratch[k]);
+      argmaxes[k] = argmax(logits);
     }
-    if (on_tokens_fed) on_tokens_fed(end - begin);
+    const uint32_t target = tokens[pos + 1];
+    for (std::size_t k = 0; k < engines.size(); ++k) {
+      auto& score = result.engines[k];
+      if (target >= scratch[k].size())
+        throw UsageError("token id " + std::to_string(target) + " is out of range for backend '" +
+                         std::string(engines[k]->name()) + "'");
+      score.nll_sum -= scratch[k][target];
+      if (argmaxes[k] == argmaxes[0]) ++score.top1_agreements;
+      if (k != 0) score.kl_sum += kl_divergence(scratch[0], scratch[k]);
+    }
+    ++result.predictions;
   }
+  return result;
+}
+
+void accumulate(NextTokenEvaluation& total, const NextTokenEvaluation& part) {
+  total.predictions += part.predictions;
+  for (std::size_t k = 0; k < total.engines.size(); ++k) {
+    total.engines[k].nll_sum += part.engines[k].nll_sum;
+    total.engines[k].top1_agreements += part.engines[k].top1_agreements;
+    total.engines[k].kl_sum += part.engines[k].kl_sum;
+  }
+}
+
+void check_has_predictions(const NextTokenEvaluation& result) {
   if (result.predictions == 0) throw UsageError("no next-token prediction to score (sequences of one token)");
+}
+
+}  // namespace
+
+NextTokenEvaluation evaluate_next_token(std::span<Engine* const> engines, std::span<const uint32_t> tokens,
+                                        uint32_t sequence_length,
+                                        const std::function<void(uint64_t)>& on_tokens_fed) {
+  check_arguments(engines.size(), tokens, sequence_length);
+  NextTokenEvaluation result;
+  result.engines.resize(engines.size());
+  std::vector<std::vector<double>> scratch;
+  for (std::size_t s = 0; s < sequence_count(tokens, sequence_length); ++s) {
+    const auto seq = sequence(tokens, sequence_length, s);
+    accumulate(result, score_sequence(engines, seq, scratch));
+    if (on_tokens_fed) on_tokens_fed(seq.size());
+  }
+  check_has_predictions(result);
+  return result;
+}
+
+NextTokenEvaluation evaluate_next_token_parallel(const std::function<std::unique_ptr<Engine>()>& make_engine,
+                                                 std::span<const uint32_t> tokens, uint32_t sequence_length,
+                                                 unsigned workers,
+                                                 const std::function<void(uint64_t)>& on_tokens_fed) {
+  check_arguments(1, tokens, sequence_length);
+  const std::size_t sequences = sequence_count(tokens, sequence_length);
+  workers = static_cast<unsigned>(std::clamp<std::size_t>(workers, 1, sequences));
+  std::vector<NextTokenEvaluation> per_sequence(sequences);
+  std::atomic<std::size_t> next{0};
+  std::mutex progress_mutex;
+  std::exception_ptr failure;
+  std::mutex failure_mutex;
+
+  auto work = [&] {
+    try {
+      auto engine = make_engine();
+      Engine* engines[] = {engine.get()};
+      std::vector<std::vector<double>> scratch;
+      for (std::size_t s = next++; s < sequences; s = next++) {
+        const auto seq = sequence(tokens, sequence_length, s);
+        per_sequence[s] = score_sequence(engines, seq, scratch);
+        if (on_tokens_fed) {
+          const std::lock_guard lock(progress_mutex);
+          on_tokens_fed(seq.size());
+        }
+      }
+    } catch (...) {
+      const std::lock_guard lock(failure_mutex);
+      if (!failure) failure = std::current_exception();
+      next = sequences;  // the others stop at their next sequence
+    }
+  };
+  std::vector<std::thread> threads;
+  for (unsigned w = 1; w < workers; ++w) threads.emplace_back(work);
+  work();
+  for (auto& t : threads) t.join();
+  if (failure) std::rethrow_exception(failure);
+
+  NextTokenEvaluation result;
+  result.engines.resize(1);
+  for (const auto& part : per_sequence) accumulate(result, part);
+  check_has_predictions(result);
   return result;
 }
 

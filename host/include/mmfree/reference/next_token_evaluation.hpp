@@ -7,6 +7,7 @@
 
 #include <cstdint>
 #include <functional>
+#include <memory>
 #include <span>
 #include <vector>
 
@@ -36,5 +37,14 @@ struct NextTokenEvaluation {
 NextTokenEvaluation evaluate_next_token(std::span<Engine* const> engines, std::span<const uint32_t> tokens,
                                         uint32_t sequence_length,
                                         const std::function<void(uint64_t)>& on_tokens_fed = {});
+
+// One backend, its sequences spread over `workers` threads, each with its own engine from
+// `make_engine` (so only for backends that can be instantiated several times, like the CPU
+// ones). Per-sequence sums are added in sequence order: the result is identical, bit for
+// bit, to evaluate_next_token on one engine. `on_tokens_fed` is called from one thread at a time.
+NextTokenEvaluation evaluate_next_token_parallel(const std::function<std::unique_ptr<Engine>()>& make_engine,
+                                                 std::span<const uint32_t> tokens, uint32_t sequence_length,
+                                                 unsigned workers,
+                                                 const std::function<void(uint64_t)>& on_tokens_fed = {});
 
 }  // namespace mmfree::reference
