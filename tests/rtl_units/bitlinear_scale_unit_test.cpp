@@ -51,7 +51,8 @@ TEST(BitlinearScaleUnit, MatchesGoldenScaleAndQuantizerScalar) {
     c.double_norm = (i % 4) != 0;
     c.ss_primary = random_sum(rng);
     c.ss_input = random_sum(rng);
-    c.constants = golden::norm_constants(sizes[i % 8], epsilons[(i / 8) % 3]);
+    // The block norm's epsilon is the config's; the BitLinear's own is 1e-6 on the real path.
+    c.constants = golden::norm_constants(sizes[i % 8], epsilons[(i / 8) % 3], epsilons[(i / 24) % 3]);
     c.k = golden::sf_mul(golden::to_sf(beta(rng32)), c.constants.c);
     switch (i % 5) {
       case 0: c.amax = 0; break;

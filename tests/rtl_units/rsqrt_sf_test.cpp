@@ -3,6 +3,8 @@
 #include <gtest/gtest.h>
 
 #include <random>
+#include <sstream>
+#include <string>
 
 #include "Vrsqrt_sf.h"
 #include "comb_model.hpp"
@@ -22,7 +24,9 @@ golden::ScaleFloat rtl_rsqrt(CombModel<Vrsqrt_sf>& dut, uint128 t) {
 }
 
 std::string show(uint128 t) {
-  return std::to_string(static_cast<uint64_t>(t >> 64)) + ":" + std::to_string(static_cast<uint64_t>(t));
+  std::ostringstream text;
+  text << "0x" << std::hex << static_cast<uint64_t>(t >> 64) << '_' << static_cast<uint64_t>(t);
+  return text.str();
 }
 
 TEST(RsqrtSf, EveryTableSegmentAndFraction) {
