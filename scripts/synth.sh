@@ -59,7 +59,10 @@ EOF
 
 echo "synth: $config (P=$ports, MaxHidden=$max_d, MaxIntermediate=$max_i, WeightFifoDepth=$fifo) -> $out"
 start=$(date +%s)
-yosys -q -l "$out/yosys.log" -s "$out/synth.ys" >/dev/null
+# Yosys's warnings (e.g. block-RAM address ports resized) go to the log, not the terminal.
+yosys -q -l "$out/yosys.log" -s "$out/synth.ys" >/dev/null 2>"$out/yosys.stderr" || {
+  echo "synth: yosys failed, see $out/yosys.log" >&2; tail -5 "$out/yosys.stderr" >&2; exit 1; }
+echo "synth: $(grep -c '^Warning' "$out/yosys.stderr" || true) Yosys warnings in $out/yosys.log"
 seconds=$(( $(date +%s) - start ))
 
 python3 - "$out" "$config" "$ports" "$max_d" "$max_i" "$fifo" "$seconds" <<'EOF'
