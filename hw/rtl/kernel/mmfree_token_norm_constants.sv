@@ -29,47 +29,49 @@ module mmfree_token_norm_constants #(
 );
 
   localparam logic [63:0] EpsBlMantissa = 64'd8796093;  // 1e-6f = 8796093 * 2^-43
-  localparam int          EpsBlExponent = -43;
   localparam logic [63:0] Sq127         = 64'd16129;
 
   // ---- NE1(I) and NE2(d): combinational, registered when the search ends --------------------
   logic [63:0] ne1_i, ne2_d, shifted_hi;
   assign ne1_i = (64'(inter_i[13:0]) * EpsBlMantissa + 64'd1024) >> 11;
 
+  // eps_block = mag * 2^x1; the value times 2^(x1 - 43 + 32) is a right shift by
+  // s = 11 - x1 = 161 - E (normal) or 160 (denormal, x1 = -149).
+  logic [7:0]         eps_biased;
+  logic [23:0]        eps_mag;
+  logic signed [9:0]  ne2_shift;
+  logic [63:0]        ne2_prod, ne2_q, ne2_low, ne2_half, ne2_mask, ne2_q_rounded;
+  logic [5:0]         ne2_msb, ne2_drop;
+  logic [127:0]       ne2_rounded, ne2_shifted;
+  assign eps_biased = eps_i[30:23];
+  assign eps_mag    = (eps_biased != 8'd0) ? {1'b1, eps_i[22:0]} : {1'b0, eps_i[22:0]};
+  assign ne2_shift  = (eps_biased != 8'd0) ? 10'sd161 - $signed({2'b00, eps_biased}) : 10'sd160;
+  assign ne2_prod   = 64'(hidden_i[13:0]) * 64'(eps_mag) * EpsBlMantissa;  // < 2^62, exact
+
+  msb_index #(.Width(64)) u_ne2_msb (.value_i(ne2_prod), .index_o(ne2_msb));
+
+  // Round the product to 53 significant bits, nearest even (the double multiplication).
+  assign ne2_drop      = (ne2_msb > 6'd52) ? ne2_msb - 6'd52 : 6'd0;
+  assign ne2_mask      = (64'd1 << ne2_drop) - 64'd1;
+  assign ne2_half      = (ne2_drop != 6'd0) ? (64'd1 << (ne2_drop - 6'd1)) : 64'd0;
+  assign ne2_low       = ne2_prod & ne2_mask;
+  assign ne2_q         = ne2_prod >> ne2_drop;
+  assign ne2_q_rounded = (ne2_drop != 6'd0 && (ne2_low > ne2_half || (ne2_low == ne2_half && ne2_q[0])))
+                         ? ne2_q + 64'd1 : ne2_q;
+  assign ne2_rounded   = 128'(ne2_q_rounded) << ne2_drop;
+
+  // Then times 2^-s, rounded half away from zero (the value is positive).
   always_comb begin
-    logic [7:0]   biased;
-    logic [23:0]  mag;
-    int           x1, s, b, k;
-    logic [63:0]  prod, q, low, half, mask;
-    logic [127:0] rounded, shifted;
-    biased = eps_i[30:23];
-    mag    = (biased != 8'd0) ? {1'b1, eps_i[22:0]} : {1'b0, eps_i[22:0]};
-    x1     = (biased != 8'd0) ? int'(biased) - 150 : -149;
-    prod   = 64'(hidden_i[13:0]) * 64'(mag) * EpsBlMantissa;  // < 2^62
-    b = 0;
-    for (int unsigned i = 0; i < 64; i++) if (prod[i]) b = int'(i);
-    k = (b > 52) ? b - 52 : 0;
-    // Round prod to 53 significant bits, nearest even (the double product).
-    mask = (k > 0) ? ((64'd1 << k) - 64'd1) : 64'd0;
-    half = (k > 0) ? (64'd1 << (k - 1)) : 64'd0;
-    low  = prod & mask;
-    q    = prod >> k;
-    if (k > 0 && (low > half || (low == half && q[0]))) q = q + 64'd1;
-    rounded = 128'(q) << k;
-    // Times 2^(x1 + x2 + 32), rounded half away (the value is positive).
-    s = -(x1 + EpsBlExponent + 32);
-    if (eps_i[31] || prod == 64'd0) begin
-      shifted = '0;
-    end else if (s >= 100) begin
-      shifted = '0;
-    end else if (s >= 1) begin
-      shifted = (rounded + (128'd1 << (s - 1))) >> s;
+    if (eps_i[31] || ne2_prod == 64'd0 || ne2_shift >= 10'sd100) begin
+      ne2_shifted = '0;
+    end else if (ne2_shift >= 10'sd1) begin
+      ne2_shifted = (ne2_rounded + (128'd1 << (ne2_shift - 10'sd1))) >> ne2_shift;
     end else begin
-      shifted = rounded << (-s);
+      ne2_shifted = ne2_rounded << (-ne2_shift);
     end
-    ne2_d      = shifted[63:0];
-    shifted_hi = shifted[127:64];
   end
+  assign ne2_d      = ne2_shifted[63:0];
+  assign shifted_hi = ne2_shifted[127:64];
 
   // ---- C(n): exponent by comparison, mantissa bit by bit --------------------------------------
   typedef enum logic [1:0] {StIdle, StSearch, StDone} state_e;
