@@ -10,6 +10,11 @@
 // --selftest (device backends) measures instead the kernel's weight-path self-test
 // (docs/device.md): one command streams every weight once through the ternary arrays, the
 // same bytes a token streams, without the element-wise phases. Its rate is in passes/s.
+//
+// --shape/--board (with --backend sim) project the released model shapes onto the boards of
+// bitstreams/ from a simulation of the RTL instead (bench_projection.cpp); --energy adds energy
+// per token: measured from the card's sensors on --backend xrt, estimated from the counters in
+// a projection (docs/energy.md); --plot draws the projections as a roofline SVG.
 #include <algorithm>
 #include <boost/program_options.hpp>
 #include <chrono>
@@ -20,10 +25,14 @@
 #include <string>
 #include <vector>
 
+#include "bench_projection.hpp"
 #include "command.hpp"
 #include "engine_flags.hpp"
 #include "mmfree/device/device_runtime.hpp"
 #include "mmfree/error.hpp"
+#include "mmfree/measure/board.hpp"
+#include "mmfree/measure/measured_energy.hpp"
+#include "mmfree/measure/model_shape.hpp"
 
 namespace po = boost::program_options;
 
@@ -160,12 +169,54 @@ void print_json(const std::string& model, const ModelConfig& config, const std::
   std::printf("%s\n", out.dump(2).c_str());
 }
 
+// --shape needs no --model (it builds its own): give the required flag a placeholder.
+Args with_placeholder_model(const Args& args) {
+  bool shape = false, model = false;
+  for (const auto& a : args) {
+    shape = shape || a == "--shape" || a.starts_with("--shape=");
+    model = model || a == "--model" || a.starts_with("--model=");
+  }
+  Args out = args;
+  if (shape && !model) out.insert(out.end(), {"--model", "(synthetic)"});
+  return out;
+}
+
+void print_measured_energy(const measure::MeasuredEnergy& m, bool json) {
+  if (json) {
+    nlohmann::json out = {{"kind", "measured"},
+                          {"idle_watts", m.idle_watts},
+                          {"idle_seconds", m.idle_seconds},
+                          {"decode_watts", m.decode_watts},
+                          {"decode_seconds", m.decode_seconds},
+                          {"tokens", m.tokens},
+                          {"joules_per_token", m.joules_per_token},
+                          {"above_idle_joules_per_token", m.above_idle_joules_per_token},
+                          {"poll_interval_seconds", m.poll_interval_seconds},
+                          {"sensor_update_interval_seconds", m.sensor_update_interval_seconds},
+                          {"samples", m.samples}};
+    std::printf("%s\n", nlohmann::json{{"energy_measured", out}}.dump(2).c_str());
+    return;
+  }
+  std::printf("\nEnergy per token, measured (XRT electrical sensors, whole card):\n");
+  std::printf("  idle power            %.2f W over %.1f s\n", m.idle_watts, m.idle_seconds);
+  std::printf("  decode power          %.2f W over %.1f s, %llu tokens\n", m.decode_watts, m.decode_seconds,
+              static_cast<unsigned long long>(m.tokens));
+  std::printf("  total                 %.4f J/token\n", m.joules_per_token);
+  std::printf("  above idle            %.4f J/token\n", m.above_idle_joules_per_token);
+  std::printf("  sampling              polled every %.2f s, %u samples; sensor changed every %.2f s (median)\n",
+              m.poll_interval_seconds, m.samples, m.sensor_update_interval_seconds);
+}
+
 }  // namespace
 
-int run_bench(const Args& args) {
+int run_bench(const Args& raw_args) {
+  const Args args = with_placeholder_model(raw_args);
   EngineFlags flags;
   int n_prompt = 64, n_gen = 128, repetitions = 3;
-  bool json = false, selftest = false;
+  bool json = false, selftest = false, energy = false;
+  std::string shapes, boards, plot_file;
+  unsigned layers = 0;
+  double idle_seconds = 10, energy_seconds = 30;
   po::options_description description(
       "mmfree bench: prefill (pp) and decode (tg) throughput of one backend, mean ± standard\n"
       "deviation of host tokens/s over -r repetitions (llama-bench style). Device backends also\n"
@@ -176,7 +227,20 @@ int run_bench(const Args& args) {
       ("repetitions,r", po::value(&repetitions)->default_value(3), "runs of each test")                   //
       ("selftest", po::bool_switch(&selftest),
        "device backends: time the weight-path self-test (one weight pass per run) instead of pp/tg")  //
-      ("json", po::bool_switch(&json), "print the results as JSON");
+      ("json", po::bool_switch(&json), "print the results as JSON")  //
+      ("shape", po::value(&shapes),
+       "project released model shapes (370M,1.3B,2.7B or all) onto --board from the RTL simulation "
+       "(--backend sim; builds random ternary weights, needs no --model)")  //
+      ("board", po::value(&boards), "with --shape: boards of bitstreams/ (u55c,u280,u250,kv260 or all)")  //
+      ("layers", po::value(&layers)->default_value(0),
+       "with --shape: simulate N layers + the LM head and extrapolate to all layers (0: all)")  //
+      ("energy", po::bool_switch(&energy),
+       "energy per token: measured on --backend xrt (idle, then >= 30 s of decoding), estimated "
+       "from the counters with --shape")  //
+      ("idle-seconds", po::value(&idle_seconds)->default_value(10.0), "--energy on a board: idle window")  //
+      ("energy-seconds", po::value(&energy_seconds)->default_value(30.0),
+       "--energy on a board: decode window (>= 30 s)")  //
+      ("plot", po::value(&plot_file), "with --shape: write a roofline SVG of the projections here");
   add_engine_flags(description, flags);
   po::variables_map vm;
   po::store(po::command_line_parser(args).options(description).run(), vm);
@@ -188,6 +252,28 @@ int run_bench(const Args& args) {
   if (n_prompt < 0 || n_gen < 0) throw UsageError("-p and -n must be >= 0");
   if (n_prompt == 0 && n_gen == 0 && !selftest) throw UsageError("nothing to measure: -p and -n are both 0");
   if (repetitions < 1) throw UsageError("-r must be >= 1");
+
+  if (!shapes.empty() || !boards.empty() || !plot_file.empty()) {
+    if (shapes.empty() || boards.empty())
+      throw UsageError("--shape, --board and --plot go together: give --shape and --board (names or all)");
+    if (flags.backend != "sim")
+      throw UsageError("--shape projects from the RTL simulation: add --backend sim (got '" + flags.backend + "')");
+    std::vector<std::string> known_shapes;
+    for (const auto& s : measure::released_shapes()) known_shapes.push_back(s.name);
+    ProjectionRequest request;
+    request.shapes = parse_name_list(shapes, known_shapes, "--shape");
+    request.boards = parse_name_list(boards, measure::board_names(), "--board");
+    request.layers = layers;
+    request.energy = energy;
+    request.plot_file = plot_file;
+    request.json = json;
+    request.timeout_seconds = std::max(flags.options.timeout_seconds, 3600.0);
+    return run_projection(request);
+  }
+  if (layers != 0) throw UsageError("--layers goes with --shape");
+  if (energy && flags.backend == "xrt" && energy_seconds < 30)
+    throw UsageError("--energy-seconds must be >= 30: Alveo sensors update about once a second");
+  if (energy && !(idle_seconds > 0)) throw UsageError("--idle-seconds must be > 0");
 
   const Model model = open_model(flags);
   const ModelConfig& config = model.config();
@@ -256,6 +342,16 @@ int run_bench(const Args& args) {
     print_json(model_name, config, flags.backend, results);
   else
     print_table(model_name, config, flags.backend, results);
+  if (energy && flags.backend == "xrt") {
+    std::fprintf(stderr, "bench: energy: %.0f s idle, then >= %.0f s of decoding\n", idle_seconds, energy_seconds);
+    measure::PowerSampler sampler(flags.options.device_index);
+    print_measured_energy(
+        measure::measure_decode_energy(*engine, config.bos_token_id, sampler, idle_seconds, energy_seconds), json);
+  } else if (energy) {
+    std::printf("\nmeasured energy: not available: measuring needs a board (--backend xrt --xclbin FILE)\n");
+    std::printf("estimated energy: use --shape/--board --backend sim (the estimate needs a board's "
+                "coefficients and the simulated cycles)\n");
+  }
   return 0;
 }
 

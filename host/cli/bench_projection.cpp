@@ -1,0 +1,266 @@
+// Projection of a released model shape onto a board, from the Verilated RTL.
+//
+// The simulation runs the kernel this build Verilated (its weight-port count P_sim is fixed at
+// configure time, MMFREE_SIM_WEIGHT_PORTS) with every memory port timed like one weight-port
+// channel of the board (bandwidth from platform.toml, latency of the board's memory type). A
+// model too large to simulate whole in reasonable time is simulated with --layers N of its L
+// layers plus the LM head. The cycles are then carried to the whole model and the board's port
+// count in proportion to the weight bytes each port streams; every such step is printed in the
+// row's label, so a figure is never passed off as more direct than it is.
+#include "bench_projection.hpp"
+
+#include <algorithm>
+#include <cstdio>
+#include <nlohmann/json.hpp>
+#include <sstream>
+
+#include "mmfree/error.hpp"
+#include "mmfree/measure/board.hpp"
+#include "mmfree/measure/energy_model.hpp"
+#include "mmfree/measure/model_shape.hpp"
+#include "mmfree/measure/projection.hpp"
+#include "mmfree/measure/roofline_svg.hpp"
+#include "mmfree/measure/synthetic_model.hpp"
+#include "mmfree/measure/weight_pass.hpp"
+
+#if __has_include("mmfree/sim/sim_device.hpp")
+#include "mmfree/sim/sim_device.hpp"
+#define MMFREE_BENCH_HAS_SIM 1
+#else
+#define MMFREE_BENCH_HAS_SIM 0
+#endif
+
+namespace mmfree::cli {
+
+namespace {
+
+using measure::BoardConfig;
+
+struct Row {
+  std::string shape;
+  BoardConfig board;
+  ModelConfig simulated;          // the model that was simulated (its num_layers may be < L)
+  measure::WeightPassResult pass;
+  uint64_t simulated_weight_bytes = 0;
+  uint64_t full_weight_bytes = 0;
+  double scale = 1;               // cycles_projected / cycles simulated
+  measure::Projection projection;
+  std::string label;
+  measure::EnergyCoefficients coefficients;
+  measure::EnergyEstimate energy;  // per token, estimated
+};
+
+// A cycle budget per command, so that a kernel whose token mode hangs fails in minutes, not
+// at the wall-clock timeout: four times the cycles the slowest port needs to stream its share
+// at its channel's rate, plus a million cycles for everything else.
+uint64_t cycle_budget(const BoardConfig& board, const ModelConfig& config, unsigned simulated_ports) {
+  const double bytes_per_cycle =
+      std::min(double(board.beat_bytes()), board.weight_port_bandwidth_gbps * 1e9 / board.kernel_clock_hz());
+  const double share = double(measure::weight_bytes_per_token(config)) / double(simulated_ports);
+  return uint64_t(4 * share / bytes_per_cycle) + 1000000;
+}
+
+std::unique_ptr<device::Device> open_board_simulation(const BoardConfig& board, uint64_t max_cycles) {
+#if MMFREE_BENCH_HAS_SIM
+  sim::SimDeviceOptions options;
+  options.max_cycles_per_command = max_cycles;
+  options.timing = sim::memory_timing_preset(board.memory == "HBM2" ? "hbm" : "ddr4", board.kernel_clock_hz());
+  options.timing.name = board.name + " (" + options.timing.name + " latency, port channel bandwidth)";
+  options.timing.bytes_per_cycle = board.weight_port_bandwidth_gbps * 1e9 / board.kernel_clock_hz();
+  return sim::open_sim_kernel(options);
+#else
+  (void)board;
+  (void)max_cycles;
+  throw UsageError("--shape/--board project from the RTL simulation, and this build has none (MMFREE_BUILD_SIM=OFF)");
+#endif
+}
+
+std::string fixed(double v, int decimals) {
+  char text[64];
+  std::snprintf(text, sizeof text, "%.*f", decimals, v);
+  return text;
+}
+
+Row project_one(const std::string& shape_name, const Model& model, const ModelConfig& full, const BoardConfig& board,
+                double timeout_seconds) {
+  Row row;
+  row.shape = shape_name;
+  row.board = board;
+  row.simulated = model.config();
+  std::fprintf(stderr, "bench: simulating %s (%u of %u layers + LM head) on %s timing...\n", shape_name.c_str(),
+               row.simulated.num_layers, full.num_layers, board.name.c_str());
+  // The simulated kernel has at least one port; the budget assumes one (the most cycles).
+  const uint64_t budget = cycle_budget(board, row.simulated, 1);
+  row.pass = measure::run_weight_pass(
+      model, [&] { return open_board_simulation(board, budget); }, timeout_seconds);
+  std::fprintf(stderr, "bench: %s: %llu cycles, simulated in %.1f s on this host\n", board.name.c_str(),
+               static_cast<unsigned long long>(row.pass.cycles), row.pass.host_seconds);
+  const auto totals = measure::counter_totals(row.pass.counters);
+  row.simulated_weight_bytes = measure::weight_bytes_per_token(row.simulated);
+  if (totals.weight_bytes != row.simulated_weight_bytes)
+    throw DeviceError("sim: the kernel streamed " + std::to_string(totals.weight_bytes) + " weight bytes, not the " +
+                      std::to_string(row.simulated_weight_bytes) + " a token of this model needs");
+  row.full_weight_bytes = measure::weight_bytes_per_token(full);
+  const double layer_scale = double(row.full_weight_bytes) / double(row.simulated_weight_bytes);
+  const double port_scale = double(row.pass.weight_ports) / double(board.weight_ports);
+  row.scale = layer_scale * port_scale;
+  row.projection = measure::project(board, row.full_weight_bytes, double(row.pass.cycles) * row.scale);
+
+  std::ostringstream label;
+  label << "projected from simulation (" << row.pass.what << ")";
+  if (row.simulated.num_layers != full.num_layers)
+    label << "; extrapolated from " << row.simulated.num_layers << " of " << full.num_layers
+          << " layers + LM head in proportion to weight bytes";
+  if (row.pass.weight_ports != board.weight_ports)
+    label << "; scaled from the " << row.pass.weight_ports << " simulated weight ports to the board's "
+          << board.weight_ports;
+  row.label = label.str();
+
+  row.coefficients = measure::energy_coefficients(board);
+  measure::CounterTotals per_token = totals;  // carried to the whole model like the cycles
+  per_token.weight_bytes = row.full_weight_bytes;
+  per_token.ternary_ops = uint64_t(double(totals.ternary_ops) * layer_scale);
+  per_token.gmem_read_bytes = uint64_t(double(totals.gmem_read_bytes) * layer_scale);
+  per_token.gmem_write_bytes = uint64_t(double(totals.gmem_write_bytes) * layer_scale);
+  row.energy = measure::estimate_energy(per_token, row.projection.cycles_per_token / board.kernel_clock_hz(),
+                                        row.coefficients);
+  return row;
+}
+
+void print_rows(const std::vector<Row>& rows, bool energy) {
+  std::printf("Projected from simulation of the RTL (Verilator), not measured on a board.\n\n");
+  std::printf("| model | board | clock | ports | weight MB/token | simulated | sim cycles | cycles/token | "
+              "projected t/s | bandwidth bound t/s | port bound t/s | bandwidth efficiency | of bound |\n");
+  std::printf("|---|---|---:|---:|---:|---|---:|---:|---:|---:|---:|---:|---:|\n");
+  for (const auto& r : rows) {
+    const auto& p = r.projection;
+    std::printf("| %s | %s | %.0f MHz | %u | %.1f | %u/%u layers, P=%u | %llu | %.0f | %.1f | %.1f | %.1f | %.1f%% | "
+                "%.1f%% |\n",
+                r.shape.c_str(), r.board.name.c_str(), r.board.kernel_clock_mhz, r.board.weight_ports,
+                double(r.full_weight_bytes) / 1e6, r.simulated.num_layers,
+                measure::released_shape(r.shape).config.num_layers, r.pass.weight_ports,
+                static_cast<unsigned long long>(r.pass.cycles), p.cycles_per_token, p.tokens_per_second,
+                p.bandwidth_bound_tokens_per_second, p.port_bound_tokens_per_second, 100 * p.bandwidth_efficiency,
+                100 * p.fraction_of_bandwidth_bound);
+  }
+  std::printf("\nbandwidth bound: board peak memory bandwidth / weight bytes per token (docs/targets.md)\n");
+  std::printf("port bound: weight ports x min(port channel, beat x clock) / weight bytes per token\n");
+  std::printf("bandwidth efficiency: weight bytes / (ports x bytes per beat) / cycles per token\n");
+  for (const auto& r : rows) std::printf("%s on %s: %s\n", r.shape.c_str(), r.board.name.c_str(), r.label.c_str());
+  for (const auto& r : rows)
+    if (!r.pass.fallback_reason.empty()) {
+      std::printf("note: %s\n", r.pass.fallback_reason.c_str());
+      break;
+    }
+  if (!energy) return;
+  std::printf("\nEnergy per token, estimated from the counters (docs/energy.md; not measured):\n\n");
+  std::printf("| model | board | memory mJ | on-chip buffers mJ | ternary adds mJ | dynamic mJ | static mJ "
+              "| total mJ | static power |\n|---|---|---:|---:|---:|---:|---:|---:|---|\n");
+  for (const auto& r : rows) {
+    const auto& e = r.energy;
+    std::printf("| %s | %s | %.3f | %.3f | %.4f | %.3f | %.3f | %.3f | %.1f W (%s) |\n", r.shape.c_str(),
+                r.board.name.c_str(), 1e3 * e.memory_joules, 1e3 * e.sram_joules, 1e3 * e.ternary_joules,
+                1e3 * e.dynamic_joules, 1e3 * e.static_joules, 1e3 * e.total_joules, r.coefficients.static_watts,
+                r.coefficients.static_source.c_str());
+  }
+  std::printf("\nmeasured energy: not available: measuring needs a board (--backend xrt --xclbin FILE --energy "
+              "samples XRT's electrical sensors over >= 30 s of decoding)\n");
+}
+
+void print_json(const std::vector<Row>& rows, bool energy) {
+  nlohmann::json out = nlohmann::json::array();
+  for (const auto& r : rows) {
+    const auto& p = r.projection;
+    nlohmann::json counters = nlohmann::json::object();
+    for (const auto& c : r.pass.counters) counters[c.name] = c.value;
+    nlohmann::json entry = {{"model", r.shape},
+                            {"board", r.board.name},
+                            {"backend", "sim"},
+                            {"kind", "projected"},
+                            {"label", r.label},
+                            {"decode_token", r.pass.decode_token},
+                            {"kernel_clock_mhz", r.board.kernel_clock_mhz},
+                            {"weight_ports", r.board.weight_ports},
+                            {"simulated_weight_ports", r.pass.weight_ports},
+                            {"simulated_layers", r.simulated.num_layers},
+                            {"num_layers", measure::released_shape(r.shape).config.num_layers},
+                            {"simulated_cycles", r.pass.cycles},
+                            {"simulation_host_seconds", r.pass.host_seconds},
+                            {"weight_bytes_per_token", r.full_weight_bytes},
+                            {"cycles_per_token", p.cycles_per_token},
+                            {"tokens_per_second", p.tokens_per_second},
+                            {"bandwidth_bound_tokens_per_second", p.bandwidth_bound_tokens_per_second},
+                            {"port_bound_tokens_per_second", p.port_bound_tokens_per_second},
+                            {"ideal_streaming_cycles", p.ideal_streaming_cycles},
+                            {"bandwidth_efficiency", p.bandwidth_efficiency},
+                            {"fraction_of_bandwidth_bound", p.fraction_of_bandwidth_bound},
+                            {"counters", counters}};
+    if (energy)
+      entry["energy_estimated"] = {{"kind", "estimated"},
+                                   {"memory_joules", r.energy.memory_joules},
+                                   {"sram_joules", r.energy.sram_joules},
+                                   {"ternary_joules", r.energy.ternary_joules},
+                                   {"dynamic_joules", r.energy.dynamic_joules},
+                                   {"static_joules", r.energy.static_joules},
+                                   {"total_joules", r.energy.total_joules},
+                                   {"static_watts", r.coefficients.static_watts},
+                                   {"static_source", r.coefficients.static_source}};
+    if (energy) entry["energy_measured"] = {{"kind", "measured"}, {"available", false},
+                                            {"reason", "measuring needs a board (--backend xrt)"}};
+    out.push_back(entry);
+  }
+  std::printf("%s\n", out.dump(2).c_str());
+}
+
+}  // namespace
+
+std::vector<std::string> parse_name_list(const std::string& list, const std::vector<std::string>& known,
+                                         const std::string& flag) {
+  if (list == "all") return known;
+  std::vector<std::string> names;
+  std::stringstream in(list);
+  for (std::string name; std::getline(in, name, ',');) {
+    bool found = false;
+    for (const auto& k : known) found = found || k == name;
+    if (!found) {
+      std::string all;
+      for (const auto& k : known) all += (all.empty() ? "" : ", ") + k;
+      throw UsageError(flag + ": unknown name '" + name + "' (known: " + all + ", or all)");
+    }
+    names.push_back(name);
+  }
+  if (names.empty()) throw UsageError(flag + ": no names given");
+  return names;
+}
+
+int run_projection(const ProjectionRequest& request) {
+  std::vector<BoardConfig> boards;
+  for (const auto& name : request.boards) boards.push_back(measure::load_board(name));
+  std::vector<Row> rows;
+  for (const auto& shape_name : request.shapes) {
+    const ModelConfig full = measure::released_shape(shape_name).config;
+    ModelConfig simulated = full;
+    if (request.layers != 0) simulated.num_layers = std::min(request.layers, full.num_layers);
+    std::fprintf(stderr, "bench: building a synthetic %s model (d=%u, %u layers, I=%u, V=%u, random ternary weights)\n",
+                 shape_name.c_str(), simulated.hidden_size, simulated.num_layers, simulated.intermediate_size,
+                 simulated.vocab_size);
+    const Model model = measure::make_synthetic_model(simulated);
+    for (const auto& board : boards) rows.push_back(project_one(shape_name, model, full, board, request.timeout_seconds));
+  }
+  if (request.json)
+    print_json(rows, request.energy);
+  else
+    print_rows(rows, request.energy);
+  if (!request.plot_file.empty()) {
+    std::vector<BoardConfig> all_boards;
+    for (const auto& name : measure::board_names()) all_boards.push_back(measure::load_board(name));
+    std::vector<measure::RooflinePoint> points;
+    for (const auto& r : rows)
+      points.push_back({r.board.name, r.shape, double(r.full_weight_bytes), r.projection.tokens_per_second, r.label});
+    measure::write_roofline_svg(request.plot_file, all_boards, points);
+    std::fprintf(stderr, "bench: roofline picture written to %s\n", request.plot_file.c_str());
+  }
+  return 0;
+}
+
+}  // namespace mmfree::cli

@@ -1,0 +1,27 @@
+// `mmfree bench --shape ... --board ...`: projections of the released model shapes onto the
+// boards of bitstreams/, from a simulation of the RTL (docs/energy.md, docs/targets.md).
+#pragma once
+
+#include <string>
+#include <vector>
+
+namespace mmfree::cli {
+
+struct ProjectionRequest {
+  std::vector<std::string> shapes;  // released shape names
+  std::vector<std::string> boards;  // bitstreams/ folder names
+  unsigned layers = 0;              // simulate this many layers (0: all) and extrapolate
+  bool energy = false;              // add the energy estimate (and say what a measurement needs)
+  std::string plot_file;            // roofline SVG, empty: none
+  bool json = false;
+  double timeout_seconds = 3600;    // per simulated command
+};
+
+// Splits "a,b" (or "all" -> every known name) and checks every name against `known`.
+std::vector<std::string> parse_name_list(const std::string& list, const std::vector<std::string>& known,
+                                         const std::string& flag);
+
+// Runs the simulations and prints the table (or JSON); writes the SVG. Returns the exit code.
+int run_projection(const ProjectionRequest& request);
+
+}  // namespace mmfree::cli

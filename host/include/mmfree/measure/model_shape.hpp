@@ -1,0 +1,30 @@
+// The released MMfreeLM shapes by name, and what one decode token streams from memory.
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "mmfree/model.hpp"
+
+namespace mmfree::measure {
+
+struct NamedShape {
+  std::string name;  // 370M, 1.3B, 2.7B
+  ModelConfig config;
+};
+
+// The three released checkpoints (ridger/MMfreeLM-370M, -1.3B, -2.7B config.json figures).
+const std::vector<NamedShape>& released_shapes();
+// Throws UsageError for an unknown name, listing the known ones.
+const NamedShape& released_shape(std::string_view name);
+
+// Ternary weights one token streams: L (4 d^2 + 3 d I) + V d.
+uint64_t ternary_weights_per_token(const ModelConfig& config);
+// Bytes of those weights as the device streams them: 2 bits a weight, each row padded to a
+// multiple of 64 bytes (docs/mmf-format.md), L (4 d + 2 I) rows of d columns, L d rows of
+// I columns and V rows of d columns.
+uint64_t weight_bytes_per_token(const ModelConfig& config);
+
+}  // namespace mmfree::measure

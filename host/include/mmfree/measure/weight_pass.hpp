@@ -1,0 +1,34 @@
+// One token's worth of kernel work on a device, with the counters it produced: a real decode
+// token where the kernel runs token mode, otherwise the weight-path self-test pass (the same
+// weight bytes over the same ports, without the element-wise phases), labelled as such.
+#pragma once
+
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "mmfree/device/device.hpp"
+#include "mmfree/model.hpp"
+
+namespace mmfree::measure {
+
+struct WeightPassResult {
+  bool decode_token = false;          // true: a decode token ran; false: a self-test pass
+  std::string what;                   // how to label the figures ("one decode token", ...)
+  std::string fallback_reason;        // why the self-test pass was used (empty otherwise)
+  std::vector<device::Counter> counters;
+  uint64_t cycles = 0;                // the kernel's cycles counter for that command
+  unsigned weight_ports = 0;          // of the kernel that ran it
+  double host_seconds = 0;            // wall time of the simulation, for the user's planning
+};
+
+// Loads `model` onto a device from `open_device` and runs one decode token. When the token
+// fails (not_implemented, or any other DeviceError of a kernel whose token mode is still being
+// written), a fresh device runs the self-test pass instead and fallback_reason says why.
+// DeviceErrors of the self-test pass propagate.
+WeightPassResult run_weight_pass(const Model& model, const std::function<std::unique_ptr<device::Device>()>& open_device,
+                                 double timeout_seconds);
+
+}  // namespace mmfree::measure

@@ -1,0 +1,57 @@
+#include "mmfree/measure/weight_pass.hpp"
+
+#include <chrono>
+
+#include "mmfree/device/device_runtime.hpp"
+#include "mmfree/error.hpp"
+
+namespace mmfree::measure {
+
+namespace {
+
+uint64_t counter(const std::vector<device::Counter>& counters, const std::string& name) {
+  for (const auto& c : counters)
+    if (c.name == name) return c.value;
+  return 0;
+}
+
+}  // namespace
+
+WeightPassResult run_weight_pass(const Model& model, const std::function<std::unique_ptr<device::Device>()>& open_device,
+                                 double timeout_seconds) {
+  device::DeviceRuntimeOptions options;
+  options.state_slots = 1;
+  options.timeout_seconds = timeout_seconds;
+  auto runtime = device::DeviceRuntime::create(model, open_device(), options);
+  WeightPassResult result;
+  result.weight_ports = runtime->weight_ports();
+  const auto began = std::chrono::steady_clock::now();
+  try {
+    auto sequence = runtime->open_sequence("measure");
+    sequence->step_argmax(model.config().bos_token_id);
+    result.decode_token = true;
+    result.what = "one decode token";
+  } catch (const DeviceError& e) {
+    const std::string message = e.what();
+    // A command that failed may leave the kernel busy: the self-test gets a fresh device.
+    runtime.reset();
+    runtime = device::DeviceRuntime::create(model, open_device(), options);
+    // Activations do not change the kernel's work; any fixed int8 values will do.
+    const ModelConfig& c = model.config();
+    std::vector<int8_t> qd(c.hidden_size, 1), qi(c.intermediate_size, -1);
+    runtime->run_matvec_selftest(qd, qi);
+    result.decode_token = false;
+    result.what = "one weight pass (self-test mode)";
+    result.fallback_reason =
+        "a decode token did not run on this kernel (" + message +
+        "); the figures are for the weight-path self-test, which streams the same weight bytes "
+        "over the same ports but runs none of the element-wise phases";
+  }
+  result.host_seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - began).count();
+  result.counters = runtime->read_counters();
+  result.cycles = counter(result.counters, "cycles");
+  if (result.cycles == 0) throw DeviceError(runtime->device().description() + ": the device counts no cycles");
+  return result;
+}
+
+}  // namespace mmfree::measure

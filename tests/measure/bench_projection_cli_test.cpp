@@ -1,0 +1,105 @@
+// `mmfree bench --shape/--board/--energy/--plot`, run as a user runs it: the real binary, the
+// Verilated kernel, a synthetic 370M-shape model cut to one layer.
+#include <gtest/gtest.h>
+#include <sys/wait.h>
+
+#include <array>
+#include <cstdio>
+#include <filesystem>
+#include <fstream>
+#include <nlohmann/json.hpp>
+#include <sstream>
+#include <string>
+
+#include "mmfree/measure/board.hpp"
+#include "mmfree/measure/model_shape.hpp"
+#include "xml_document.hpp"
+
+namespace {
+
+struct Outcome {
+  int exit_code = -1;
+  std::string out;
+};
+
+Outcome run_cli(const std::string& arguments, bool with_stderr) {
+  const std::string command =
+      std::string(MMFREE_CLI_PATH) + " " + arguments + (with_stderr ? " 2>&1" : " 2>/dev/null");
+  Outcome outcome;
+  FILE* pipe = popen(command.c_str(), "r");
+  if (pipe == nullptr) return outcome;
+  std::array<char, 4096> chunk;
+  std::size_t n;
+  while ((n = std::fread(chunk.data(), 1, chunk.size(), pipe)) > 0) outcome.out.append(chunk.data(), n);
+  const int status = pclose(pipe);
+  outcome.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+  return outcome;
+}
+
+bool contains(const std::string& text, const std::string& part) { return text.find(part) != std::string::npos; }
+
+TEST(BenchProjectionCli, BadFlagsAreRefusedWithTheirNames) {
+  auto r = run_cli("bench --shape 370M --board u55c", true);
+  EXPECT_NE(r.exit_code, 0);
+  EXPECT_TRUE(contains(r.out, "--backend sim")) << r.out;
+  r = run_cli("bench --shape 7B --board u55c --backend sim", true);
+  EXPECT_NE(r.exit_code, 0);
+  EXPECT_TRUE(contains(r.out, "'7B'")) << r.out;
+  r = run_cli("bench --shape 370M --board u999 --backend sim", true);
+  EXPECT_NE(r.exit_code, 0);
+  EXPECT_TRUE(contains(r.out, "'u999'")) << r.out;
+  r = run_cli("bench --shape 370M --backend sim", true);
+  EXPECT_NE(r.exit_code, 0);
+  EXPECT_TRUE(contains(r.out, "--board")) << r.out;
+}
+
+TEST(BenchProjectionCli, EnergyWithoutABoardIsEstimatedAndSaysMeasuringNeedsOne) {
+  // The demo model on the golden kernel: no board, no projection.
+  const std::string model = std::string(MMFREE_ASSETS_DIR) + "/models/mmfree-demo-d256-l6";
+  const auto r = run_cli("bench --backend golden-kernel --model " + model + " -p 0 -n 2 -r 1 --energy", false);
+  ASSERT_EQ(r.exit_code, 0) << r.out;
+  EXPECT_TRUE(contains(r.out, "measured energy: not available: measuring needs a board")) << r.out;
+}
+
+#if MMFREE_MEASURE_HAS_SIM
+TEST(BenchProjectionCli, ProjectsEveryBoardEstimatesEnergyAndPlots) {
+  const auto svg = std::filesystem::temp_directory_path() / "mmfree-bench-projection-test.svg";
+  const auto r = run_cli("bench --backend sim --shape 370M --board all --layers 1 --energy --json --plot " +
+                             svg.string(), false);
+  if (r.exit_code != 0 && contains(run_cli("bench --backend sim --shape 370M --board u250 --layers 1", true).out,
+                                   "no Verilated kernel"))
+    GTEST_SKIP() << "this build has no Verilated kernel";
+  ASSERT_EQ(r.exit_code, 0) << r.out;
+  const auto rows = nlohmann::json::parse(r.out);
+  const auto boards = mmfree::measure::board_names();
+  ASSERT_EQ(rows.size(), boards.size());
+  const uint64_t bytes = mmfree::measure::weight_bytes_per_token(mmfree::measure::released_shape("370M").config);
+  for (std::size_t k = 0; k < rows.size(); ++k) {
+    const auto& row = rows[k];
+    EXPECT_EQ(row["board"], boards[k]);
+    EXPECT_EQ(row["kind"], "projected");
+    EXPECT_EQ(row["simulated_layers"], 1);
+    EXPECT_EQ(row["weight_bytes_per_token"], bytes);
+    EXPECT_TRUE(contains(row["label"], "projected from simulation")) << row["label"];
+    EXPECT_TRUE(contains(row["label"], "extrapolated from 1 of 24 layers")) << row["label"];
+    // No kernel streams faster than one beat per port per cycle.
+    EXPECT_GT(row["cycles_per_token"].get<double>(), row["ideal_streaming_cycles"].get<double>());
+    EXPECT_LE(row["bandwidth_efficiency"].get<double>(), 1.0);
+    EXPECT_GT(row["bandwidth_efficiency"].get<double>(), 0.0);
+    EXPECT_LE(row["tokens_per_second"].get<double>(), row["port_bound_tokens_per_second"].get<double>());
+    EXPECT_EQ(row["energy_estimated"]["kind"], "estimated");
+    EXPECT_GT(row["energy_estimated"]["total_joules"].get<double>(), row["energy_estimated"]["dynamic_joules"].get<double>());
+    EXPECT_EQ(row["energy_measured"]["available"], false);
+    EXPECT_TRUE(contains(row["energy_measured"]["reason"], "needs a board"));
+  }
+  std::ifstream in(svg);
+  std::stringstream text;
+  text << in.rdbuf();
+  const auto doc = mmfree::test::parse_xml(text.str());
+  ASSERT_TRUE(doc.well_formed) << doc.error;
+  for (const auto& board : boards) EXPECT_EQ(doc.with("circle", "data-board", board).size(), 1u) << board;
+  std::filesystem::remove(svg);
+}
+#endif
+
+}  // namespace
