@@ -97,6 +97,16 @@ class KernelHarness {
     return clock_.cycle() - begin;
   }
 
+  // Runs until the interrupt rises (ISR done with GIE/IER already enabled), then clears ISR.
+  void wait_for_interrupt(uint64_t max_cycles) {
+    const uint64_t begin = clock_.cycle();
+    while (!dut_->__SYM__interrupt) {
+      if (clock_.cycle() - begin > max_cycles) throw std::runtime_error("no interrupt");
+      cycle();
+    }
+    bus_.write(regmap::isr::kOffset, regmap::isr::kDone);
+  }
+
   std::vector<std::string> protocol_errors() const {
     std::vector<std::string> all = gmem_read_.errors;
     all.insert(all.end(), gmem_write_.errors.begin(), gmem_write_.errors.end());

@@ -189,6 +189,25 @@ TEST_F(KernelSelftest, BackToBackCommandsStayCorrect) {
   EXPECT_EQ(device_sums(k), expected_sums());
 }
 
+TEST_F(KernelSelftest, AutoRestartRepeatsUntilCleared) {
+  KernelHarness k(AxiTiming::ideal());
+  load(k, 9);
+  k.bus().write(rm::gie::kOffset, rm::gie::kEnable);
+  k.bus().write(rm::ier::kOffset, rm::ier::kDone);
+  k.bus().write(rm::ctrl::kOffset, rm::ctrl::kApStart | rm::ctrl::kAutoRestart);
+  k.wait_for_interrupt(2'000'000);
+  k.wait_for_interrupt(2'000'000);  // it started again by itself
+  EXPECT_TRUE(k.bus().read(rm::ctrl::kOffset) & rm::ctrl::kApStart);
+  k.bus().write(rm::ctrl::kOffset, 0);  // the running command is the last one
+  k.wait_for_interrupt(2'000'000);
+  for (int i = 0; i < 2000; ++i) k.cycle();
+  const uint32_t ctrl = k.bus().read(rm::ctrl::kOffset);
+  EXPECT_TRUE(ctrl & rm::ctrl::kApIdle);
+  EXPECT_FALSE(ctrl & rm::ctrl::kApStart);
+  EXPECT_EQ(k.bus().read(rm::status::kOffset), 0u);
+  EXPECT_EQ(device_sums(k), expected_sums());
+}
+
 TEST_F(KernelSelftest, BadMagicIsRefusedBeforeAnyWeightMoves) {
   KernelHarness k(AxiTiming::ideal());
   load(k, 5);
