@@ -30,22 +30,11 @@ python3 "$root/hw/rtl/kernel/gen_kernel_top.py" --weight-ports "$ports" --out "$
 
 kernel="$root/hw/rtl/kernel"
 datapath="$root/hw/rtl/datapath"
-sources=(
-  "$src/mmfree_reg_pkg.sv"
-  "$kernel/mmfree_fifo.sv"
-  "$kernel/mmfree_control_slave.sv"
-  "$kernel/mmfree_axi_read_streamer.sv"
-  "$kernel/mmfree_axi_write_master.sv"
-  "$kernel/mmfree_weight_feeder.sv"
-  "$kernel/mmfree_sum_collector.sv"
-  "$kernel/mmfree_perf_counters.sv"
-  "$kernel/mmfree_sequencer.sv"
-  "$kernel/mmfree_kernel_core.sv"
-  "$datapath/ternary_adder_tree.sv"
-  "$datapath/row_result_fifo.sv"
-  "$datapath/ternary_accumulate_array.sv"
-  "$src/mmfree_kernel.sv"
-)
+# The package first, then every module of hw/rtl (one module per file; Yosys keeps only what
+# the top instantiates), then the generated top.
+sources=("$src/mmfree_reg_pkg.sv")
+while IFS= read -r file; do sources+=("$file"); done < <(find "$kernel" "$datapath" -name '*.sv' | sort)
+sources+=("$src/mmfree_kernel.sv")
 
 cat > "$out/synth.ys" <<EOF
 read_verilog -sv ${sources[*]}
