@@ -44,6 +44,17 @@ TEST(PerplexityCli, CompareOfABackendWithItselfAgreesAndMatchesPerplexity) {
   }
 }
 
+TEST(PerplexityCli, ThreadsGiveTheSameFigures) {
+  const std::vector<std::string> common = {"perplexity", "--model", demo_model_path(), "--text-file", heldout_path(),
+                                           "--max-tokens", "900", "--seq", "128", "--json"};
+  std::vector<std::string> threaded = common;
+  threaded.insert(threaded.end(), {"--threads", "3"});
+  const auto one = run_cli(common), three = run_cli(threaded);
+  ASSERT_EQ(one.exit_code, 0) << one.err;
+  ASSERT_EQ(three.exit_code, 0) << three.err;
+  EXPECT_EQ(nlohmann::json::parse(one.out), nlohmann::json::parse(three.out));
+}
+
 TEST(PerplexityCli, BadInputsFailWithAMessage) {
   const auto empty_file = unique_temp_file("mmfree-empty-text");
   struct Case {
