@@ -27,8 +27,7 @@ module reciprocal_sf #(
   assign segment  = aligned[30:22];
   assign fraction = aligned[21:0];
 
-  reciprocal_table u_lo (.index_i({1'b0, segment}), .value_o(lo));
-  reciprocal_table u_hi (.index_i({1'b0, segment} + 10'd1), .value_o(hi));
+  reciprocal_table u_table (.segment_i(segment), .lo_o(lo), .hi_o(hi));
 
   assign diff        = $signed({1'b0, hi}) - $signed({1'b0, lo});
   assign step_scaled = diff * $signed({1'b0, fraction}) + 42'sd2097152;

@@ -35,8 +35,7 @@ module rsqrt_sf #(
 
   msb_index #(.Width(TBits)) u_msb (.value_i(t), .index_o(top));
 
-  rsqrt_table u_lo (.index_i(segment),        .value_o(lo));
-  rsqrt_table u_hi (.index_i(segment + 10'd1), .value_o(hi));
+  rsqrt_table u_table (.segment_i(segment), .lo_o(lo), .hi_o(hi));
 
   // lo + ((hi - lo) * fr + 2^15) >> 16, the shift arithmetic.
   assign diff        = $signed({1'b0, hi}) - $signed({1'b0, lo});

@@ -9,9 +9,9 @@ module sigmoid_tail_g (
 
   logic [31:0]        magnitude;   // |z|; -2^31 (never produced in format A) gives 2^31
   logic               saturated;   // |z| >= 2^20, i.e. x >= 16
-  logic [10:0]        segment;
+  logic [9:0]         segment;
   logic [9:0]         fraction;
-  logic [23:0]        lo, hi;
+  logic [23:0]        entry_lo, entry_hi, lo, hi;
   logic signed [24:0] diff;
   logic signed [35:0] step_scaled;
   logic signed [24:0] tail;
@@ -19,12 +19,15 @@ module sigmoid_tail_g (
 
   assign magnitude = z_i[31] ? 32'(-z_i) : 32'(z_i);
   assign saturated = magnitude[31:20] != '0;
-  // Saturated inputs read the last entry with a zero fraction: exactly SIGTAIL[1024].
-  assign segment   = saturated ? 11'd1024 : {1'b0, magnitude[19:10]};
+  assign segment   = saturated ? 10'd1023 : magnitude[19:10];
   assign fraction  = saturated ? 10'd0 : magnitude[9:0];
 
-  sigmoid_tail_table u_lo (.index_i(segment),         .value_o(lo));
-  sigmoid_tail_table u_hi (.index_i(segment + 11'd1), .value_o(hi));
+  sigmoid_tail_table u_table (.segment_i(segment), .lo_o(entry_lo), .hi_o(entry_hi));
+
+  // Saturated inputs hold the last entry, SIGTAIL[1024] (the top of segment 1023), with a zero
+  // fraction.
+  assign lo = saturated ? entry_hi : entry_lo;
+  assign hi = entry_hi;
 
   assign diff        = $signed({1'b0, hi}) - $signed({1'b0, lo});
   assign step_scaled = diff * $signed({1'b0, fraction}) + 36'sd512;
