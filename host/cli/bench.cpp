@@ -348,9 +348,11 @@ int run_bench(const Args& raw_args) {
     print_measured_energy(
         measure::measure_decode_energy(*engine, config.bos_token_id, sampler, idle_seconds, energy_seconds), json);
   } else if (energy) {
-    std::printf("\nmeasured energy: not available: measuring needs a board (--backend xrt --xclbin FILE)\n");
-    std::printf("estimated energy: use --shape/--board --backend sim (the estimate needs a board's "
-                "coefficients and the simulated cycles)\n");
+    // With --json, stdout stays one JSON document: the notes go to stderr.
+    FILE* notes = json ? stderr : stdout;
+    std::fprintf(notes, "\nmeasured energy: not available: measuring needs a board (--backend xrt --xclbin FILE)\n");
+    std::fprintf(notes, "estimated energy: use --shape/--board --backend sim (the estimate needs a board's "
+                        "coefficients and the simulated cycles)\n");
   }
   return 0;
 }

@@ -31,4 +31,10 @@ struct WeightPassResult {
 WeightPassResult run_weight_pass(const Model& model, const std::function<std::unique_ptr<device::Device>()>& open_device,
                                  double timeout_seconds);
 
+// The weight-path self-test pass alone, on a device from `open_device`: the cycles the weight
+// streams need without the element-wise phases. DeviceErrors propagate.
+WeightPassResult run_selftest_pass(const Model& model,
+                                   const std::function<std::unique_ptr<device::Device>()>& open_device,
+                                   double timeout_seconds);
+
 }  // namespace mmfree::measure
