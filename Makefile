@@ -9,7 +9,7 @@ PROMPT ?= The jury said
 TOKENS ?= 48
 MMFREE := $(BUILD)/bin/mmfree
 
-.PHONY: all deps configure build run test lint synth xclbin clean help
+.PHONY: all deps configure build run test lint synth xclbin regmap-docs clean help
 
 all: build
 
@@ -19,6 +19,7 @@ help:
 	@echo "make deps    install the Debian packages the project needs (apt-get)"
 	@echo "make lint    verilator --lint-only -Wall on the RTL"
 	@echo "make synth   Yosys synth_xilinx resource report of the kernel top"
+	@echo "make regmap-docs  regenerate docs/registers.md from hw/regmap/"
 	@echo "make xclbin PLATFORM=u55c|u280|u250   board build (needs Vitis)"
 
 deps:
@@ -46,6 +47,10 @@ synth: deps
 
 xclbin:
 	./scripts/build_xclbin.sh $(PLATFORM)
+
+# Refresh docs/registers.md from hw/regmap/mmfree_regs.toml (a test fails when they drift).
+regmap-docs:
+	python3 hw/regmap/gen_regmap.py --markdown docs/registers.md
 
 clean:
 	rm -rf $(BUILD)
