@@ -63,6 +63,7 @@ struct Command {
 struct Outcome {
   uint32_t status = 0;
   uint64_t tokens_counter = 0;
+  uint64_t cycles = 0;  // the counter of the register map (0 on the zero-time golden model)
   std::vector<std::byte> io, state;
 };
 
@@ -115,6 +116,7 @@ class Rig {
     out.status = device_->read_register(rm::status::kOffset);
     for (const auto& counter : device_->read_counters())
       if (counter.name == "tokens") out.tokens_counter = counter.value;
+      else if (counter.name == "cycles") out.cycles = counter.value;
     out.io.resize(kIoBytes);
     device_->read(io_, 0, out.io);
     out.state.resize(state_bytes_);
@@ -174,12 +176,38 @@ TEST_P(KernelTokenCommands, EveryCommandLeavesTheBytesOfTheGoldenKernel) {
     const Outcome got = sim.run(command);
     const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - began).count();
     const Outcome want = golden.run(command);
-    std::printf("[ kernel token ] %s: %s: status %u, %llu tokens, %.2f s simulated\n", shape.name, label.c_str(),
-                got.status, static_cast<unsigned long long>(got.tokens_counter), seconds);
+    std::printf("[ kernel token ] %s: %s: status %u, %llu tokens, %llu kernel cycles, %.2f s simulated\n", shape.name,
+                label.c_str(), got.status, static_cast<unsigned long long>(got.tokens_counter),
+                static_cast<unsigned long long>(got.cycles), seconds);
     EXPECT_EQ(got.status, want.status) << label;
     EXPECT_EQ(got.tokens_counter, want.tokens_counter) << label;
     EXPECT_EQ(first_difference(got.io, want.io), -1) << label << ": first differing io byte";
     EXPECT_EQ(first_difference(got.state, want.state), -1) << label << ": first differing state byte";
+  }
+}
+
+TEST(KernelTokenDemo, PromptCommandOnTheDemoModelLeavesTheBytesOfTheGoldenKernel) {
+  // The trained demo model (d = 256, L = 6, I = 768, V = 4096): one prompt-style command of
+  // three tokens with every logits row, then one more token continuing the slot.
+  const Model model = Model::open(MMFREE_ASSETS_DIR "/models/mmfree-demo-d256-l6");
+  auto sim_device = sim::open_sim_kernel({});
+  const unsigned ports = sim_device->read_register(rm::hw_weight_ports::kOffset);
+  device::GoldenDeviceConfig golden_config;
+  golden_config.weight_ports = ports;
+  Rig sim(std::move(sim_device), model, ports);
+  Rig golden(device::make_golden_device(golden_config), model, ports);
+  const uint32_t bos = model.config().bos_token_id;
+  for (const Command& command : {Command{{bos, 450, 3000}, rm::flags::kResetState | rm::flags::kAllLogits, 0},
+                                 Command{{17}, 0, 0}}) {
+    const Outcome got = sim.run(command);
+    const Outcome want = golden.run(command);
+    std::printf("[ kernel token ] demo model, %zu tokens: status %u, %llu kernel cycles (%.0f per token)\n",
+                command.tokens.size(), got.status, static_cast<unsigned long long>(got.cycles),
+                double(got.cycles) / double(command.tokens.size()));
+    EXPECT_EQ(got.status, 0u);
+    EXPECT_EQ(got.tokens_counter, command.tokens.size());
+    EXPECT_EQ(first_difference(got.io, want.io), -1) << "first differing io byte";
+    EXPECT_EQ(first_difference(got.state, want.state), -1) << "first differing state byte";
   }
 }
 
