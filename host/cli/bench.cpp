@@ -21,6 +21,7 @@
 #include <cmath>
 #include <cstdio>
 #include <iostream>
+#include <sstream>
 #include <nlohmann/json.hpp>
 #include <string>
 #include <vector>
@@ -169,11 +170,11 @@ void print_json(const std::string& model, const ModelConfig& config, const std::
   std::printf("%s\n", out.dump(2).c_str());
 }
 
-// --shape needs no --model (it builds its own): give the required flag a placeholder.
+// --shape and --points need no --model (it builds its own): give the required flag a placeholder.
 Args with_placeholder_model(const Args& args) {
   bool shape = false, model = false;
   for (const auto& a : args) {
-    shape = shape || a == "--shape" || a.starts_with("--shape=");
+    shape = shape || a == "--shape" || a.starts_with("--shape=") || a == "--points" || a.starts_with("--points=");
     model = model || a == "--model" || a.starts_with("--model=");
   }
   Args out = args;
@@ -214,7 +215,7 @@ int run_bench(const Args& raw_args) {
   EngineFlags flags;
   int n_prompt = 64, n_gen = 128, repetitions = 3;
   bool json = false, selftest = false, energy = false;
-  std::string shapes, boards, plot_file;
+  std::string shapes, boards, plot_file, points_files;
   unsigned layers = 0;
   double idle_seconds = 10, energy_seconds = 30;
   po::options_description description(
@@ -240,7 +241,10 @@ int run_bench(const Args& raw_args) {
       ("idle-seconds", po::value(&idle_seconds)->default_value(10.0), "--energy on a board: idle window")  //
       ("energy-seconds", po::value(&energy_seconds)->default_value(30.0),
        "--energy on a board: decode window (>= 30 s)")  //
-      ("plot", po::value(&plot_file), "with --shape: write a roofline SVG of the projections here");
+      ("plot", po::value(&plot_file), "with --shape: write a roofline SVG of the projections here")  //
+      ("points", po::value(&points_files),
+       "with --plot: draw the rows of earlier `bench --shape ... --json` outputs (FILE[,FILE...]) "
+       "instead of simulating");
   add_engine_flags(description, flags);
   po::variables_map vm;
   po::store(po::command_line_parser(args).options(description).run(), vm);
@@ -253,6 +257,13 @@ int run_bench(const Args& raw_args) {
   if (n_prompt == 0 && n_gen == 0 && !selftest) throw UsageError("nothing to measure: -p and -n are both 0");
   if (repetitions < 1) throw UsageError("-r must be >= 1");
 
+  if (!points_files.empty()) {
+    if (plot_file.empty()) throw UsageError("--points goes with --plot FILE.svg");
+    std::vector<std::string> files;
+    std::stringstream list(points_files);
+    for (std::string file; std::getline(list, file, ',');) files.push_back(file);
+    return plot_from_json(files, plot_file);
+  }
   if (!shapes.empty() || !boards.empty() || !plot_file.empty()) {
     if (shapes.empty() || boards.empty())
       throw UsageError("--shape, --board and --plot go together: give --shape and --board (names or all)");

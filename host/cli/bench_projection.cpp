@@ -11,6 +11,7 @@
 
 #include <algorithm>
 #include <cstdio>
+#include <fstream>
 #include <nlohmann/json.hpp>
 #include <sstream>
 
@@ -76,70 +77,90 @@ std::unique_ptr<device::Device> open_board_simulation(const BoardConfig& board, 
 #endif
 }
 
-std::string fixed(double v, int decimals) {
-  char text[64];
-  std::snprintf(text, sizeof text, "%.*f", decimals, v);
-  return text;
+// One simulation of `model` on the board's memory timing: a decode token and, when the board
+// has another port count than the simulated kernel, a self-test pass for the streaming part.
+struct Simulated {
+  ModelConfig config;
+  measure::WeightPassResult pass;
+  uint64_t stream_cycles = 0;
+};
+
+Simulated simulate(const std::string& shape_name, const Model& model, const ModelConfig& full,
+                   const BoardConfig& board, double timeout_seconds) {
+  Simulated out;
+  out.config = model.config();
+  std::fprintf(stderr, "bench: simulating %s (%u of %u layers + LM head) on %s timing...\n", shape_name.c_str(),
+               out.config.num_layers, full.num_layers, board.name.c_str());
+  // The simulated kernel has at least one port; the budget assumes one (the most cycles).
+  const uint64_t budget = cycle_budget(board, out.config, 1);
+  const auto open = [&] { return open_board_simulation(board, budget); };
+  out.pass = measure::run_weight_pass(model, open, timeout_seconds);
+  std::fprintf(stderr, "bench: %s: %llu cycles, simulated in %.1f s on this host\n", board.name.c_str(),
+               static_cast<unsigned long long>(out.pass.cycles), out.pass.host_seconds);
+  const uint64_t streamed = measure::counter_totals(out.pass.counters).weight_bytes;
+  if (streamed != measure::weight_bytes_per_token(out.config))
+    throw DeviceError("sim: the kernel streamed " + std::to_string(streamed) + " weight bytes, not the " +
+                      std::to_string(measure::weight_bytes_per_token(out.config)) + " a token of this model needs");
+  if (out.pass.weight_ports != board.weight_ports && out.pass.decode_token) {
+    std::fprintf(stderr, "bench: %s: the weight-streaming part alone (self-test pass)...\n", board.name.c_str());
+    out.stream_cycles = measure::run_selftest_pass(model, open, timeout_seconds).cycles;
+  }
+  return out;
 }
 
-Row project_one(const std::string& shape_name, const Model& model, const ModelConfig& full, const BoardConfig& board,
-                double timeout_seconds) {
+// b + k (b - a): carries a per-layer difference to k more layers.
+double extend(double a, double b, double k) { return b + k * (b - a); }
+
+// The row of one board from one simulated model (b) or two that differ by one layer (a, b):
+// with two, the cycles and counters of the missing layers are the per-layer difference b - a.
+Row make_row(const std::string& shape_name, const ModelConfig& full, const BoardConfig& board,
+             const Simulated* a, const Simulated& b) {
   Row row;
   row.shape = shape_name;
   row.board = board;
-  row.simulated = model.config();
-  std::fprintf(stderr, "bench: simulating %s (%u of %u layers + LM head) on %s timing...\n", shape_name.c_str(),
-               row.simulated.num_layers, full.num_layers, board.name.c_str());
-  // The simulated kernel has at least one port; the budget assumes one (the most cycles).
-  const uint64_t budget = cycle_budget(board, row.simulated, 1);
-  row.pass = measure::run_weight_pass(
-      model, [&] { return open_board_simulation(board, budget); }, timeout_seconds);
-  std::fprintf(stderr, "bench: %s: %llu cycles, simulated in %.1f s on this host\n", board.name.c_str(),
-               static_cast<unsigned long long>(row.pass.cycles), row.pass.host_seconds);
-  const auto totals = measure::counter_totals(row.pass.counters);
-  row.simulated_weight_bytes = measure::weight_bytes_per_token(row.simulated);
-  if (totals.weight_bytes != row.simulated_weight_bytes)
-    throw DeviceError("sim: the kernel streamed " + std::to_string(totals.weight_bytes) + " weight bytes, not the " +
-                      std::to_string(row.simulated_weight_bytes) + " a token of this model needs");
+  row.simulated = b.config;
+  row.pass = b.pass;
+  row.stream_cycles = b.stream_cycles;
+  row.simulated_weight_bytes = measure::weight_bytes_per_token(b.config);
   row.full_weight_bytes = measure::weight_bytes_per_token(full);
-  const double layer_scale = double(row.full_weight_bytes) / double(row.simulated_weight_bytes);
-  const double port_scale = double(row.pass.weight_ports) / double(board.weight_ports);
-  double cycles = double(row.pass.cycles) * port_scale;
-  if (row.pass.weight_ports != board.weight_ports && row.pass.decode_token) {
-    // More ports shorten the weight streams, not the element-wise phases between them: split
-    // the token into the self-test pass (streaming alone) and the rest, and scale only the first.
-    std::fprintf(stderr, "bench: %s: the weight-streaming part alone (self-test pass)...\n", board.name.c_str());
-    row.stream_cycles =
-        measure::run_selftest_pass(model, [&] { return open_board_simulation(board, budget); }, timeout_seconds).cycles;
-    const double rest = row.pass.cycles > row.stream_cycles ? double(row.pass.cycles - row.stream_cycles) : 0.0;
-    cycles = double(row.stream_cycles) * port_scale + rest;
-  }
-  row.scale = layer_scale * cycles / double(row.pass.cycles);
-  row.projection = measure::project(board, row.full_weight_bytes, double(row.pass.cycles) * row.scale);
+  const double missing_layers = double(full.num_layers) - double(b.config.num_layers);
+  const double token = a ? extend(double(a->pass.cycles), double(b.pass.cycles), missing_layers) : double(b.pass.cycles);
+  // Streaming alone scales with the bytes streamed.
+  const double stream = double(b.stream_cycles) * double(row.full_weight_bytes) / double(row.simulated_weight_bytes);
+  const double port_scale = double(b.pass.weight_ports) / double(board.weight_ports);
+  double cycles = token * port_scale;
+  if (b.stream_cycles != 0) cycles = stream * port_scale + std::max(0.0, token - stream);
+  row.scale = cycles / double(b.pass.cycles);
+  row.projection = measure::project(board, row.full_weight_bytes, cycles);
 
   std::ostringstream label;
-  label << "projected from simulation (" << row.pass.what << ")";
-  if (row.simulated.num_layers != full.num_layers)
-    label << "; extrapolated from " << row.simulated.num_layers << " of " << full.num_layers
-          << " layers + LM head in proportion to weight bytes";
-  if (row.pass.weight_ports != board.weight_ports && row.stream_cycles != 0)
-    label << "; scaled from the " << row.pass.weight_ports << " simulated weight ports to the board's "
-          << board.weight_ports << ": the weight-streaming cycles (self-test pass, " << row.stream_cycles
-          << ") by " << row.pass.weight_ports << "/" << board.weight_ports << ", the other "
-          << (row.pass.cycles > row.stream_cycles ? row.pass.cycles - row.stream_cycles : 0) << " cycles kept";
-  else if (row.pass.weight_ports != board.weight_ports)
-    label << "; scaled from the " << row.pass.weight_ports << " simulated weight ports to the board's "
+  label << "projected from simulation (" << b.pass.what << ")";
+  if (a)
+    label << "; extrapolated from models of " << a->config.num_layers << " and " << b.config.num_layers << " of "
+          << full.num_layers << " layers (+ LM head): the missing layers cost their difference, "
+          << (b.pass.cycles - a->pass.cycles) << " cycles each";
+  if (b.stream_cycles != 0)
+    label << "; scaled from the " << b.pass.weight_ports << " simulated weight ports to the board's "
+          << board.weight_ports << ": the weight-streaming cycles (self-test pass, " << b.stream_cycles
+          << " cycles, in proportion to weight bytes) by " << b.pass.weight_ports << "/" << board.weight_ports
+          << ", the rest of the token kept";
+  else if (b.pass.weight_ports != board.weight_ports)
+    label << "; scaled from the " << b.pass.weight_ports << " simulated weight ports to the board's "
           << board.weight_ports;
   row.label = label.str();
 
   row.coefficients = measure::energy_coefficients(board);
-  measure::CounterTotals per_token = totals;  // carried to the whole model like the cycles
+  const auto tb = measure::counter_totals(b.pass.counters);
+  const auto ta = a ? measure::counter_totals(a->pass.counters) : tb;
+  const auto carry = [&](uint64_t va, uint64_t vb) {
+    return a ? uint64_t(extend(double(va), double(vb), missing_layers)) : vb;
+  };
+  measure::CounterTotals per_token = tb;
   per_token.weight_bytes = row.full_weight_bytes;
-  per_token.ternary_ops = uint64_t(double(totals.ternary_ops) * layer_scale);
-  per_token.gmem_read_bytes = uint64_t(double(totals.gmem_read_bytes) * layer_scale);
-  per_token.gmem_write_bytes = uint64_t(double(totals.gmem_write_bytes) * layer_scale);
-  row.energy = measure::estimate_energy(per_token, row.projection.cycles_per_token / board.kernel_clock_hz(),
-                                        row.coefficients);
+  per_token.ternary_ops = carry(ta.ternary_ops, tb.ternary_ops);
+  per_token.gmem_read_bytes = carry(ta.gmem_read_bytes, tb.gmem_read_bytes);
+  per_token.gmem_write_bytes = carry(ta.gmem_write_bytes, tb.gmem_write_bytes);
+  row.energy = measure::estimate_energy(per_token, cycles / board.kernel_clock_hz(), row.coefficients);
   return row;
 }
 
@@ -250,19 +271,54 @@ std::vector<std::string> parse_name_list(const std::string& list, const std::vec
   return names;
 }
 
+int plot_from_json(const std::vector<std::string>& json_files, const std::string& svg_file) {
+  std::vector<measure::RooflinePoint> points;
+  for (const auto& file : json_files) {
+    std::ifstream in(file);
+    if (!in) throw UsageError("--points: cannot read " + file);
+    const nlohmann::json rows = nlohmann::json::parse(in, nullptr, false);
+    if (rows.is_discarded() || !rows.is_array()) throw UsageError("--points: " + file + " is not a JSON array");
+    for (const auto& row : rows) {
+      if (!row.contains("board") || !row.contains("model") || !row.contains("weight_bytes_per_token") ||
+          !row.contains("tokens_per_second") || !row.contains("label"))
+        throw UsageError("--points: " + file + " has a row that is not from `mmfree bench --shape ... --json`");
+      points.push_back({row["board"].get<std::string>(), row["model"].get<std::string>(),
+                        row["weight_bytes_per_token"].get<double>(), row["tokens_per_second"].get<double>(),
+                        row["label"].get<std::string>()});
+    }
+  }
+  std::vector<BoardConfig> all_boards;
+  for (const auto& name : measure::board_names()) all_boards.push_back(measure::load_board(name));
+  measure::write_roofline_svg(svg_file, all_boards, points);
+  std::fprintf(stderr, "bench: roofline picture of %zu points written to %s\n", points.size(), svg_file.c_str());
+  return 0;
+}
+
 int run_projection(const ProjectionRequest& request) {
   std::vector<BoardConfig> boards;
   for (const auto& name : request.boards) boards.push_back(measure::load_board(name));
   std::vector<Row> rows;
   for (const auto& shape_name : request.shapes) {
     const ModelConfig full = measure::released_shape(shape_name).config;
-    ModelConfig simulated = full;
-    if (request.layers != 0) simulated.num_layers = std::min(request.layers, full.num_layers);
-    std::fprintf(stderr, "bench: building a synthetic %s model (d=%u, layers=%u, I=%u, V=%u, random ternary weights)\n",
-                 shape_name.c_str(), simulated.hidden_size, simulated.num_layers, simulated.intermediate_size,
-                 simulated.vocab_size);
-    const Model model = measure::make_synthetic_model(simulated);
-    for (const auto& board : boards) rows.push_back(project_one(shape_name, model, full, board, request.timeout_seconds));
+    // --layers N < L: models of N and N + 1 layers, so that the cost of one more layer is
+    // simulated, not assumed. One model is held at a time.
+    const bool two = request.layers != 0 && request.layers + 1 < full.num_layers;
+    std::vector<unsigned> layer_counts;
+    if (two) layer_counts = {request.layers, request.layers + 1};
+    else layer_counts = {full.num_layers};
+    std::vector<std::vector<Simulated>> runs;  // [model][board]
+    for (unsigned layers : layer_counts) {
+      ModelConfig simulated = full;
+      simulated.num_layers = layers;
+      std::fprintf(stderr, "bench: building a synthetic %s model (d=%u, layers=%u, I=%u, V=%u, random ternary weights)\n",
+                   shape_name.c_str(), simulated.hidden_size, simulated.num_layers, simulated.intermediate_size,
+                   simulated.vocab_size);
+      const Model model = measure::make_synthetic_model(simulated);
+      runs.emplace_back();
+      for (const auto& board : boards) runs.back().push_back(simulate(shape_name, model, full, board, request.timeout_seconds));
+    }
+    for (std::size_t k = 0; k < boards.size(); ++k)
+      rows.push_back(make_row(shape_name, full, boards[k], two ? &runs[0][k] : nullptr, runs.back()[k]));
   }
   if (request.json)
     print_json(rows, request.energy);

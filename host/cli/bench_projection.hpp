@@ -21,6 +21,10 @@ struct ProjectionRequest {
 std::vector<std::string> parse_name_list(const std::string& list, const std::vector<std::string>& known,
                                          const std::string& flag);
 
+// Draws the roofline SVG from the JSON of earlier `bench --shape ... --json` runs (no
+// simulation). Error naming the file when one is missing or is not such JSON.
+int plot_from_json(const std::vector<std::string>& json_files, const std::string& svg_file);
+
 // Runs the simulations and prints the table (or JSON); writes the SVG. Returns the exit code.
 int run_projection(const ProjectionRequest& request);
 

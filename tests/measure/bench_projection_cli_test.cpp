@@ -62,26 +62,32 @@ TEST(BenchProjectionCli, EnergyWithoutABoardIsEstimatedAndSaysMeasuringNeedsOne)
 }
 
 #if MMFREE_MEASURE_HAS_SIM
-TEST(BenchProjectionCli, ProjectsEveryBoardEstimatesEnergyAndPlots) {
+// Two boards keep the run short: the U55C's 28 ports are scaled from the simulated kernel's
+// (the self-test split), the U250's 4 match the default simulation build.
+TEST(BenchProjectionCli, ProjectsBoardsEstimatesEnergyAndPlots) {
   const auto svg = std::filesystem::temp_directory_path() / "mmfree-bench-projection-test.svg";
-  const auto r = run_cli("bench --backend sim --shape 370M --board all --layers 1 --energy --json --plot " +
+  const auto r = run_cli("bench --backend sim --shape 370M --board u55c,u250 --layers 1 --energy --json --plot " +
                              svg.string(), false);
   if (r.exit_code != 0 && contains(run_cli("bench --backend sim --shape 370M --board u250 --layers 1", true).out,
                                    "no Verilated kernel"))
     GTEST_SKIP() << "this build has no Verilated kernel";
   ASSERT_EQ(r.exit_code, 0) << r.out;
   const auto rows = nlohmann::json::parse(r.out);
-  const auto boards = mmfree::measure::board_names();
+  const std::vector<std::string> boards = {"u55c", "u250"};
   ASSERT_EQ(rows.size(), boards.size());
   const uint64_t bytes = mmfree::measure::weight_bytes_per_token(mmfree::measure::released_shape("370M").config);
   for (std::size_t k = 0; k < rows.size(); ++k) {
     const auto& row = rows[k];
     EXPECT_EQ(row["board"], boards[k]);
     EXPECT_EQ(row["kind"], "projected");
-    EXPECT_EQ(row["simulated_layers"], 1);
     EXPECT_EQ(row["weight_bytes_per_token"], bytes);
     EXPECT_TRUE(contains(row["label"], "projected from simulation")) << row["label"];
-    EXPECT_TRUE(contains(row["label"], "extrapolated from 1 of 24 layers")) << row["label"];
+    EXPECT_TRUE(contains(row["label"], "extrapolated from models of 1 and 2 of 24 layers")) << row["label"];
+    EXPECT_EQ(row["simulated_layers"], 2);
+    if (boards[k] == "u55c") {
+      EXPECT_GT(row["simulated_stream_cycles"].get<uint64_t>(), 0u);
+      EXPECT_TRUE(contains(row["label"], "to the board's 28")) << row["label"];
+    }
     // No kernel streams faster than one beat per port per cycle.
     EXPECT_GT(row["cycles_per_token"].get<double>(), row["ideal_streaming_cycles"].get<double>());
     EXPECT_LE(row["bandwidth_efficiency"].get<double>(), 1.0);
@@ -98,6 +104,9 @@ TEST(BenchProjectionCli, ProjectsEveryBoardEstimatesEnergyAndPlots) {
   const auto doc = mmfree::test::parse_xml(text.str());
   ASSERT_TRUE(doc.well_formed) << doc.error;
   for (const auto& board : boards) EXPECT_EQ(doc.with("circle", "data-board", board).size(), 1u) << board;
+  // Every board's bound is drawn, also of boards not projected.
+  for (const auto& board : mmfree::measure::board_names())
+    EXPECT_EQ(doc.with("line", "data-board", board).size(), 1u) << board;
   std::filesystem::remove(svg);
 }
 #endif
