@@ -11,25 +11,15 @@
 #include <vector>
 
 #include "device/memory_layout.hpp"
+#include "mmfree/golden/decode_step.hpp"
 #include "mmfree/golden/numerics.hpp"
 #include "mmfree/mmf_format.hpp"
 
 namespace mmfree::device {
 
-// The image's parameters after the kernel's float32 -> fixed-point shifters.
-struct KernelParameters {
-  struct Layer {
-    std::array<std::vector<int32_t>, kNormsPerLayer> norms;  // format A, LayerNorm order
-    std::vector<uint32_t> lower_bound;                       // format G
-    std::array<golden::ScaleFloat, kProjectionsPerLayer> beta;
-  };
-  uint32_t hidden = 0, layers = 0, intermediate = 0, vocab = 0;
-  bool use_lower_bound = true;
-  std::vector<Layer> layer;
-  std::vector<int32_t> final_norm, lm_head_norm;  // format A
-  golden::ScaleFloat lm_head_beta;
-  golden::NormConstants hidden_constants, intermediate_constants;
-};
+// The image's parameters after the kernel's float32 -> fixed-point shifters: exactly what
+// the golden decode step takes.
+using KernelParameters = golden::DecodeParameters;
 
 // `fetch(offset, count)`: `count` float32 at byte `offset` of the image (throws on a bad access).
 using ImageFetch = std::function<std::span<const float>(uint64_t offset, std::size_t count)>;
@@ -50,8 +40,10 @@ struct PortStreams {
   void matvec(std::size_t m, std::span<const int8_t> q, std::span<int32_t> sums, std::vector<int32_t>& scratch) const;
 };
 
+// The golden decode step fed from the port streams.
 class GoldenTokenPass {
  public:
+  // `parameters` must outlive the pass.
   explicit GoldenTokenPass(const KernelParameters& parameters);
 
   // Runs one token: `embedding` is its float32 row, `state` the slot's L*d words (updated in
@@ -59,13 +51,9 @@ class GoldenTokenPass {
   std::span<const int32_t> run(std::span<const float> embedding, std::span<int32_t> state, const PortStreams& weights);
 
  private:
-  // BitLinear of section 4 on a prepared quantizer input `p` whose norm chain has sum of squares T.
-  void bitlinear(const PortStreams& weights, std::size_t m, std::span<const int32_t> p, golden::uint128 t,
-                 golden::ScaleFloat beta, const golden::NormConstants& k, std::span<int32_t> out);
-
-  const KernelParameters& params_;
-  std::vector<int32_t> x_, p1_, p_, f_, i_, g_, o_, r_, y_, z_, down_, logits_, port_sums_, sums_;
-  std::vector<int8_t> q_;
+  golden::DecodeStep step_;
+  std::vector<int32_t> x_;             // the embedding row in format A
+  std::vector<int32_t> port_scratch_;  // one port's share of a matrix's sums, reused
 };
 
 // Index of the largest logit, the smallest index among equal maxima.

@@ -4,6 +4,7 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
 #include <span>
 #include <vector>
 
@@ -20,6 +21,13 @@ class FixedBitLinear {
  public:
   // p has m.cols entries, out m.rows. Throws std::invalid_argument on a shape mismatch.
   void apply(std::span<const int32_t> p, uint128 t, ScaleFloat k, const TernaryMatrixView& m,
+             std::span<int32_t> out);
+
+  // The exact ternary sums of one matrix for int8 activations `q`, one per entry of `sums`.
+  using MatrixSums = std::function<void(std::span<const int8_t> q, std::span<int32_t> sums)>;
+  // The same BitLinear with the sums from elsewhere (the kernel model's port streams); `out`
+  // has one entry per matrix row.
+  void apply(std::span<const int32_t> p, uint128 t, ScaleFloat k, const MatrixSums& matrix_sums,
              std::span<int32_t> out);
 
  private:
