@@ -59,11 +59,11 @@ std::vector<PublishedResult> published_results() {
   const double b27 = double(weight_bytes_per_token(released_shape("2.7B").config));
   const double b370 = double(weight_bytes_per_token(released_shape("370M").config));
   return {
-      {"MatMul-free LM paper", "Intel D5005", "1.3B", b13, 23.8, "projected from one block, ~13 W"},
-      {"TerEffic", "Alveo HBM", "2.7B", b27, 727, "with batching, 46 W"},
-      {"TerEffic", "several FPGAs, on-chip", "370M", b370, 16300, "weights on chip, not a memory bound"},
+      {"MatMul-free LM paper", "Intel D5005", "1.3B", b13, 23.8, "projected from one block, ~13 W", true, false},
+      {"TerEffic", "Alveo HBM", "2.7B", b27, 727, "with batching, 46 W", false, false},
+      {"TerEffic", "several FPGAs, on-chip", "370M", b370, 16300, "weights on chip, not a memory bound", false, false},
       // BitNet b1.58 ~0.7B: ~0.7e9 ternary weights at 2 bits.
-      {"TeLLMe v2", "Kria KV260", "BitNet ~0.7B", 0.7e9 / 4, 25, "HLS, 5 W budget"},
+      {"TeLLMe v2", "Kria KV260", "BitNet ~0.7B", 0.7e9 / 4, 25, "HLS, 5 W budget", false, true},
   };
 }
 
@@ -132,17 +132,32 @@ std::string roofline_svg(const std::vector<BoardConfig>& boards, const std::vect
   s += "<rect x=\"" + number(legend_x + 5) + "\" y=\"" + number(legend_y - 5) +
        "\" width=\"10\" height=\"10\" fill=\"none\" stroke=\"black\"/>\n<text x=\"" + number(legend_x + 26) +
        "\" y=\"" + number(legend_y + 4) + "\">published (docs/targets.md)</text>\n";
-  for (const auto& p : points) {
+  // Points, coloured like their board's bound. Labels of one model's points are stacked in
+  // order of rate, each at least a line below the previous one, so that close points stay legible.
+  std::vector<std::size_t> order(points.size());
+  for (std::size_t i = 0; i < order.size(); ++i) order[i] = i;
+  std::stable_sort(order.begin(), order.end(), [&](std::size_t a, std::size_t b) {
+    if (points[a].model != points[b].model) return points[a].model < points[b].model;
+    return points[a].tokens_per_second > points[b].tokens_per_second;
+  });
+  std::string previous_model;
+  double previous_label_y = 0;
+  for (std::size_t i : order) {
+    const auto& p = points[i];
     std::size_t k = 0;
     while (k < boards.size() && boards[k].name != p.board) ++k;
     const double x = x_of(std::clamp(p.weight_bytes_per_token, kMinBytes, kMaxBytes));
     const double y = y_of(std::clamp(p.tokens_per_second, kMinRate, kMaxRate));
+    double label_y = y + 4;
+    if (p.model == previous_model) label_y = std::max(label_y, previous_label_y + 12);
+    previous_model = p.model;
+    previous_label_y = label_y;
     s += "<circle class=\"projected\" data-board=\"" + escape(p.board) + "\" data-model=\"" + escape(p.model) +
          "\" data-tokens-per-second=\"" + number(p.tokens_per_second, 2) + "\" cx=\"" + number(x) + "\" cy=\"" +
          number(y) + "\" r=\"5\" fill=\"" + colour(k) + "\"><title>" + escape(p.board + " " + p.model + ": " +
          number(p.tokens_per_second, 1) + " tokens/s, " + p.label) + "</title></circle>\n";
-    s += "<text x=\"" + number(x + 7) + "\" y=\"" + number(y - 6) + "\" font-size=\"10\" fill=\"" + colour(k) +
-         "\">" + escape(p.board) + " " + number(p.tokens_per_second, 0) + "</text>\n";
+    s += "<text x=\"" + number(x + 8) + "\" y=\"" + number(label_y) + "\" font-size=\"10\" fill=\"" + colour(k) +
+         "\">" + escape(p.board + " " + p.model + " " + number(p.tokens_per_second, 0)) + "</text>\n";
   }
   for (const auto& r : published_results()) {
     const double x = x_of(r.weight_bytes_per_token), y = y_of(r.tokens_per_second);
@@ -150,7 +165,8 @@ std::string roofline_svg(const std::vector<BoardConfig>& boards, const std::vect
          "\" x=\"" + number(x - 5) + "\" y=\"" + number(y - 5) + "\" width=\"10\" height=\"10\" fill=\"none\" "
          "stroke=\"black\"><title>" + escape(r.system + ", " + r.board + ", " + r.model + ": " +
          number(r.tokens_per_second, 1) + " tokens/s (" + r.note + ")") + "</title></rect>\n";
-    s += "<text x=\"" + number(x - 8) + "\" y=\"" + number(y + 16) + "\" font-size=\"10\" text-anchor=\"end\">" +
+    s += "<text x=\"" + number(r.label_right ? x + 8 : x - 8) + "\" y=\"" + number(r.label_above ? y - 9 : y + 16) +
+         "\" font-size=\"10\" text-anchor=\"" + (r.label_right ? "start" : "end") + "\">" +
          escape(r.system + " (" + r.board + ")") + "</text>\n";
   }
   s += "</svg>\n";

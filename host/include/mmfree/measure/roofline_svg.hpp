@@ -28,6 +28,8 @@ struct PublishedResult {
   double weight_bytes_per_token = 0;  // at 2 bits a weight
   double tokens_per_second = 0;
   std::string note;
+  bool label_right = false;  // where the chart writes its name: right of the mark, else left
+  bool label_above = false;  // above the mark, else below
 };
 
 // docs/targets.md's "Published results to beat" that name a model size and a rate.
