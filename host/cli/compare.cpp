@@ -10,10 +10,10 @@
 
 #include "command.hpp"
 #include "engine_flags.hpp"
+#include "heldout_flags.hpp"
+#include "parse_flags.hpp"
 #include "mmfree/error.hpp"
 #include "mmfree/reference/next_token_evaluation.hpp"
-#include "mmfree/tokenizer/heldout_corpus.hpp"
-#include "mmfree/tokenizer/tokenizer.hpp"
 #include "mmfree/util/progress.hpp"
 
 namespace po = boost::program_options;
@@ -39,9 +39,8 @@ std::vector<std::string> split_backends(const std::string& list) {
 
 int run_compare(const Args& args) {
   EngineFlags flags;
-  std::string backends_text, text_file;
-  uint32_t sequence_length = 512;
-  uint64_t max_tokens = 65536;
+  HeldoutFlags heldout;
+  std::string backends_text;
   bool json = false;
   po::options_description description(
       "mmfree compare: feed several backends the same held-out tokens in one pass (the perplexity rule:\n"
@@ -50,26 +49,19 @@ int run_compare(const Args& args) {
       "Options");
   description.add_options()("help,h", "show this help")  //
       ("backends", po::value(&backends_text)->required(),
-       ("comma-separated backends, baseline first (available: " + backend_list() + ")").c_str())  //
-      ("text-file", po::value(&text_file)->required(), "the text, one document per line")          //
-      ("seq", po::value(&sequence_length)->default_value(512), "tokens per sequence")              //
-      ("max-tokens", po::value(&max_tokens)->default_value(65536), "tokens of the stream to use (0: all)")  //
+       ("comma-separated backends, baseline first (available: " + backend_list() + ")").c_str());
+  add_heldout_flags(description, heldout);
+  description.add_options()  //
       ("json", po::bool_switch(&json), "print the figures as JSON");
   add_engine_flags(description, flags, /*with_backend=*/false);
   po::variables_map vm;
-  po::store(po::command_line_parser(args).options(description).run(), vm);
-  if (vm.count("help")) {
-    std::cout << description << "\n";
-    return 0;
-  }
-  po::notify(vm);
-  if (sequence_length < 2) throw UsageError("--seq must be at least 2");
+  if (!parse_flags_or_help(args, description, vm)) return 0;
+  check_heldout_flags(heldout);
   const auto names = split_backends(backends_text);
   if (names.size() < 2) throw UsageError("--backends needs at least two backends to compare");
 
   const Model model = open_model(flags);
-  const Tokenizer tokenizer(model.tokenizer_model());
-  const auto tokens = heldout_token_stream_from_file(tokenizer, text_file, max_tokens);
+  const auto tokens = heldout_tokens(heldout, model);
   std::vector<std::unique_ptr<Engine>> owned;
   std::vector<Engine*> engines;
   for (const auto& name : names) {
@@ -78,7 +70,7 @@ int run_compare(const Args& args) {
   }
 
   Progress progress("compare", tokens.size(), Progress::stderr_is_terminal());
-  const auto result = reference::evaluate_next_token(engines, tokens, sequence_length,
+  const auto result = reference::evaluate_next_token(engines, tokens, heldout.sequence_length,
                                                      [&](uint64_t fed) { progress.advance(fed); });
   progress.finish();
 
@@ -91,12 +83,12 @@ int run_compare(const Args& args) {
                              {"top1_agreement", result.top1_agreement(k)},
                              {"mean_kl", result.mean_kl(k)}});
     const nlohmann::json out = {{"baseline", names[0]},   {"predictions", result.predictions},
-                                {"tokens", tokens.size()}, {"seq", sequence_length},
+                                {"tokens", tokens.size()}, {"seq", heldout.sequence_length},
                                 {"backends", std::move(per_backend)}};
     std::cout << out.dump() << "\n";
   } else {
     std::printf("%llu predictions over %zu tokens (sequences of %u); baseline %s\n",
-                static_cast<unsigned long long>(result.predictions), tokens.size(), sequence_length,
+                static_cast<unsigned long long>(result.predictions), tokens.size(), heldout.sequence_length,
                 names[0].c_str());
     std::printf("%-12s %12s %12s %14s %14s\n", "backend", "perplexity", "mean NLL", "top-1 agree", "mean KL");
     for (std::size_t k = 0; k < names.size(); ++k)

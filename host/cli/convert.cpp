@@ -7,6 +7,7 @@
 #include <string>
 
 #include "command.hpp"
+#include "parse_flags.hpp"
 #include "mmfree/error.hpp"
 #include "mmfree/model.hpp"
 #include "mmfree/util/progress.hpp"
@@ -29,12 +30,7 @@ int run_convert(const Args& args) {
   po::positional_options_description positional;
   positional.add("hf-dir", 1).add("out", 1);
   po::variables_map vm;
-  po::store(po::command_line_parser(args).options(description).positional(positional).run(), vm);
-  if (vm.count("help")) {
-    std::cout << description << "\n";
-    return 0;
-  }
-  po::notify(vm);
+  if (!parse_flags_or_help(args, description, vm, &positional)) return 0;
   if (hf_dir.empty() || out.empty()) throw UsageError("usage: mmfree convert HF_DIR OUT.mmf");
 
   const bool show = force_progress || Progress::stderr_is_terminal();

@@ -8,6 +8,7 @@
 
 #include "command.hpp"
 #include "engine_flags.hpp"
+#include "parse_flags.hpp"
 #include "mmfree/error.hpp"
 #include "mmfree/sampling/sampler.hpp"
 #include "mmfree/tokenizer/streaming_detokenizer.hpp"
@@ -51,12 +52,7 @@ int run_generate(const Args& args) {
       ("stats", po::bool_switch(&stats), "print prefill and decode tokens/s to stderr");
   add_engine_flags(description, flags);
   po::variables_map vm;
-  po::store(po::command_line_parser(args).options(description).run(), vm);
-  if (vm.count("help")) {
-    std::cout << description << "\n";
-    return 0;
-  }
-  po::notify(vm);
+  if (!parse_flags_or_help(args, description, vm)) return 0;
   if (prompt.empty()) throw UsageError("--prompt is empty");
   Sampler sampler(sampling);  // validates the sampling flags before the model is loaded
 

@@ -6,6 +6,7 @@
 #include <string>
 
 #include "command.hpp"
+#include "parse_flags.hpp"
 #include "mmfree/error.hpp"
 #include "mmfree/mmf_format.hpp"
 #include "mmfree/model.hpp"
@@ -113,12 +114,7 @@ int run_inspect(const Args& args) {
   po::positional_options_description positional;
   positional.add("model", 1);
   po::variables_map vm;
-  po::store(po::command_line_parser(args).options(description).positional(positional).run(), vm);
-  if (vm.count("help")) {
-    std::cout << description << "\n";
-    return 0;
-  }
-  po::notify(vm);
+  if (!parse_flags_or_help(args, description, vm, &positional)) return 0;
   if (path.empty()) throw UsageError("usage: mmfree inspect MODEL [--json]");
   const Model model = Model::open(path);
   const nlohmann::ordered_json j = to_json(model);

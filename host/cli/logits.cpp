@@ -8,6 +8,7 @@
 
 #include "command.hpp"
 #include "engine_flags.hpp"
+#include "parse_flags.hpp"
 #include "mmfree/error.hpp"
 #include "mmfree/sampling/sampler.hpp"
 #include "mmfree/tokenizer/id_list.hpp"
@@ -32,12 +33,7 @@ int run_logits(const Args& args) {
       ("json", po::bool_switch(&json), "print {\"positions\":[{\"argmax\":N,\"logits\":[...]},...]}");
   add_engine_flags(description, flags);
   po::variables_map vm;
-  po::store(po::command_line_parser(args).options(description).run(), vm);
-  if (vm.count("help")) {
-    std::cout << description << "\n";
-    return 0;
-  }
-  po::notify(vm);
+  if (!parse_flags_or_help(args, description, vm)) return 0;
   if (vm.count("ids") == vm.count("prompt")) throw UsageError("give exactly one of --ids or --prompt");
 
   const Model model = open_model(flags);
