@@ -59,7 +59,7 @@ std::vector<PublishedResult> published_results() {
   const double b27 = double(weight_bytes_per_token(released_shape("2.7B").config));
   const double b370 = double(weight_bytes_per_token(released_shape("370M").config));
   return {
-      {"MatMul-free LM paper", "Intel D5005", "1.3B", b13, 23.8, "projected from one block, ~13 W", true, false},
+      {"MatMul-free LM paper", "Intel D5005", "1.3B", b13, 23.8, "projected from one block, ~13 W", false, false},
       {"TerEffic", "Alveo HBM", "2.7B", b27, 727, "with batching, 46 W", false, false},
       {"TerEffic", "several FPGAs, on-chip", "370M", b370, 16300, "weights on chip, not a memory bound", false, false},
       // BitNet b1.58 ~0.7B: ~0.7e9 ternary weights at 2 bits.
