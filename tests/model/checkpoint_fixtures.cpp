@@ -1,8 +1,5 @@
 #include "checkpoint_fixtures.hpp"
 
-#include <unistd.h>
-
-#include <atomic>
 #include <cstring>
 #include <fstream>
 #include <map>
@@ -13,19 +10,6 @@
 #include "model/float_formats.hpp"
 
 namespace mmfree::test {
-
-TempDir::TempDir() {
-  static std::atomic<int> counter{0};
-  path_ = std::filesystem::temp_directory_path() /
-          ("mmfree-model-test-" + std::to_string(::getpid()) + "-" + std::to_string(counter++));
-  std::filesystem::remove_all(path_);
-  std::filesystem::create_directories(path_);
-}
-
-TempDir::~TempDir() {
-  std::error_code ignored;
-  std::filesystem::remove_all(path_, ignored);
-}
 
 const std::filesystem::path& demo_dir() {
   static const std::filesystem::path dir = std::filesystem::path(MMFREE_ASSETS_DIR) / "models/mmfree-demo-d256-l6";

@@ -7,22 +7,10 @@
 #include <nlohmann/json.hpp>
 #include <string>
 
+#include "../support/child_process.hpp"  // TempDir
 #include "model/safetensors_writer.hpp"
 
 namespace mmfree::test {
-
-// A fresh directory under the system temp dir, removed with everything in it.
-class TempDir {
- public:
-  TempDir();
-  ~TempDir();
-  TempDir(const TempDir&) = delete;
-  TempDir& operator=(const TempDir&) = delete;
-  const std::filesystem::path& path() const { return path_; }
-
- private:
-  std::filesystem::path path_;
-};
 
 const std::filesystem::path& demo_dir();
 
