@@ -8,7 +8,7 @@ PACKAGES=(
   verilator yosys
   libgtest-dev libgmock-dev googletest libbenchmark-dev
   libboost1.81-dev libboost-program-options1.81-dev
-  nlohmann-json3-dev
+  nlohmann-json3-dev libexpat1-dev
   libsentencepiece-dev sentencepiece
   libxrt-dev
 )
