@@ -9,6 +9,7 @@
 #include "command.hpp"
 #include "engine_flags.hpp"
 #include "parse_flags.hpp"
+#include "mmfree/device/device_runtime.hpp"
 #include "mmfree/error.hpp"
 #include "mmfree/sampling/sampler.hpp"
 #include "mmfree/tokenizer/streaming_detokenizer.hpp"
@@ -74,6 +75,16 @@ int run_generate(const Args& args) {
   for (uint32_t id : ids) logits = engine->step(id);
   const auto prefill_time = Clock::now() - prefill_start;
 
+  // Device backends count kernel clock cycles per start command (cleared at each start), so
+  // summing them over the decode steps gives simulated (sim) or real (xrt) cycles per token.
+  auto* device_sequence = dynamic_cast<device::DeviceSequence*>(engine.get());
+  uint64_t decode_cycles = 0;
+  const auto command_cycles = [&]() -> uint64_t {
+    for (const auto& counter : device_sequence->runtime().read_counters())
+      if (counter.name == "cycles") return counter.value;
+    return 0;
+  };
+
   Clock::duration decode_time{};
   uint64_t decode_steps = 0, generated = 0;
   while (generated < max_new_tokens) {
@@ -84,6 +95,7 @@ int run_generate(const Args& args) {
     if (!stop) {
       logits = engine->step(next);
       ++decode_steps;
+      if (stats && device_sequence) decode_cycles += command_cycles();
     }
     decode_time += Clock::now() - decode_start;
     print_now(detokenizer.push(next));
@@ -97,6 +109,10 @@ int run_generate(const Args& args) {
                  flags.backend.c_str(), ids.size(), tokens_per_second(ids.size(), prefill_time),
                  static_cast<unsigned long long>(decode_steps), tokens_per_second(decode_steps, decode_time),
                  static_cast<unsigned long long>(generated));
+    if (device_sequence && decode_steps > 0 && decode_cycles > 0)
+      std::fprintf(stderr, "backend %s: %.0f kernel cycles per decode token%s\n", flags.backend.c_str(),
+                   double(decode_cycles) / double(decode_steps),
+                   flags.backend == "sim" ? " (simulated)" : "");
   }
   return 0;
 }
