@@ -63,7 +63,7 @@ SelftestRun run_selftest(const sim::MemoryTiming& timing, uint32_t vector_seed) 
   device::WeightDealing dealing(model, run.ports);
   std::vector<std::byte> rows;
   for (unsigned p = 0; p < run.ports; ++p) {
-    char name[8];
+    char name[16];
     std::snprintf(name, sizeof name, "w%02u", p);
     const auto buffer = device->allocate(dealing.port_bytes(p), name);
     std::size_t offset = 0;
