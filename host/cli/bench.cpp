@@ -59,11 +59,7 @@ struct TestResult {
     for (double v : tokens_per_second) sum += (v - m) * (v - m);
     return std::sqrt(sum / double(tokens_per_second.size() - 1));
   }
-  uint64_t counter(const std::string& name) const {
-    for (const auto& c : counters)
-      if (c.name == name) return c.value;
-    return 0;
-  }
+  uint64_t counter(const std::string& name) const { return device::counter_value(counters, name); }
 };
 
 // A fixed, model-independent prompt: token ids spread over the vocabulary (skipping the

@@ -79,10 +79,8 @@ int run_generate(const Args& args) {
   // summing them over the decode steps gives simulated (sim) or real (xrt) cycles per token.
   auto* device_sequence = dynamic_cast<device::DeviceSequence*>(engine.get());
   uint64_t decode_cycles = 0;
-  const auto command_cycles = [&]() -> uint64_t {
-    for (const auto& counter : device_sequence->runtime().read_counters())
-      if (counter.name == "cycles") return counter.value;
-    return 0;
+  const auto command_cycles = [&] {
+    return device::counter_value(device_sequence->runtime().read_counters(), "cycles");
   };
 
   Clock::duration decode_time{};

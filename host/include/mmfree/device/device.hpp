@@ -34,6 +34,13 @@ struct Counter {
   uint64_t value = 0;
 };
 
+// The value of counter `name` in `counters`, or 0 when the device has no such counter.
+inline uint64_t counter_value(std::span<const Counter> counters, std::string_view name) {
+  for (const auto& c : counters)
+    if (c.name == name) return c.value;
+  return 0;
+}
+
 class Device {
  public:
   virtual ~Device() = default;
