@@ -3,6 +3,8 @@
 #include <xrt/xrt_device.h>
 
 #include <algorithm>
+#include <charconv>
+#include <cmath>
 #include <experimental/xrt_system.h>
 #include <nlohmann/json.hpp>
 #include <string>
@@ -13,13 +15,17 @@ namespace mmfree::measure {
 
 double PowerTrace::mean_watts() const {
   if (samples.empty()) return 0.0;
-  if (samples.size() == 1) return samples.front().watts;
-  // Each reading holds until the next one (the sensor value is a step function).
+  // Each reading holds until the next one (the sensor value is a step function), and the last
+  // one until stop(): the window is [first sample, duration].
+  const double end = std::max(samples.back().seconds, duration_seconds);
+  const double span = end - samples.front().seconds;
+  if (!(span > 0)) return samples.front().watts;
   double energy = 0;
-  for (std::size_t k = 0; k + 1 < samples.size(); ++k)
-    energy += samples[k].watts * (samples[k + 1].seconds - samples[k].seconds);
-  const double span = samples.back().seconds - samples.front().seconds;
-  return span > 0 ? energy / span : samples.front().watts;
+  for (std::size_t k = 0; k < samples.size(); ++k) {
+    const double until = k + 1 < samples.size() ? samples[k + 1].seconds : end;
+    energy += samples[k].watts * (until - samples[k].seconds);
+  }
+  return energy / span;
 }
 
 double PowerTrace::sensor_update_interval_seconds() const {
@@ -35,24 +41,57 @@ double PowerTrace::sensor_update_interval_seconds() const {
   return gaps[gaps.size() / 2];
 }
 
+unsigned PowerTrace::distinct_readings() const {
+  unsigned readings = samples.empty() ? 0 : 1;
+  for (std::size_t k = 1; k < samples.size(); ++k)
+    if (samples[k].watts != samples[k - 1].watts) ++readings;
+  return readings;
+}
+
+namespace {
+
+// A card drawing more than this is not an Alveo or Kria reading but a unit error: some XRT
+// releases wrote the raw sensor value of data-driven (VMR) cards without applying its unit
+// modifier (core/common/sensor.cpp, read_data_driven_electrical).
+constexpr double kImplausibleCardWatts = 1000.0;
+
+std::string json_text(const nlohmann::json& value) {
+  return value.is_string() ? value.get<std::string>() : value.dump();
+}
+
+}  // namespace
+
 double card_watts_from_electrical_json(std::string_view text) {
+  const std::string where = "XRT electrical sensors";
   nlohmann::json json = nlohmann::json::parse(text, nullptr, false);
-  if (json.is_discarded()) throw Error("XRT electrical sensors: the report is not JSON");
-  // XRT reports either the object itself or {"electrical": {...}} depending on the query path.
-  if (json.contains("electrical")) json = json["electrical"];
-  if (!json.contains("power_consumption_watts"))
-    throw Error("XRT electrical sensors: no power_consumption_watts in the report");
-  const auto& field = json["power_consumption_watts"];
-  double watts = -1;
-  if (field.is_number()) watts = field.get<double>();
-  if (field.is_string()) {
-    try {
-      watts = std::stod(field.get<std::string>());
-    } catch (const std::exception&) {
-      watts = -1;
-    }
+  if (json.is_discarded()) throw DeviceError(where + ": the report is not JSON");
+  if (!json.is_object()) throw DeviceError(where + ": the report is not a JSON object");
+  // `xbutil examine -r electrical --format JSON` nests the same object under "electrical";
+  // xrt::info::device::electrical returns it bare.
+  if (json.contains("electrical") && json["electrical"].is_object()) json = json["electrical"];
+  if (!json.contains("power_consumption_watts")) {
+    // A card without sensors: {"msg": "No sensors present"}; a failed query: "error_msg".
+    for (const char* key : {"msg", "error_msg"})
+      if (json.contains(key)) throw DeviceError(where + ": no power_consumption_watts (XRT: " + json_text(json[key]) + ")");
+    throw DeviceError(where + ": no power_consumption_watts in the report");
   }
-  if (!(watts >= 0)) throw Error("XRT electrical sensors: power_consumption_watts is not a number >= 0");
+  // Boost's JSON writer, which XRT uses, writes every value as a string ("22.462431"); "N/A"
+  // means the card or its firmware gave no board power. A number is accepted too.
+  const auto& field = json["power_consumption_watts"];
+  const std::string value = json_text(field);
+  if (!field.is_string() && !field.is_number())
+    throw DeviceError(where + ": power_consumption_watts is " + value + ", not a number");
+  if (value == "N/A")
+    throw DeviceError(where + ": power_consumption_watts is N/A (the card's firmware reports no board power)");
+  double watts = 0;
+  const auto [end, ec] = std::from_chars(value.data(), value.data() + value.size(), watts);
+  if (ec != std::errc() || end != value.data() + value.size() || !std::isfinite(watts))
+    throw DeviceError(where + ": power_consumption_watts = '" + value + "' is not a number");
+  if (!(watts > 0))
+    throw DeviceError(where + ": power_consumption_watts = " + value + ": a powered card draws more than 0 W");
+  if (watts > kImplausibleCardWatts)
+    throw DeviceError(where + ": power_consumption_watts = " + value +
+                      " W is implausible for one card (a sensor value without its unit?)");
   return watts;
 }
 
