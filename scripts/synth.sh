@@ -1,15 +1,45 @@
 #!/usr/bin/env bash
 # Yosys `synth_xilinx -family xcup` (UltraScale+, the Alveo parts) of the mmfree_kernel top in a
-# named configuration, writing a resource report (LUT, FF, BRAM/URAM, DSP, per module) to
-# build/synth/<config>/. A technology-mapped estimate, not a placed-and-routed Vivado result.
+# named configuration, writing a resource report (LUT, LUTRAM, FF, BRAM, URAM, DSP; the ternary
+# arrays, the token engine and the shell; per module; which memory became which primitive) to
+# build/synth/<config>/report.md. A technology-mapped estimate, not a placed-and-routed Vivado
+# result. Single-threaded: the default configuration takes about half an hour.
 #
-#   scripts/synth.sh [CONFIG] [--jobs N]      CONFIG: default | p1 | small (see below)
+#   scripts/synth.sh [CONFIG] [--top MODULE] [--out DIR]
+#
+#   CONFIG        default | p1 | small (their parameters: the table below in this script)
+#   --top MODULE  synthesize one module of hw/rtl instead of the kernel top, with the
+#                 configuration's parameters that it declares (e.g. mmfree_token_engine: quicker)
+#   --out DIR     where the report and logs go (default build/synth/<config>[-<module>])
+#
+# Yosys 0.23's UltraScale LUTRAM library (share/yosys/xilinx/lutrams_xcu.txt) offers single-port
+# distributed RAMs with an "ABITS 16" option, while its mapping file (lutrams_xc5v_map.v) only
+# implements up to ABITS 9 (RAM512X1S). memory_libmap picks that option for any single-port
+# (one shared read/write address), asynchronously read memory deeper than 256 words, and the
+# techmap then stops with "invalid OPTION_ABITS/WIDTH combination". So the memory-mapping step
+# runs with a copy of the library whose option is ABITS 9, the depth the map file and the
+# UltraScale RAM512X1S primitive implement; everything else is synth_xilinx's own script.
+# MMFREE_SYNTH_STOCK_LUTRAMS=1 uses the installed library unchanged (to reproduce the bug).
 #
 # The register-map package and the Vitis top are generated first, exactly as the build does.
 set -euo pipefail
 
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
-config="${1:-default}"
+
+usage() { sed -n '/^#   scripts/,/^#   --out/p' "$0" | sed 's/^# \{0,1\}//'; }
+
+config=default
+top=mmfree_kernel
+out=""
+while [ $# -gt 0 ]; do
+  case "$1" in
+    --top) [ $# -ge 2 ] || { echo "synth: --top needs a module name" >&2; exit 2; }; top="$2"; shift 2 ;;
+    --out) [ $# -ge 2 ] || { echo "synth: --out needs a directory" >&2; exit 2; }; out="$2"; shift 2 ;;
+    -h|--help) usage; exit 0 ;;
+    -*) echo "synth: unknown option '$1'" >&2; usage >&2; exit 2 ;;
+    *) config="$1"; shift ;;
+  esac
+done
 
 # name: weight ports, MaxHidden, MaxIntermediate, WeightFifoDepth, WeightOutstanding
 case "$config" in
@@ -22,7 +52,15 @@ esac
 command -v yosys >/dev/null || { echo "synth: yosys not found (run 'make deps')" >&2; exit 1; }
 command -v python3 >/dev/null || { echo "synth: python3 not found" >&2; exit 1; }
 
-out="$root/build/synth/$config"
+suffix=""
+if [ "$top" != mmfree_kernel ]; then
+  suffix="-$top"
+  rtl_top_file="$(find "$root/hw/rtl" -name "$top.sv" | head -1)"
+  [ -n "$rtl_top_file" ] || { echo "synth: no module '$top' in hw/rtl (no $top.sv)" >&2; exit 2; }
+fi
+out="${out:-$root/build/synth/$config$suffix}"
+mkdir -p "$out"
+out="$(cd "$out" && pwd)"
 src="$out/src"
 mkdir -p "$src"
 python3 "$root/hw/regmap/gen_regmap.py" --sv "$src/mmfree_reg_pkg.sv"
@@ -36,83 +74,79 @@ sources=("$src/mmfree_reg_pkg.sv")
 while IFS= read -r file; do sources+=("$file"); done < <(find "$kernel" "$datapath" -name '*.sv' | sort)
 sources+=("$src/mmfree_kernel.sv")
 
+# The top's file (one module per file, named after it) says which parameters it declares.
+top_file="$src/mmfree_kernel.sv"
+[ "$top" = mmfree_kernel ] || top_file="$rtl_top_file"
+chparams=""
+for pair in "NumWeightPorts=$ports" "MaxHidden=$max_d" "MaxIntermediate=$max_i" \
+            "WeightFifoDepth=$fifo" "WeightOutstanding=$outst"; do
+  name="${pair%%=*}"
+  # The generated top fixes its port count by generation, not by a parameter.
+  if grep -qE "(^|[^a-z_])parameter\\b[^=;]*\\b$name\\b" "$top_file"; then chparams+=" -set $name ${pair#*=}"; fi
+done
+
+# The LUTRAM library for memory_libmap (see the header): the installed one with the
+# single-port ABITS 16 option turned into ABITS 9.
+datdir=""
+for dir in "$(dirname "$(readlink -f "$(command -v yosys)")")/../share/yosys" /usr/share/yosys /usr/local/share/yosys; do
+  if [ -f "$dir/xilinx/lutrams_xcu.txt" ]; then datdir="$dir"; break; fi
+done
+[ -n "$datdir" ] || { echo "synth: Yosys' xilinx/lutrams_xcu.txt not found" >&2; exit 1; }
+lutrams="$out/lutrams_xcu.txt"
+if [ "${MMFREE_SYNTH_STOCK_LUTRAMS:-0}" = 1 ]; then
+  cp "$datdir/xilinx/lutrams_xcu.txt" "$lutrams"
+  echo "synth: MMFREE_SYNTH_STOCK_LUTRAMS=1: Yosys' LUTRAM library unchanged"
+else
+  sed -e 's/option "ABITS" 16 {/option "ABITS" 9 {/' -e 's/abits 16;/abits 9;/' \
+    "$datdir/xilinx/lutrams_xcu.txt" > "$lutrams"
+fi
+
+# A top whose submodules are derived late is itself re-derived under a $paramod name:
+# `rename -top` gives it its own name back for synth_xilinx -top. Then synth_xilinx's own
+# script up to map_memory, its memory_libmap call for xcup (without -uram: URAM288 only on
+# request, as synth_xilinx does) with the LUTRAM library above, then the rest of its script
+# (its own memory_libmap finds nothing left to map).
+synth="synth_xilinx -family xcup -top $top"
 cat > "$out/synth.ys" <<EOF
 read_verilog -sv ${sources[*]}
-chparam -set MaxHidden $max_d -set MaxIntermediate $max_i -set WeightFifoDepth $fifo -set WeightOutstanding $outst mmfree_kernel
-hierarchy -check -top mmfree_kernel
-synth_xilinx -family xcup -top mmfree_kernel
+${chparams:+chparam$chparams $top}
+hierarchy -check -top $top
+rename -top $top
+$synth -run :map_memory
+memory_libmap -logic-cost-rom 0.015625 -lib $lutrams -lib +/xilinx/brams_xc4v.txt -D HAS_SIZE_36 -D HAS_MIXWIDTH_SDP -D HAS_ADDRCE -lib +/xilinx/urams.txt -no-auto-huge
+$synth -run map_memory:
 tee -q -o $out/stat_modules.txt stat -tech xilinx
-flatten
-tee -q -o $out/stat_total.txt stat -tech xilinx
 EOF
 
-echo "synth: $config (P=$ports, MaxHidden=$max_d, MaxIntermediate=$max_i, WeightFifoDepth=$fifo) -> $out"
+title="configuration \`$config\` (P = $ports, MaxHidden = $max_d, MaxIntermediate = $max_i, WeightFifoDepth = $fifo)"
+echo "synth: $top, $title -> $out"
 start=$(date +%s)
 # Yosys's warnings (e.g. block-RAM address ports resized) go to the log, not the terminal.
-yosys -q -l "$out/yosys.log" -s "$out/synth.ys" >/dev/null 2>"$out/yosys.stderr" || {
-  echo "synth: yosys failed, see $out/yosys.log" >&2; tail -5 "$out/yosys.stderr" >&2; exit 1; }
+if ! yosys -q -l "$out/yosys.log" -s "$out/synth.ys" >/dev/null 2>"$out/yosys.stderr"; then
+  error="$(grep -m1 'ERROR' "$out/yosys.stderr" || tail -1 "$out/yosys.stderr")"
+  # The pass that failed: the last pass header, not the frontend reading one of its map files.
+  pass="$(grep -E '^[0-9]+(\.[0-9]+)*\. Executing ' "$out/yosys.log" | grep -v ' frontend' | tail -1 \
+          | sed -E 's/^[0-9.]+ Executing //')"
+  echo "synth: yosys failed in: ${pass:-?}" >&2
+  echo "synth:   $error" >&2
+  # An error inside a techmap file names only the file and line: the module of the map file
+  # around that line is the cell type that could not be mapped, and memory_libmap's log says
+  # which memories it turned into that cell type ("module.memory via cell").
+  map_file="$(sed -nE 's/^([^:]+\.v):([0-9]+): ERROR.*/\1/p' <<<"$error")"
+  map_line="$(sed -nE 's/^([^:]+\.v):([0-9]+): ERROR.*/\2/p' <<<"$error")"
+  cell=""
+  if [ -n "$map_file" ] && [ -f "$map_file" ]; then
+    cell="$(awk -v n="$map_line" 'NR <= n && $1 == "module" { m = $2 } END { print m }' "$map_file" | sed 's/[ (].*//')"
+  fi
+  if [ -n "$cell" ] && grep -qF " via $cell" "$out/yosys.log"; then
+    echo "synth: the failing cell type is $cell, from these memories:" >&2
+    grep -F " via $cell" "$out/yosys.log" | grep '^mapping memory ' \
+      | sed -E 's/^mapping memory (\$paramod(\$[0-9a-f]+)?\\)?/synth:   /' >&2 || true
+  fi
+  echo "synth: full log: $out/yosys.log" >&2
+  exit 1
+fi
 echo "synth: $(grep -c '^Warning' "$out/yosys.stderr" || true) Yosys warnings in $out/yosys.log"
 seconds=$(( $(date +%s) - start ))
 
-python3 - "$out" "$config" "$ports" "$max_d" "$max_i" "$fifo" "$seconds" <<'EOF'
-import re, sys
-from pathlib import Path
-
-out, config, ports, max_d, max_i, fifo, seconds = sys.argv[1:]
-out = Path(out)
-
-def parse(text):
-    """Cell counts per module from `stat -tech xilinx` output."""
-    modules, name = {}, None
-    for line in text.splitlines():
-        m = re.match(r"=== (.+) ===", line.strip())
-        if m:
-            name = m.group(1)
-            modules[name] = {}
-            continue
-        m = re.match(r"\s+(\S+)\s+(\d+)$", line)
-        if name and m and m.group(1)[0].isupper():
-            modules[name][m.group(1)] = int(m.group(2))
-    return modules
-
-def summary(cells):
-    lut = sum(v for k, v in cells.items() if re.fullmatch(r"LUT[1-6]", k))
-    lutram = sum(v for k, v in cells.items() if k.startswith(("RAM32", "RAM64", "RAM128", "RAM256", "SRL")))
-    ff = sum(v for k, v in cells.items() if re.fullmatch(r"FD[CEPRS]E?", k) or k in ("FDRE", "FDSE", "FDCE", "FDPE"))
-    bram = cells.get("RAMB36E2", 0) + 0.5 * cells.get("RAMB18E2", 0)
-    uram = cells.get("URAM288", 0)
-    dsp = cells.get("DSP48E2", 0)
-    carry = cells.get("CARRY8", 0) + cells.get("CARRY4", 0)
-    return lut, lutram, ff, bram, uram, dsp, carry
-
-total = parse((out / "stat_total.txt").read_text())
-modules = parse((out / "stat_modules.txt").read_text())
-rows = []
-header = "| module | LUT | LUTRAM/SRL | FF | BRAM36 | URAM | DSP | CARRY |\n|---|---|---|---|---|---|---|---|"
-for name, cells in sorted(modules.items(), key=lambda kv: kv[0].split("\\")[-1]):
-    if name == "design hierarchy" or not cells:
-        continue
-    lut, lutram, ff, bram, uram, dsp, carry = summary(cells)
-    m = re.match(r"^\$paramod(?:\$[0-9a-f]+)?\\([^\\]+)", name)
-    short = m.group(1) if m else name.lstrip("\\")
-    rows.append(f"| {short} | {lut} | {lutram} | {ff} | {bram:g} | {uram} | {dsp} | {carry} |")
-tot = summary(next(iter(total.values())))
-report = [
-    f"# mmfree_kernel resource estimate: configuration `{config}`",
-    "",
-    f"Yosys `synth_xilinx -family xcup` (technology-mapped, not placed); P = {ports} weight ports,",
-    f"MaxHidden = {max_d}, MaxIntermediate = {max_i}, WeightFifoDepth = {fifo}; {seconds} s of synthesis.",
-    "",
-    "| total | LUT | LUTRAM/SRL | FF | BRAM36 | URAM | DSP | CARRY |",
-    "|---|---|---|---|---|---|---|---|",
-    f"| mmfree_kernel | {tot[0]} | {tot[1]} | {tot[2]} | {tot[3]:g} | {tot[4]} | {tot[5]} | {tot[6]} |",
-    "",
-    "Per module (one instance each; parameterised modules appear once per parameter set):",
-    "",
-    header,
-    *rows,
-    "",
-]
-(out / "report.md").write_text("\n".join(report))
-print("\n".join(report))
-EOF
+python3 "$root/scripts/synth_report.py" "$out" --top "$top" --title "$title" --seconds "$seconds"
