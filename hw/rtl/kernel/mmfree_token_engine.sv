@@ -1,18 +1,29 @@
 // Token mode of mmfree_kernel (docs/device.md, "One start command" steps 3-5 and "The per-token
 // schedule"): a vector micro-sequencer that runs the golden kernel's token pass
-// (host/src/device/golden_token_pass.cpp, docs/numerics.md section 5) one element per cycle.
+// (host/src/device/golden_token_pass.cpp, docs/numerics.md section 5) Lanes = DataWidth / 32
+// elements per cycle.
 //
 // It owns the gmem read and write engines, the weight-port stream commands, the activation
 // buffers' write port and the row sums while the sequencer is in token mode. Per token it reads
-// the token id, starts every weight port's stream for the whole token, and walks the phases:
-// vectors are read from params / the state slot into on-chip buffers (converted from float32 by
-// the datapath's shifters), element loops run the datapath's combinational units, and each
-// BitLinear quantizes its input into the activation buffers, opens every port's beat gate for
-// exactly its share of the matrix, and scales the row sums as they come back in global row order
-// (row r from port r mod P). Weight streams prefetch on their own; a port's feeder only waits at
-// the gate until its matrix's activations are written.
+// the token id, starts every weight port's stream for the whole token, and walks the phases.
 //
-// Buffers are plain arrays read asynchronously (correctness first; one element per cycle).
+// Every vector buffer is an mmfree_lane_ram: element c in lane bank c mod Lanes at word c / Lanes,
+// read one whole word (Lanes elements) per cycle with a registered read. So:
+// - vector reads take one gmem beat per cycle; a vector that starts mid-beat is realigned by a
+//   two-beat funnel so that lane b still holds the elements c with c mod Lanes == b, and the
+//   Lanes floats are converted by replicated shifters;
+// - element loops are a two-stage pipeline (issue the word address, then compute Lanes
+//   elements through replicated datapath units and write back), reductions are per-cycle trees
+//   into the exact accumulators of docs/numerics.md 3.10 (order of accumulation is free);
+// - row sums are taken up to min(P, Lanes) consecutive rows per cycle (row r from port r mod P;
+//   a group never crosses a word of the destination buffer), scaled by replicated
+//   apply_scale_a units, and written (with the residual, one cycle later) into the lane banks;
+// - vector writes (h to the state slot, zeroing a slot) put out one beat per cycle.
+//
+// Each BitLinear quantizes its input into the activation buffers, opens every port's beat gate
+// for exactly its share of the matrix, and scales the row sums as they come back. Weight streams
+// prefetch on their own; a port's feeder only waits at the gate until its matrix's activations
+// are written.
 module mmfree_token_engine #(
   parameter int unsigned NumWeightPorts  = 1,
   parameter int unsigned MaxHidden       = 2560,
@@ -90,15 +101,22 @@ module mmfree_token_engine #(
   output logic [DataWidth-1:0]    q_wr_data_o
 );
 
+
   localparam int unsigned ExpBits   = 10;
-  localparam int unsigned Words     = DataWidth / 32;   // 16 words per beat
-  localparam int unsigned WordBits  = $clog2(Words);
+  localparam int unsigned Lanes     = DataWidth / 32;   // 16 elements per cycle
+  localparam int unsigned LaneBits  = $clog2(Lanes);
   localparam int unsigned QBytes    = DataWidth / 8;    // 64 activations per q word
-  localparam int unsigned QByteBits = $clog2(QBytes);
+  localparam int unsigned QWords    = QBytes / Lanes;   // element words per q word (4)
+  localparam int unsigned QWordBits = $clog2(QWords);
   localparam int unsigned MaxVec    = MaxHidden > MaxIntermediate ? MaxHidden : MaxIntermediate;
-  localparam int unsigned HBits     = $clog2(MaxHidden);
-  localparam int unsigned VBits     = $clog2(MaxVec);
-  localparam int unsigned YBits     = $clog2(2 * MaxIntermediate);
+  localparam int unsigned HWords    = (MaxHidden + Lanes - 1) / Lanes;
+  localparam int unsigned IWords    = (MaxIntermediate + Lanes - 1) / Lanes;
+  localparam int unsigned VWords    = (MaxVec + Lanes - 1) / Lanes;
+  localparam int unsigned HA        = HWords > 1 ? $clog2(HWords) : 1;
+  localparam int unsigned IA        = IWords > 1 ? $clog2(IWords) : 1;
+  localparam int unsigned VA        = VWords > 1 ? $clog2(VWords) : 1;
+  // Rows taken from the ports per cycle.
+  localparam int unsigned Group     = P < Lanes ? P : Lanes;
   localparam int unsigned SsBits    = 76;
   localparam logic [31:0] E40       = 32'd1099512;       // round(1e-6f * 2^40)
   localparam logic signed [31:0] ActMax = 32'sh7fffffff;
@@ -154,16 +172,16 @@ module mmfree_token_engine #(
 
   // ---- States ------------------------------------------------------------------------------------
   typedef enum logic [5:0] {
-    StIdle, StConst, StZero,
-    StTokRead, StTokCheck, StStream, StEmb, StLayer,
+    StIdle, StConst,
+    StTokRead, StTokCheck, StStream, StLayer,
     StAttnNorm, StAttnLoop,
-    StProjNorm, StProjBeta, StProjLoop, StProjScale, StProjScaleWait, StProjQuant, StProjLogits,
+    StProjNorm, StProjBeta, StProjLoop, StProjScale, StProjScaleWait, StProjLogits,
     StProjGrant, StProjSums, StProjLogitsWait, StProjNext,
     StHRead, StLbRead, StMlgru, StHWrite,
     StGNorm, StOgate, StMlpNorm, StMlpLoop, StGlu,
     StHeadNorm, StHeadLoop, StArgmax, StTokDone, StDone,
     // Sub-machines: read a vector, write a vector, run an element loop.
-    StLdCmd, StLdRx, StWrCmd, StWrData, StWrWait, StLoop
+    StLdCmd, StLdRx, StLdFlush, StWrCmd, StWrData, StWrWait, StLoop
   } state_e;
 
   // Matrix kinds in stream order within a layer, then the lm_head.
@@ -173,7 +191,7 @@ module mmfree_token_engine #(
   typedef enum logic [2:0] {DstX, DstN, DstH, DstLb, DstBeta, DstTok} dst_e;
   // Element loops.
   typedef enum logic [2:0] {LkNorm, LkOgate, LkProj, LkMlgru, LkGlu, LkQuant} loop_e;
-  // Vector-write sources.
+  // Vector-write sources (the logits are written by the row-sum intake).
   typedef enum logic [1:0] {SrcZero, SrcH, SrcArgmax, SrcLogits} src_e;
 
   state_e   state_q, ret_q;
@@ -185,21 +203,23 @@ module mmfree_token_engine #(
   logic [P-1:0] ws_pending_q;
   logic         head_src_x_q; // LkNorm reads x (attn, head) or r (mlp)
 
-  // Vector read.
-  dst_e        ld_dst_q;
-  logic [63:0] ld_addr_q;
-  logic [31:0] ld_n_q, ld_k_q;
-  logic [WordBits-1:0] ld_w_q;
+  // Vector read: beats received, the previous beat (the funnel's other half).
+  dst_e           ld_dst_q;
+  logic [63:0]    ld_addr_q;
+  logic [31:0]    ld_n_q, ld_b_q;
+  logic [DataWidth-1:0] ld_prev_q;
 
-  // Vector write.
+  // Vector write: beats put out, the previous word of h (the funnel's other half).
   src_e        wr_src_q;
   logic [63:0] wr_addr_q;
-  logic [31:0] wr_n_q, wr_k_q;
+  logic [31:0] wr_n_q, wr_j_q;
   logic        wr_done_seen_q, wr_logits_q;
+  logic [DataWidth-1:0] wr_prev_q;
 
-  // Element loop.
+  // Element loop: words issued (lp_k_q), the word in the compute stage (lp_a_q, lp_v_q).
   loop_e       lk_q;
-  logic [31:0] lp_n_q, lp_c_q;
+  logic [31:0] lp_n_q, lp_k_q, lp_a_q;
+  logic        lp_v_q;
 
   // Per-vector scalars.
   logic [SsBits-1:0]         ssa_q, ssb_q;   // sum p1^2 (or z^2), sum of the first norm's input^2
@@ -214,19 +234,6 @@ module mmfree_token_engine #(
   logic [PortBits-1:0]       port_q;
   logic [31:0]               row_q;
   logic [DataWidth-1:0]      qbeat_q;
-
-  // ---- Buffers -------------------------------------------------------------------------------------
-  logic [31:0] x_mem  [MaxHidden];
-  logic [31:0] r_mem  [MaxHidden];
-  logic [31:0] h_mem  [MaxHidden];
-  logic [31:0] f_mem  [MaxHidden];
-  logic [31:0] i_mem  [MaxHidden];
-  logic [31:0] g_mem  [MaxHidden];
-  logic [31:0] p1_mem [MaxHidden];
-  logic [31:0] lb_mem [MaxHidden];
-  logic [31:0] n_mem  [MaxVec];
-  logic [31:0] p_mem  [MaxVec];
-  logic [31:0] y_mem  [2 * MaxIntermediate];
 
   // ---- Sizes of the current matrix -------------------------------------------------------------
   logic [31:0] mx_cols, mx_rows;
@@ -248,107 +255,185 @@ module mmfree_token_engine #(
   logic [63:0] block_addr;
   assign block_addr = params_i + lb_off + 64'(layer_q) * lb_stride;
 
-  // ---- Vector read: words of the current beat --------------------------------------------------
-  logic [31:0] rd_word, rd_conv;
-  logic        rd_take, ld_last;
-  assign rd_word = rd_data_i[32*ld_w_q +: 32];
-  assign ld_last = (ld_k_q == ld_n_q - 1);
-  assign rd_take = (state_q == StLdRx) && rd_valid_i;
+  // ---- Vector read: a beat per cycle through the two-beat funnel --------------------------------
+  // Word w of beat j holds element 16j + w - off. Output word k (elements 16k .. 16k+15) is
+  // beat k from word off on, then beat k+1 below word off: written when beat k+1 arrives (or,
+  // for off = 0, beat k itself when it arrives), and once more after the last beat when the
+  // vector ends in the last beat's high words.
+  logic [LaneBits-1:0] ld_off;
+  logic [31:0]         ld_beats, ld_words;
+  logic                ld_vector, ld_last_beat, rd_take;
+  assign ld_off       = ld_addr_q[2 +: LaneBits];
+  assign ld_beats     = (32'(ld_off) + ld_n_q + 32'(Lanes - 1)) >> LaneBits;
+  assign ld_words     = (ld_n_q + 32'(Lanes - 1)) >> LaneBits;
+  assign ld_vector    = (ld_dst_q != DstBeta) && (ld_dst_q != DstTok);
+  assign ld_last_beat = (ld_b_q == ld_beats - 1);
+  assign rd_take      = (state_q == StLdRx) && rd_valid_i;
 
-  logic signed [31:0]        conv_a, conv_g;
+  logic [31:0]          rd_first_word;   // a scalar: the word at the vector's offset
+  logic [DataWidth-1:0] ld_cur, ld_word;
+  logic [2*DataWidth-1:0] ld_window;
+  logic                 ld_we;
+  logic [VA-1:0]        ld_waddr;
+  assign rd_first_word = rd_data_i[32*ld_off +: 32];
+  assign ld_cur        = (state_q == StLdFlush) ? '0 : rd_data_i;
+  assign ld_window     = {ld_cur, ld_prev_q} >> (32 * ld_off);
+  assign ld_word       = (ld_off == '0) ? ld_cur : ld_window[DataWidth-1:0];
+  logic unused_ld_window;
+  assign unused_ld_window = ^ld_window[2*DataWidth-1:DataWidth];
+  assign ld_we         = (rd_take && ld_vector && (ld_off == '0 || ld_b_q != '0)) || (state_q == StLdFlush);
+  assign ld_waddr      = VA'((state_q == StLdFlush) ? ld_beats - 1 : ((ld_off == '0) ? ld_b_q : ld_b_q - 1));
+
+  logic [DataWidth-1:0] ld_as_a, ld_as_g;
+  for (genvar b = 0; b < Lanes; b++) begin : g_convert
+    float_to_fixed #(.FracBits(16)) u_to_a (.float_i(ld_word[32*b +: 32]), .fixed_o(ld_as_a[32*b +: 32]));
+    float_to_fixed #(.FracBits(24), .ClampToGate(1'b1)) u_to_g (
+      .float_i(ld_word[32*b +: 32]), .fixed_o(ld_as_g[32*b +: 32]));
+  end
+
   logic [16:0]               conv_sf_man;
   logic signed [ExpBits-1:0] conv_sf_exp;
-  float_to_fixed #(.FracBits(16)) u_to_a (.float_i(rd_word), .fixed_o(conv_a));
-  float_to_fixed #(.FracBits(24), .ClampToGate(1'b1)) u_to_g (.float_i(rd_word), .fixed_o(conv_g));
-  float_to_sf #(.ExpBits(ExpBits)) u_to_sf (.float_i(rd_word), .man_o(conv_sf_man), .exp_o(conv_sf_exp));
-
-  always_comb begin
-    unique case (ld_dst_q)
-      DstX, DstN: rd_conv = conv_a;
-      DstLb:      rd_conv = conv_g;
-      default:    rd_conv = rd_word;  // the state slot and token ids are raw words
-    endcase
-  end
+  float_to_sf #(.ExpBits(ExpBits)) u_to_sf (.float_i(rd_first_word), .man_o(conv_sf_man), .exp_o(conv_sf_exp));
 
   assign rd_cmd_valid_o = (state_q == StLdCmd);
   assign rd_cmd_addr_o  = ld_addr_q & ~64'd63;
-  assign rd_cmd_beats_o = CountBits'((32'(ld_addr_q[5:2]) + ld_n_q + 32'(Words - 1)) >> WordBits);
-  assign rd_ready_o     = (state_q == StLdRx) && (ld_w_q == WordBits'(Words - 1) || ld_last);
+  assign rd_cmd_beats_o = CountBits'(ld_beats);
+  assign rd_ready_o     = (state_q == StLdRx);
 
-  // ---- Element loop: operands at index c ---------------------------------------------------------
-  logic [HBits-1:0] ch;
-  logic [VBits-1:0] cv;
-  logic [YBits-1:0] cy, cy_up;
-  assign ch    = HBits'(lp_c_q);
-  assign cv    = VBits'(lp_c_q);
-  assign cy    = YBits'(lp_c_q);
-  assign cy_up = YBits'(lp_c_q + ni);
+  // ---- Buffers -------------------------------------------------------------------------------------
+  // Read data of every buffer: the word addressed in the previous cycle.
+  logic [DataWidth-1:0] x_rd, r_rd, h_rd, f_rd, i_rd, g_rd, p1_rd, lb_rd, n_rd, p_rd, yg_rd, yu_rd;
+  // Write ports (one address for all lanes of a buffer: no writer here needs more).
+  logic [Lanes-1:0]     x_we, r_we, h_we, f_we, i_we, g_we, p1_we, lb_we, n_we, p_we, yg_we, yu_we;
+  logic [HA-1:0]        x_wa, r_wa, h_wa, g_wa, p1_wa, fi_wa, lb_wa;
+  logic [IA-1:0]        yg_wa, yu_wa;
+  logic [VA-1:0]        n_wa, p_wa;
+  logic [DataWidth-1:0] x_wd, r_wd, h_wd, f_wd, i_wd, g_wd, p1_wd, lb_wd, n_wd, p_wd, yg_wd, yu_wd;
+  // Read addresses.
+  logic [HA-1:0]        x_ra, r_ra, h_ra;
+  logic [31:0]          lp_ra;
 
-  logic signed [31:0] x_c, r_c, h_c, f_c, i_c, g_c, p1_c, lb_c, n_c, p_c, y_c, y_up_c;
-  assign x_c    = x_mem[ch];
-  assign r_c    = r_mem[ch];
-  assign h_c    = h_mem[ch];
-  assign f_c    = f_mem[ch];
-  assign i_c    = i_mem[ch];
-  assign g_c    = g_mem[ch];
-  assign p1_c   = p1_mem[ch];
-  assign lb_c   = lb_mem[ch];
-  assign n_c    = n_mem[cv];
-  assign p_c    = p_mem[cv];
-  assign y_c    = y_mem[cy];
-  assign y_up_c = y_mem[cy_up];
+  mmfree_lane_ram #(.Lanes(Lanes), .Depth(HWords)) u_x (.clk_i, .we_i(x_we), .waddr_i({Lanes{x_wa}}),
+    .wdata_i(x_wd), .re_i(1'b1), .raddr_i(x_ra), .rdata_o(x_rd));
+  mmfree_lane_ram #(.Lanes(Lanes), .Depth(HWords)) u_r (.clk_i, .we_i(r_we), .waddr_i({Lanes{r_wa}}),
+    .wdata_i(r_wd), .re_i(1'b1), .raddr_i(r_ra), .rdata_o(r_rd));
+  mmfree_lane_ram #(.Lanes(Lanes), .Depth(HWords)) u_h (.clk_i, .we_i(h_we), .waddr_i({Lanes{h_wa}}),
+    .wdata_i(h_wd), .re_i(1'b1), .raddr_i(h_ra), .rdata_o(h_rd));
+  mmfree_lane_ram #(.Lanes(Lanes), .Depth(HWords)) u_f (.clk_i, .we_i(f_we), .waddr_i({Lanes{fi_wa}}),
+    .wdata_i(f_wd), .re_i(1'b1), .raddr_i(HA'(lp_ra)), .rdata_o(f_rd));
+  mmfree_lane_ram #(.Lanes(Lanes), .Depth(HWords)) u_i (.clk_i, .we_i(i_we), .waddr_i({Lanes{fi_wa}}),
+    .wdata_i(i_wd), .re_i(1'b1), .raddr_i(HA'(lp_ra)), .rdata_o(i_rd));
+  mmfree_lane_ram #(.Lanes(Lanes), .Depth(HWords)) u_g (.clk_i, .we_i(g_we), .waddr_i({Lanes{g_wa}}),
+    .wdata_i(g_wd), .re_i(1'b1), .raddr_i(HA'(lp_ra)), .rdata_o(g_rd));
+  mmfree_lane_ram #(.Lanes(Lanes), .Depth(HWords)) u_p1 (.clk_i, .we_i(p1_we), .waddr_i({Lanes{p1_wa}}),
+    .wdata_i(p1_wd), .re_i(1'b1), .raddr_i(HA'(lp_ra)), .rdata_o(p1_rd));
+  mmfree_lane_ram #(.Lanes(Lanes), .Depth(HWords)) u_lb (.clk_i, .we_i(lb_we), .waddr_i({Lanes{lb_wa}}),
+    .wdata_i(lb_wd), .re_i(1'b1), .raddr_i(HA'(lp_ra)), .rdata_o(lb_rd));
+  mmfree_lane_ram #(.Lanes(Lanes), .Depth(VWords)) u_n (.clk_i, .we_i(n_we), .waddr_i({Lanes{n_wa}}),
+    .wdata_i(n_wd), .re_i(1'b1), .raddr_i(VA'(lp_ra)), .rdata_o(n_rd));
+  mmfree_lane_ram #(.Lanes(Lanes), .Depth(VWords)) u_p (.clk_i, .we_i(p_we), .waddr_i({Lanes{p_wa}}),
+    .wdata_i(p_wd), .re_i(1'b1), .raddr_i(VA'(lp_ra)), .rdata_o(p_rd));
+  // y of the Gate matrix: the gate half (rows 0 .. I-1, then z in place) and the up half
+  // (rows I .. 2I-1), each from lane 0, so that the GLU reads y[c] and y[I + c] in one word.
+  mmfree_lane_ram #(.Lanes(Lanes), .Depth(IWords)) u_yg (.clk_i, .we_i(yg_we), .waddr_i({Lanes{yg_wa}}),
+    .wdata_i(yg_wd), .re_i(1'b1), .raddr_i(IA'(lp_ra)), .rdata_o(yg_rd));
+  mmfree_lane_ram #(.Lanes(Lanes), .Depth(IWords)) u_yu (.clk_i, .we_i(yu_we), .waddr_i({Lanes{yu_wa}}),
+    .wdata_i(yu_wd), .re_i(1'b1), .raddr_i(IA'(lp_ra)), .rdata_o(yu_rd));
 
-  logic signed [31:0] silu_in, silu_out, ma_a, ma_b, ma_out, mb_out, norm_in;
-  logic signed [31:0] h_new, p1_val, sq_a_val;
-  logic [24:0]        cf;
-  logic signed [7:0]  q_val;
-  logic               bounded;
+  // ---- Element loop: Lanes elements of word lp_a_q per cycle -----------------------------------
+  logic [31:0] lp_words;
+  logic        lp_issue, lp_last;
+  assign lp_words = (lp_n_q + 32'(Lanes - 1)) >> LaneBits;
+  assign lp_issue = (state_q == StLoop) && (lp_k_q < lp_words);
+  assign lp_last  = lp_v_q && (lp_a_q == lp_words - 1);
+  assign lp_ra    = lp_k_q;
+
+  logic bounded;
   assign bounded = dflags[0] && (layer_q != 32'd0);
-  assign norm_in = head_src_x_q ? x_c : r_c;
 
-  always_comb begin
-    unique case (lk_q)
-      LkOgate: silu_in = h_c;
-      LkMlgru: silu_in = i_c;
-      default: silu_in = y_c;  // LkGlu
-    endcase
-    unique case (lk_q)
-      LkNorm:  begin ma_a = norm_in;  ma_b = n_c; end
-      LkOgate: begin ma_a = g_c;      ma_b = n_c; end
-      LkProj:  begin ma_a = (mx_q == MxDown) ? y_c : p1_c; ma_b = n_c; end
-      default: begin ma_a = silu_out; ma_b = y_up_c; end  // LkGlu
-    endcase
+  logic [Lanes-1:0]     lane_ok;         // element 16 * lp_a_q + b < lp_n_q
+  logic [DataWidth-1:0] p1_val_w, h_new_w, p_val_w, z_val_w;
+  logic [8*Lanes-1:0]   q_val_w;
+  logic [64*Lanes-1:0]  sq_a_w, sq_b_w;
+  logic [32*Lanes-1:0]  abs_p_w;
+
+  for (genvar b = 0; b < Lanes; b++) begin : g_lane
+    logic signed [31:0] x_c, r_c, h_c, f_c, i_c, g_c, p1_c, lb_c, n_c, p_c, y_c, y_up_c;
+    assign x_c    = x_rd[32*b +: 32];
+    assign r_c    = r_rd[32*b +: 32];
+    assign h_c    = h_rd[32*b +: 32];
+    assign f_c    = f_rd[32*b +: 32];
+    assign i_c    = i_rd[32*b +: 32];
+    assign g_c    = g_rd[32*b +: 32];
+    assign p1_c   = p1_rd[32*b +: 32];
+    assign lb_c   = lb_rd[32*b +: 32];
+    assign n_c    = n_rd[32*b +: 32];
+    assign p_c    = p_rd[32*b +: 32];
+    assign y_c    = yg_rd[32*b +: 32];
+    assign y_up_c = yu_rd[32*b +: 32];
+
+    assign lane_ok[b] = (lp_a_q * Lanes + b) < lp_n_q;
+
+    logic signed [31:0] silu_in, silu_out, ma_a, ma_b, ma_out, mb_out, norm_in, h_new, p1_val, sq_b_val;
+    logic [24:0]        cf;
+    logic signed [7:0]  q_val;
+    assign norm_in = head_src_x_q ? x_c : r_c;
+
+    always_comb begin
+      unique case (lk_q)
+        LkOgate: silu_in = h_c;
+        LkMlgru: silu_in = i_c;
+        default: silu_in = y_c;  // LkGlu
+      endcase
+      unique case (lk_q)
+        LkNorm:  begin ma_a = norm_in;  ma_b = n_c; end
+        LkOgate: begin ma_a = g_c;      ma_b = n_c; end
+        LkProj:  begin ma_a = (mx_q == MxDown) ? y_c : p1_c; ma_b = n_c; end
+        default: begin ma_a = silu_out; ma_b = y_up_c; end  // LkGlu
+      endcase
+    end
+
+    silu_a u_silu (.z_i(silu_in), .silu_o(silu_out));
+    mul_a  u_mul_a (.a_i(ma_a), .b_i(ma_b), .product_o(ma_out));
+    mul_a  u_mul_b (.a_i(ma_out), .b_i(silu_out), .product_o(mb_out));
+    forget_complement_g u_cf (.fz_i(f_c), .lb_i(lb_c), .bounded_i(bounded), .cf_o(cf));
+    mlgru_update_a u_mlgru (.h_i(h_c), .c_i(silu_out), .cf_i(cf), .h_o(h_new));
+    quantize_q8 #(.ExpBits(ExpBits)) u_quant (.p_i(p_c), .c_man_i(cq_man_q), .c_exp_i(cq_exp_q), .q_o(q_val));
+
+    // p1 (norm loops), p (proj) or z (GLU); the first norm's input: x / r (norm) or g (ogate).
+    assign p1_val   = (lk_q == LkOgate) ? mb_out : ma_out;
+    assign sq_b_val = (lk_q == LkOgate) ? g_c : norm_in;
+
+    // Squares of A values, exact (< 2^62); lanes past the vector's end count zero.
+    logic signed [63:0] sq_a_wide, sq_b_wide, sq_a_signed, sq_b_signed;
+    assign sq_a_wide   = {{32{p1_val[31]}}, p1_val};
+    assign sq_b_wide   = {{32{sq_b_val[31]}}, sq_b_val};
+    assign sq_a_signed = sq_a_wide * sq_a_wide;
+    assign sq_b_signed = sq_b_wide * sq_b_wide;
+    assign sq_a_w[64*b +: 64] = lane_ok[b] ? sq_a_signed : '0;
+    assign sq_b_w[64*b +: 64] = lane_ok[b] ? sq_b_signed : '0;
+    assign abs_p_w[32*b +: 32] = !lane_ok[b] ? '0 : (ma_out[31] ? 32'(-ma_out) : 32'(ma_out));
+
+    assign p1_val_w[32*b +: 32] = p1_val;
+    assign p_val_w[32*b +: 32]  = ma_out;
+    assign z_val_w[32*b +: 32]  = ma_out;
+    assign h_new_w[32*b +: 32]  = h_new;
+    assign q_val_w[8*b +: 8]    = lane_ok[b] ? q_val : '0;
   end
 
-  silu_a u_silu (.z_i(silu_in), .silu_o(silu_out));
-  mul_a  u_mul_a (.a_i(ma_a), .b_i(ma_b), .product_o(ma_out));
-  mul_a  u_mul_b (.a_i(ma_out), .b_i(silu_out), .product_o(mb_out));
-  forget_complement_g u_cf (.fz_i(f_c), .lb_i(lb_c), .bounded_i(bounded), .cf_o(cf));
-  mlgru_update_a u_mlgru (.h_i(h_c), .c_i(silu_out), .cf_i(cf), .h_o(h_new));
-  quantize_q8 #(.ExpBits(ExpBits)) u_quant (.p_i(p_c), .c_man_i(cq_man_q), .c_exp_i(cq_exp_q), .q_o(q_val));
-
-  assign p1_val   = (lk_q == LkOgate) ? mb_out : ma_out;  // p1 (norm loops), p, or z (GLU)
-  assign sq_a_val = p1_val;
-
-  // The first norm's input for the epsilon term: x (attn, head), g (output gate), r (mlp).
-  logic signed [31:0] sq_b_val;
-  assign sq_b_val = (lk_q == LkOgate) ? g_c : norm_in;
-
-  // Squares of A values, exact (< 2^62).
-  logic signed [63:0] sq_a_wide, sq_b_wide, sq_a_signed, sq_b_signed;
-  logic [63:0]        sq_a, sq_b;
-  assign sq_a_wide   = {{32{sq_a_val[31]}}, sq_a_val};
-  assign sq_b_wide   = {{32{sq_b_val[31]}}, sq_b_val};
-  assign sq_a_signed = sq_a_wide * sq_a_wide;
-  assign sq_b_signed = sq_b_wide * sq_b_wide;
-  assign sq_a        = sq_a_signed;
-  assign sq_b        = sq_b_signed;
-
-  logic [31:0] abs_p;
-  assign abs_p = ma_out[31] ? 32'(-ma_out) : 32'(ma_out);
-
-  logic lp_last;
-  assign lp_last = (lp_c_q == lp_n_q - 1);
+  // Reduction trees of one word (exact sums, the largest magnitude).
+  logic [SsBits-1:0] sq_a_sum, sq_b_sum;
+  logic [31:0]       abs_p_max;
+  always_comb begin
+    sq_a_sum  = '0;
+    sq_b_sum  = '0;
+    abs_p_max = '0;
+    for (int unsigned b = 0; b < Lanes; b++) begin
+      sq_a_sum = sq_a_sum + SsBits'(sq_a_w[64*b +: 64]);
+      sq_b_sum = sq_b_sum + SsBits'(sq_b_w[64*b +: 64]);
+      if (abs_p_w[32*b +: 32] > abs_p_max) abs_p_max = abs_p_w[32*b +: 32];
+    end
+  end
 
   // ---- BitLinear scalars ---------------------------------------------------------------------------
   logic [16:0]               c_n_man, k_man;
@@ -384,60 +469,162 @@ module mmfree_token_engine #(
     .c_exp_o      (bs_c_exp)
   );
 
-  // ---- Row sums in global order, scaled ---------------------------------------------------------
-  logic signed [31:0] sum_cur, out_val;
-  assign sum_cur = sum_i[32*port_q +: 32];
-  apply_scale_a #(.ExpBits(ExpBits)) u_apply (
-    .sum_i(sum_cur), .scale_man_i(scale_man_q), .scale_exp_i(scale_exp_q), .out_o(out_val)
-  );
+  // ---- Row sums: up to Group consecutive rows per cycle ---------------------------------------
+  // Rows of the Gate matrix's up half (r >= I) go to yu from lane 0; every other row r goes to
+  // word r / Lanes, lane r mod Lanes, of its buffer. A group is the longest prefix of rows
+  // row_q, row_q + 1, ... whose ports hold a sum, within one word and one half.
+  logic        in_up;             // row_q is in the Gate matrix's up half
+  logic [31:0] in_local, in_end;  // row_q's index in its half; the half's (matrix's) end
+  always_comb begin
+    in_up    = (mx_q == MxGate) && (row_q >= ni);
+    in_local = in_up ? row_q - ni : row_q;
+    in_end   = (mx_q == MxGate && !in_up) ? ni : mx_rows;
+  end
 
-  logic [HBits-1:0] rh;
-  logic [YBits-1:0] ry;
-  assign rh = HBits'(row_q);
-  assign ry = YBits'(row_q);
+  logic [LaneBits-1:0]  in_lane0;
+  assign in_lane0 = in_local[LaneBits-1:0];
 
-  logic signed [31:0] resid_base, resid_out;
-  logic signed [32:0] resid_sum;
-  assign resid_base = (mx_q == MxO) ? $signed(x_mem[rh]) : $signed(r_mem[rh]);
-  assign resid_sum  = 33'(resid_base) + 33'(out_val);
-  assign resid_out  = (resid_sum > 33'(ActMax)) ? ActMax :
-                      (resid_sum < -33'(ActMax)) ? -ActMax : resid_sum[31:0];
+  logic                 logits_now, pk_can_push;
+  assign logits_now = (mx_q == MxHead) && wr_logits_q;
 
-  // ---- Write packer ---------------------------------------------------------------------------------
-  logic [DataWidth-1:0]   pk_beat_q, out_data_q;
-  logic [Words-1:0]       pk_strb_q, out_words_q;
-  logic [WordBits-1:0]    pk_w_q;
-  logic                   out_valid_q;
-  logic                   pk_push, pk_last, pk_can_push;
-  logic [31:0]            pk_word;
-  assign pk_can_push = !out_valid_q || wr_in_ready_i;
+  logic [Group-1:0]     take;
+  logic [PortBits-1:0]  take_port [Group];
+  logic signed [31:0]   scaled [Group];
+  logic [31:0]          n_take;
+  logic                 take_any;
 
-  logic sums_take;
-  assign sums_take = (state_q == StProjSums) && sum_valid_i[port_q] &&
-                     (!(mx_q == MxHead && wr_logits_q) || pk_can_push);
+  for (genvar j = 0; j < Group; j++) begin : g_row
+    logic [31:0] port_sum;
+    assign port_sum     = 32'(port_q) + j;
+    assign take_port[j] = PortBits'((port_sum >= P) ? port_sum - P : port_sum);
+    apply_scale_a #(.ExpBits(ExpBits)) u_apply (
+      .sum_i(sum_i[32*take_port[j] +: 32]), .scale_man_i(scale_man_q), .scale_exp_i(scale_exp_q),
+      .out_o(scaled[j])
+    );
+  end
+
+  logic take_ok;
+  always_comb begin
+    take_ok = (state_q == StProjSums) && (!logits_now || pk_can_push);
+    n_take  = '0;
+    for (int unsigned j = 0; j < Group; j++) begin
+      take_ok = take_ok && (32'(in_lane0) + j < Lanes) && (row_q + j < in_end) && sum_valid_i[take_port[j]];
+      take[j] = take_ok;
+      if (take_ok) n_take = j + 1;
+    end
+  end
+  assign take_any = take[0];
 
   always_comb begin
-    pk_push = 1'b0;
-    pk_last = 1'b0;
-    pk_word = '0;
+    sum_ready_o = '0;
+    for (int unsigned j = 0; j < Group; j++) if (take[j]) sum_ready_o[take_port[j]] = 1'b1;
+  end
+
+  // Argmax over the group in row order: strictly greater wins, so equal maxima keep the
+  // smallest index.
+  logic signed [31:0] best_d;
+  logic [31:0]        argmax_d;
+  always_comb begin
+    best_d   = best_q;
+    argmax_d = argmax_q;
+    for (int unsigned j = 0; j < Group; j++) begin
+      if (take[j] && (row_q + j == 0 || scaled[j] > best_d)) begin
+        best_d   = scaled[j];
+        argmax_d = row_q + j;
+      end
+    end
+  end
+
+  // The group placed in its lanes.
+  logic [DataWidth-1:0] group_word;
+  logic [Lanes-1:0]     group_lanes;
+  logic [LaneBits-1:0]  group_lane;
+  always_comb begin
+    group_word  = '0;
+    group_lanes = '0;
+    group_lane  = in_lane0;
+    for (int unsigned j = 0; j < Group; j++) begin
+      if (take[j]) begin
+        group_word[32*group_lane +: 32] = scaled[j];
+        group_lanes[group_lane] = 1'b1;
+      end
+      group_lane = group_lane + 1'b1;
+    end
+  end
+
+  // Stage 2 of the intake: the residual (read in the take cycle) is added, the word written.
+  logic                 st_v_q, st_up_q;
+  logic [VA-1:0]        st_addr_q;
+  logic [DataWidth-1:0] st_word_q;
+  logic [Lanes-1:0]     st_lanes_q;
+
+  assign x_ra = HA'((state_q == StProjSums) ? (in_local >> LaneBits) : lp_ra);
+  assign r_ra = HA'((state_q == StProjSums) ? (in_local >> LaneBits) : lp_ra);
+
+  logic [DataWidth-1:0] st_resid;
+  for (genvar b = 0; b < Lanes; b++) begin : g_resid
+    logic signed [31:0] base, res;
+    logic signed [32:0] total;
+    assign base  = (mx_q == MxO) ? x_rd[32*b +: 32] : r_rd[32*b +: 32];
+    assign total = 33'(base) + 33'($signed(st_word_q[32*b +: 32]));
+    assign res   = (total > 33'(ActMax)) ? ActMax : (total < -33'(ActMax)) ? -ActMax : total[31:0];
+    assign st_resid[32*b +: 32] = res;
+  end
+
+  // ---- Write packer: one beat per push -----------------------------------------------------------
+  logic [DataWidth-1:0]   pk_beat_q, out_data_q;
+  logic [Lanes-1:0]       pk_strb_q, out_words_q;
+  logic                   out_valid_q;
+  logic                   pk_push;
+  logic [DataWidth-1:0]   pk_data;
+  logic [Lanes-1:0]       pk_words;
+  assign pk_can_push = !out_valid_q || wr_in_ready_i;
+
+  logic [LaneBits-1:0] wr_off;
+  logic [31:0]         wr_beats;
+  logic                wr_last;
+  assign wr_off   = wr_addr_q[2 +: LaneBits];
+  assign wr_beats = (32'(wr_off) + wr_n_q + 32'(Lanes - 1)) >> LaneBits;
+  assign wr_last  = (wr_j_q == wr_beats - 1);
+
+  // h: beat j is word j from lane 0 at word off, below it word j - 1's high lanes.
+  logic [2*DataWidth-1:0] wr_window;
+  assign wr_window = {h_rd, wr_prev_q} >> (32 * (Lanes - 32'(wr_off)));
+  logic unused_wr_window;
+  assign unused_wr_window = ^wr_window[2*DataWidth-1:DataWidth];
+  always_comb begin
+    if (state_q == StWrData) h_ra = HA'(pk_can_push ? wr_j_q + 1 : wr_j_q);
+    else if (state_q == StWrCmd) h_ra = '0;
+    else h_ra = HA'(lp_ra);
+  end
+
+  logic take_logits_last;
+  assign take_logits_last = (32'(in_lane0) + n_take == Lanes) || (row_q + n_take == mx_rows);
+
+  always_comb begin
+    pk_push  = 1'b0;
+    pk_data  = '0;
+    pk_words = '0;
     if (state_q == StWrData && pk_can_push) begin
       pk_push = 1'b1;
-      pk_last = (wr_k_q == wr_n_q - 1);
+      for (int unsigned w = 0; w < Lanes; w++) begin
+        pk_words[w] = (wr_j_q * Lanes + w >= 32'(wr_off)) && (wr_j_q * Lanes + w < 32'(wr_off) + wr_n_q);
+      end
       unique case (wr_src_q)
-        SrcH:      pk_word = h_mem[HBits'(wr_k_q)];
-        SrcArgmax: pk_word = argmax_q;
-        default:   pk_word = '0;
+        SrcH:      pk_data = wr_window[DataWidth-1:0];
+        SrcArgmax: pk_data = {Lanes{argmax_q}};
+        default:   pk_data = '0;
       endcase
-    end else if (sums_take && mx_q == MxHead && wr_logits_q) begin
-      pk_push = 1'b1;
-      pk_last = (row_q == mx_rows - 1);
-      pk_word = out_val;
+    end else if (take_any && logits_now && take_logits_last) begin
+      pk_push  = 1'b1;
+      pk_data  = pk_beat_q | group_word;
+      pk_words = pk_strb_q | group_lanes;
     end
   end
 
   assign wr_cmd_valid_o = (state_q == StWrCmd);
   assign wr_cmd_addr_o  = wr_addr_q & ~64'd63;
-  assign wr_cmd_beats_o = CountBits'((32'(wr_addr_q[5:2]) + wr_n_q + 32'(Words - 1)) >> WordBits);
+  assign wr_cmd_beats_o = CountBits'(wr_beats);
   assign wr_in_valid_o  = out_valid_q;
   assign wr_in_data_o   = out_data_q;
   always_comb begin
@@ -448,64 +635,62 @@ module mmfree_token_engine #(
     if (!rst_ni) begin
       pk_beat_q   <= '0;
       pk_strb_q   <= '0;
-      pk_w_q      <= '0;
       out_valid_q <= 1'b0;
       out_data_q  <= '0;
       out_words_q <= '0;
+      wr_prev_q   <= '0;
     end else begin
       if (out_valid_q && wr_in_ready_i) out_valid_q <= 1'b0;
+      if (pk_push) begin
+        out_valid_q <= 1'b1;
+        out_data_q  <= pk_data;
+        out_words_q <= pk_words;
+        wr_prev_q   <= h_rd;
+      end
       if (state_q == StWrCmd) begin
-        pk_w_q    <= wr_addr_q[5:2];
         pk_beat_q <= '0;
         pk_strb_q <= '0;
-      end else if (pk_push) begin
-        if (pk_w_q == WordBits'(Words - 1) || pk_last) begin
-          out_valid_q <= 1'b1;
-          out_data_q  <= pk_beat_q;
-          out_data_q[32*pk_w_q +: 32] <= pk_word;
-          out_words_q <= pk_strb_q;
-          out_words_q[pk_w_q] <= 1'b1;
+      end else if (take_any && logits_now) begin
+        if (take_logits_last) begin
           pk_beat_q <= '0;
           pk_strb_q <= '0;
-          pk_w_q    <= '0;
         end else begin
-          pk_beat_q[32*pk_w_q +: 32] <= pk_word;
-          pk_strb_q[pk_w_q] <= 1'b1;
-          pk_w_q <= pk_w_q + 1'b1;
+          pk_beat_q <= pk_beat_q | group_word;
+          pk_strb_q <= pk_strb_q | group_lanes;
         end
       end
     end
   end
 
   // ---- Buffer writes ------------------------------------------------------------------------------
-  logic [HBits-1:0] ldh;
-  logic [VBits-1:0] ldv;
-  assign ldh = HBits'(ld_k_q);
-  assign ldv = VBits'(ld_k_q);
+  logic loop_wr;
+  assign loop_wr = lp_v_q && (state_q == StLoop);
 
-  logic loop_step;
-  assign loop_step = (state_q == StLoop);
-
-  always_ff @(posedge clk_i) begin
-    // x: embedding, then each layer's second residual.
-    if (rd_take && ld_dst_q == DstX) x_mem[ldh] <= rd_conv;
-    if (sums_take && mx_q == MxDown) x_mem[rh] <= resid_out;
+  always_comb begin
+    // x: the embedding, then each layer's second residual.
+    x_we = '0; x_wa = HA'(ld_waddr); x_wd = ld_as_a;
+    if (ld_we && ld_dst_q == DstX) x_we = '1;
+    if (st_v_q && mx_q == MxDown) begin x_we = st_lanes_q; x_wa = HA'(st_addr_q); x_wd = st_resid; end
     // r: the first residual.
-    if (sums_take && mx_q == MxO) r_mem[rh] <= resid_out;
+    r_we = (st_v_q && mx_q == MxO) ? st_lanes_q : '0; r_wa = HA'(st_addr_q); r_wd = st_resid;
     // h: read from the slot, updated by the MLGRU.
-    if (rd_take && ld_dst_q == DstH) h_mem[ldh] <= rd_conv;
-    if (loop_step && lk_q == LkMlgru) h_mem[ch] <= h_new;
+    h_we = '0; h_wa = HA'(ld_waddr); h_wd = ld_word;
+    if (ld_we && ld_dst_q == DstH) h_we = '1;
+    if (loop_wr && lk_q == LkMlgru) begin h_we = '1; h_wa = HA'(lp_a_q); h_wd = h_new_w; end
     // Projection outputs.
-    if (sums_take && mx_q == MxI) i_mem[rh] <= out_val;
-    if (sums_take && mx_q == MxF) f_mem[rh] <= out_val;
-    if (sums_take && mx_q == MxG) g_mem[rh] <= out_val;
-    if (sums_take && mx_q == MxGate) y_mem[ry] <= out_val;
-    if (loop_step && lk_q == LkGlu) y_mem[cy] <= ma_out;  // z in place of the gate half
-    // p1 of the norm loops.
-    if (loop_step && (lk_q == LkNorm || lk_q == LkOgate)) p1_mem[ch] <= p1_val;
-    if (rd_take && ld_dst_q == DstLb) lb_mem[ldh] <= rd_conv;
-    if (rd_take && ld_dst_q == DstN) n_mem[ldv] <= rd_conv;
-    if (loop_step && lk_q == LkProj) p_mem[cv] <= ma_out;
+    fi_wa = HA'(st_addr_q);
+    f_we = (st_v_q && mx_q == MxF) ? st_lanes_q : '0; f_wd = st_word_q;
+    i_we = (st_v_q && mx_q == MxI) ? st_lanes_q : '0; i_wd = st_word_q;
+    g_we = (st_v_q && mx_q == MxG) ? st_lanes_q : '0; g_wd = st_word_q; g_wa = HA'(st_addr_q);
+    yu_we = (st_v_q && mx_q == MxGate && st_up_q) ? st_lanes_q : '0; yu_wd = st_word_q; yu_wa = IA'(st_addr_q);
+    yg_we = (st_v_q && mx_q == MxGate && !st_up_q) ? st_lanes_q : '0; yg_wd = st_word_q; yg_wa = IA'(st_addr_q);
+    if (loop_wr && lk_q == LkGlu) begin yg_we = '1; yg_wa = IA'(lp_a_q); yg_wd = z_val_w; end  // z in place
+    // p1 of the norm loops, p of the projection loop.
+    p1_we = (loop_wr && (lk_q == LkNorm || lk_q == LkOgate)) ? '1 : '0; p1_wa = HA'(lp_a_q); p1_wd = p1_val_w;
+    p_we  = (loop_wr && lk_q == LkProj) ? '1 : '0; p_wa = VA'(lp_a_q); p_wd = p_val_w;
+    // Parameter vectors.
+    lb_we = (ld_we && ld_dst_q == DstLb) ? '1 : '0; lb_wa = HA'(ld_waddr); lb_wd = ld_as_g;
+    n_we  = (ld_we && ld_dst_q == DstN) ? '1 : '0;  n_wa = VA'(ld_waddr);  n_wd = ld_as_a;
   end
 
   // ---- Gates: each port passes exactly its share of the current matrix -------------------------
@@ -525,19 +710,16 @@ module mmfree_token_engine #(
     port_share = rows * ((m == MxDown) ? bi : bd);
   endfunction
 
-  always_comb begin
-    sum_ready_o = '0;
-    sum_ready_o[port_q] = (state_q == StProjSums) && (!(mx_q == MxHead && wr_logits_q) || pk_can_push);
-  end
-
   // ---- Outputs ---------------------------------------------------------------------------------------
+  logic [QWordBits-1:0] q_part;
+  assign q_part       = lp_a_q[QWordBits-1:0];
   assign q_wr_sel_o   = (mx_q == MxDown);
-  assign q_wr_index_o = CountBits'(lp_c_q >> QByteBits);
+  assign q_wr_index_o = CountBits'(lp_a_q >> QWordBits);
   always_comb begin
     q_wr_data_o = qbeat_q;
-    q_wr_data_o[8*lp_c_q[QByteBits-1:0] +: 8] = q_val;
+    q_wr_data_o[8*Lanes*q_part +: 8*Lanes] = q_val_w;
   end
-  assign q_wr_o = loop_step && lk_q == LkQuant && (lp_c_q[QByteBits-1:0] == QByteBits'(QBytes - 1) || lp_last);
+  assign q_wr_o = loop_wr && lk_q == LkQuant && (q_part == QWordBits'(QWords - 1) || lp_last);
 
   always_comb begin
     for (int unsigned p = 0; p < P; p++) ws_cmd_valid_o[p] = ws_pending_q[p];
@@ -547,6 +729,9 @@ module mmfree_token_engine #(
   assign done_o       = (state_q == StDone);
   assign status_o     = status_q;
   assign token_done_o = (state_q == StTokDone);
+
+  logic [PortBits:0] port_next;
+  assign port_next = (PortBits+1)'(port_q) + (PortBits+1)'(n_take);
 
   // ---- The sequence ---------------------------------------------------------------------------------
   always_ff @(posedge clk_i or negedge rst_ni) begin
@@ -563,17 +748,19 @@ module mmfree_token_engine #(
       ld_dst_q       <= DstX;
       ld_addr_q      <= '0;
       ld_n_q         <= '0;
-      ld_k_q         <= '0;
-      ld_w_q         <= '0;
+      ld_b_q         <= '0;
+      ld_prev_q      <= '0;
       wr_src_q       <= SrcZero;
       wr_addr_q      <= '0;
       wr_n_q         <= '0;
-      wr_k_q         <= '0;
+      wr_j_q         <= '0;
       wr_done_seen_q <= 1'b0;
       wr_logits_q    <= 1'b0;
       lk_q           <= LkNorm;
       lp_n_q         <= '0;
-      lp_c_q         <= '0;
+      lp_k_q         <= '0;
+      lp_a_q         <= '0;
+      lp_v_q         <= 1'b0;
       ssa_q          <= '0;
       ssb_q          <= '0;
       amax_q         <= '0;
@@ -589,6 +776,11 @@ module mmfree_token_engine #(
       port_q         <= '0;
       row_q          <= '0;
       qbeat_q        <= '0;
+      st_v_q         <= 1'b0;
+      st_up_q        <= 1'b0;
+      st_addr_q      <= '0;
+      st_word_q      <= '0;
+      st_lanes_q     <= '0;
     end else begin
       // Stream commands are accepted whenever the engines are ready; gates drain with the beats.
       ws_pending_q <= ws_pending_q & ~ws_cmd_ready_i;
@@ -598,6 +790,15 @@ module mmfree_token_engine #(
       if (wr_done_i) begin
         wr_done_seen_q <= 1'b1;
         if (wr_error_i) status_q[mmfree_reg_pkg::StatusAxiErrorBit] <= 1'b1;
+      end
+
+      // The intake's second stage.
+      st_v_q <= take_any;
+      if (take_any) begin
+        st_up_q    <= in_up;
+        st_addr_q  <= VA'(in_local >> LaneBits);
+        st_word_q  <= group_word;
+        st_lanes_q <= group_lanes;
       end
 
       unique case (state_q)
@@ -676,7 +877,7 @@ module mmfree_token_engine #(
           head_src_x_q <= 1'b1;
           lk_q    <= LkNorm;
           lp_n_q  <= d;
-          lp_c_q  <= '0;
+          lp_k_q  <= '0;
           ssa_q   <= '0;
           ssb_q   <= '0;
           mx_q    <= MxI;
@@ -711,7 +912,7 @@ module mmfree_token_engine #(
         StProjLoop: begin
           lk_q    <= LkProj;
           lp_n_q  <= mx_cols;
-          lp_c_q  <= '0;
+          lp_k_q  <= '0;
           amax_q  <= '0;
           ret_q   <= StProjScale;
           state_q <= StLoop;
@@ -725,7 +926,7 @@ module mmfree_token_engine #(
             cq_exp_q    <= (bs_c_man == '0) ? -ExpBits'(1) : bs_c_exp;  // amax 0: q = 0
             lk_q        <= LkQuant;
             lp_n_q      <= mx_cols;
-            lp_c_q      <= '0;
+            lp_k_q      <= '0;
             qbeat_q     <= '0;
             ret_q       <= StProjLogits;
             state_q     <= StLoop;
@@ -755,16 +956,15 @@ module mmfree_token_engine #(
           state_q <= StProjSums;
         end
         StProjSums: begin
-          if (sums_take) begin
-            if (mx_q == MxHead && (row_q == '0 || out_val > best_q)) begin
-              best_q   <= out_val;
-              argmax_q <= row_q;
+          if (take_any) begin
+            if (mx_q == MxHead) begin
+              best_q   <= best_d;
+              argmax_q <= argmax_d;
             end
-            if (row_q == mx_rows - 1) begin
-              state_q <= (mx_q == MxHead && wr_logits_q) ? StProjLogitsWait : StProjNext;
-            end else begin
-              row_q  <= row_q + 1'b1;
-              port_q <= (32'(port_q) == P - 1) ? '0 : port_q + 1'b1;
+            row_q  <= row_q + n_take;
+            port_q <= PortBits'((port_next >= (PortBits+1)'(P)) ? port_next - (PortBits+1)'(P) : port_next);
+            if (row_q + n_take == mx_rows) begin
+              state_q <= logits_now ? StProjLogitsWait : StProjNext;
             end
           end
         end
@@ -801,7 +1001,7 @@ module mmfree_token_engine #(
         StMlgru: begin
           lk_q    <= LkMlgru;
           lp_n_q  <= d;
-          lp_c_q  <= '0;
+          lp_k_q  <= '0;
           ret_q   <= StHWrite;
           state_q <= StLoop;
         end
@@ -824,7 +1024,7 @@ module mmfree_token_engine #(
         StOgate: begin
           lk_q    <= LkOgate;
           lp_n_q  <= d;
-          lp_c_q  <= '0;
+          lp_k_q  <= '0;
           ssa_q   <= '0;
           ssb_q   <= '0;
           mx_q    <= MxO;
@@ -844,7 +1044,7 @@ module mmfree_token_engine #(
           head_src_x_q <= 1'b0;
           lk_q    <= LkNorm;
           lp_n_q  <= d;
-          lp_c_q  <= '0;
+          lp_k_q  <= '0;
           ssa_q   <= '0;
           ssb_q   <= '0;
           mx_q    <= MxGate;
@@ -854,7 +1054,7 @@ module mmfree_token_engine #(
         StGlu: begin
           lk_q    <= LkGlu;
           lp_n_q  <= ni;
-          lp_c_q  <= '0;
+          lp_k_q  <= '0;
           ssa_q   <= '0;
           ssb_q   <= '0;
           mx_q    <= MxDown;
@@ -874,7 +1074,7 @@ module mmfree_token_engine #(
           head_src_x_q <= 1'b1;
           lk_q    <= LkNorm;
           lp_n_q  <= d;
-          lp_c_q  <= '0;
+          lp_k_q  <= '0;
           ssa_q   <= '0;
           ssb_q   <= '0;
           mx_q    <= MxHead;
@@ -896,65 +1096,73 @@ module mmfree_token_engine #(
         end
         StDone: state_q <= StIdle;
 
-        // ---- Sub-machine: read ld_n_q words at ld_addr_q into ld_dst_q ----
+        // ---- Sub-machine: read ld_n_q words at ld_addr_q into ld_dst_q, a beat per cycle ----
         StLdCmd: begin
           if (rd_cmd_ready_i) begin
-            ld_k_q  <= '0;
-            ld_w_q  <= ld_addr_q[5:2];
+            ld_b_q  <= '0;
             state_q <= StLdRx;
           end
         end
         StLdRx: begin
           if (rd_take) begin
-            ld_k_q <= ld_k_q + 1'b1;
-            ld_w_q <= ld_w_q + 1'b1;
-            if (ld_dst_q == DstTok) tok_q <= rd_conv;
-            if (ld_dst_q == DstBeta) begin
+            ld_b_q    <= ld_b_q + 1'b1;
+            ld_prev_q <= rd_data_i;
+            if (ld_b_q == '0 && ld_dst_q == DstTok) tok_q <= rd_first_word;
+            if (ld_b_q == '0 && ld_dst_q == DstBeta) begin
               beta_man_q <= conv_sf_man;
               beta_exp_q <= conv_sf_exp;
             end
-            if (ld_last) begin
+            if (ld_last_beat) begin
               if (rd_error_i) status_q[mmfree_reg_pkg::StatusAxiErrorBit] <= 1'b1;
-              state_q <= ret_q;
+              // The last word still needs its low lanes from the last beat alone.
+              state_q <= (ld_vector && ld_off != '0 && ld_words == ld_beats) ? StLdFlush : ret_q;
             end
           end
         end
+        StLdFlush: state_q <= ret_q;
 
-        // ---- Sub-machine: write wr_n_q words from wr_src_q at wr_addr_q ----
+        // ---- Sub-machine: write wr_n_q words from wr_src_q at wr_addr_q, a beat per cycle ----
         StWrCmd: begin
           if (wr_cmd_ready_i) begin
-            wr_k_q         <= '0;
+            wr_j_q         <= '0;
             wr_done_seen_q <= 1'b0;
             state_q        <= (wr_src_q == SrcLogits) ? ret_q : StWrData;
           end
         end
         StWrData: begin
           if (pk_push) begin
-            wr_k_q <= wr_k_q + 1'b1;
-            if (pk_last) state_q <= StWrWait;
+            wr_j_q <= wr_j_q + 1'b1;
+            if (wr_last) state_q <= StWrWait;
           end
         end
         StWrWait: begin
           if (wr_done_seen_q) state_q <= ret_q;
         end
 
-        // ---- Sub-machine: one element loop over lp_n_q elements ----
+        // ---- Sub-machine: one element loop over lp_n_q elements, a word per cycle ----
         StLoop: begin
-          lp_c_q <= lp_c_q + 1'b1;
-          unique case (lk_q)
-            LkNorm, LkOgate: begin
-              ssa_q <= ssa_q + SsBits'(sq_a);
-              ssb_q <= ssb_q + SsBits'(sq_b);
-            end
-            LkGlu:  ssa_q <= ssa_q + SsBits'(sq_a);
-            LkProj: if (abs_p > amax_q) amax_q <= abs_p;
-            LkQuant: begin
-              qbeat_q[8*lp_c_q[QByteBits-1:0] +: 8] <= q_val;
-              if (lp_c_q[QByteBits-1:0] == QByteBits'(QBytes - 1)) qbeat_q <= '0;
-            end
-            default: ;
-          endcase
-          if (lp_last) state_q <= ret_q;
+          if (lp_issue) lp_k_q <= lp_k_q + 1'b1;
+          lp_v_q <= lp_issue;
+          lp_a_q <= lp_k_q;
+          if (lp_v_q) begin
+            unique case (lk_q)
+              LkNorm, LkOgate: begin
+                ssa_q <= ssa_q + sq_a_sum;
+                ssb_q <= ssb_q + sq_b_sum;
+              end
+              LkGlu:  ssa_q <= ssa_q + sq_a_sum;
+              LkProj: if (abs_p_max > amax_q) amax_q <= abs_p_max;
+              LkQuant: begin
+                qbeat_q[8*Lanes*q_part +: 8*Lanes] <= q_val_w;
+                if (q_part == QWordBits'(QWords - 1)) qbeat_q <= '0;
+              end
+              default: ;
+            endcase
+          end
+          if (lp_last) begin
+            lp_v_q  <= 1'b0;
+            state_q <= ret_q;
+          end
         end
 
         default: state_q <= StIdle;
