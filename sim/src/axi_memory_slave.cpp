@@ -125,6 +125,10 @@ AxiMemorySlave::Burst AxiMemorySlave::accept_burst(bool write, uint64_t cycle) {
     note_protocol_error(std::string(dir) + " burst type 3 is reserved", cycle);
     b.burst_type = kBurstIncr;
   }
+  if (full_width_incr_only_ && (b.burst_type != kBurstIncr || size_log2 != bus_size_log2_ || b.start % bus_bytes_)) {
+    note_protocol_error(std::string(dir) + " burst at " + hex(b.start) + " is not a full-width, aligned INCR burst",
+                        cycle);
+  }
   // The bytes the burst touches, widened to whole bus words (the model moves whole words).
   uint64_t first = b.start, end = b.start + b.size_bytes;
   if (b.burst_type == kBurstIncr) {

@@ -68,6 +68,10 @@ class AxiMemorySlave {
   // What is in flight, for a timeout message ("m_axi_w00: 2 reads outstanding, ...").
   std::string describe_state(uint64_t cycle) const;
 
+  // Also reports, as protocol errors, bursts that are not INCR, not of the full bus width or
+  // not aligned to it: what every mmfree master promises (docs/device.md). Off by default.
+  void set_full_width_incr_only(bool on) { full_width_incr_only_ = on; }
+
   // Appends every data beat to `log` (nullptr turns it off). Tests only: it allocates.
   void set_beat_log(std::vector<AxiBeatRecord>* log) { beat_log_ = log; }
 
@@ -96,6 +100,7 @@ class AxiMemorySlave {
   std::size_t bus_bytes_ = 0;
   uint32_t bus_size_log2_ = 0;
   bool has_write_channels_ = false;
+  bool full_width_incr_only_ = false;
 
   // Bandwidth token bucket in 1/256 byte units; 0 per cycle means unlimited.
   int64_t credit_ = 0;

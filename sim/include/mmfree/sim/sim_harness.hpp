@@ -52,6 +52,8 @@ class SimHarness {
 
   uint64_t cycle() const { return cycle_; }
   SimMemory& memory() { return memory_; }
+  // The AXI4-Lite host driver, for tests that need its knobs (strobes, random channel delays).
+  AxiLiteDriver& control() { return control_; }
   VerilatedTop& top() { return *top_; }
   std::size_t port_count() const { return ports_.size(); }
   AxiMemorySlave& port(std::size_t k) { return *ports_[k]; }
