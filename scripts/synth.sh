@@ -82,7 +82,8 @@ chparams=""
 for pair in "NumWeightPorts=$ports" "MaxHidden=$max_d" "MaxIntermediate=$max_i" \
             "WeightFifoDepth=$fifo" "WeightOutstanding=$outst"; do
   name="${pair%%=*}"
-  # The generated top fixes its port count by generation, not by a parameter.
+  # Only what the top declares: chparam on an undeclared parameter is an error. (The generated
+  # top's NumWeightPorts is set to the count it was generated for, so it stays consistent.)
   if grep -qE "(^|[^a-z_])parameter\\b[^=;]*\\b$name\\b" "$top_file"; then chparams+=" -set $name ${pair#*=}"; fi
 done
 
