@@ -8,6 +8,23 @@
 //
 // The tree never stalls: a valid bit and a user tag (e.g. row delimiters) ride along with the
 // data, and the caller guarantees room for the result (see ternary_accumulate_array).
+//
+// Structure. The input register holds the raw beat; then come ceil(Levels / LevelsPerStage)
+// pipeline stages, each adding up to LevelsPerStage levels of the tree and registering its
+// sums, so the latency is 1 + ceil(Levels / LevelsPerStage) cycles.
+//
+// How it is written, and why (the hardware is the same adders and registers either way):
+// - A stage's adders sit inside its register's enable. A cycle-based simulator (Verilator) then
+//   evaluates the tree only in cycles that carry a beat, not at every clock edge, and keeps the
+//   partial sums of a node in function-local variables.
+// - Lane terms are summed in offset binary: each lane adds term + 2^(ActBits-1) >= 0, so every
+//   sum is a plain unsigned number (no sign extension between levels), and the root takes the
+//   total offset, Leaves * 2^(ActBits-1), off again.
+// - An adder level whose operands come straight from other adders is written as
+//   ~(~a + ~b + 1), which is a + b over the result's width: the inverters keep synthesis (Yosys
+//   alumacc) from fusing the levels of a stage into one multi-operand adder, which maps to far
+//   more LUTs than a tree of two-input carry-chain adders. Levels alternate between that form
+//   and a plain a + b, so that no two inversions meet and cancel.
 module ternary_adder_tree #(
   parameter int unsigned Lanes          = 256,  // weights per beat (any value >= 2)
   parameter int unsigned ActBits        = 8,    // signed activation width
@@ -28,106 +45,168 @@ module ternary_adder_tree #(
   output logic [TagBits-1:0]       tag_o
 );
 
-  // Lanes rounded up to a power of two; the padding lanes are constant zero.
+  // Lanes rounded up to a power of two; the padding lanes have code 0 (the term 0).
   localparam int unsigned Leaves   = 1 << Levels;
-  localparam int unsigned LeafBits = ActBits + 1;  // room for -(-2^(ActBits-1))
+  localparam int unsigned LeafBits = ActBits + 1;  // a lane term plus its offset: 0 .. 2^ActBits
+  localparam int unsigned Stages   = (Levels + LevelsPerStage - 1) / LevelsPerStage;
+  localparam int unsigned Offset   = Leaves << (ActBits - 1);  // the offsets of all leaves
 
-  // Level 0 is the input register; levels 1..Levels are adder levels. A level is registered
-  // every LevelsPerStage adder levels and always at the root, so the latency is
-  // 1 + ceil(Levels / LevelsPerStage) cycles.
-  for (genvar l = 0; l <= Levels; l++) begin : g_level
-    localparam int unsigned Nodes      = Leaves >> l;
-    localparam int unsigned Bits       = LeafBits + l;
-    localparam bit          Registered = (l == 0) || (l == Levels) || (l % LevelsPerStage == 0);
+  // ---------------------------------------------------------------------------------------
+  // Input register: the raw beat; the add/subtract/skip choice is made after it.
+  logic [2*Lanes-1:0]       codes_q;
+  logic [ActBits*Lanes-1:0] acts_q;
+  logic                     in_valid_q;
+  logic [TagBits-1:0]       in_tag_q;
 
-    logic [Nodes*Bits-1:0] node;        // this level's outputs, after the optional register
-    logic                  valid;
-    logic [TagBits-1:0]    tag;
+  always_ff @(posedge clk_i or negedge rst_ni) begin
+    if (!rst_ni) begin
+      in_valid_q <= 1'b0;
+    end else begin
+      in_valid_q <= valid_i;
+    end
+  end
 
-    if (l == 0) begin : g_leaf
-      // The input register holds the raw beat; the add/subtract/skip choice is made after it.
-      logic [2*Lanes-1:0]       codes_q;
-      logic [ActBits*Lanes-1:0] acts_q;
-      logic                     valid_q;
-      logic [TagBits-1:0]       tag_q;
+  // Data registers need no reset: they are only read while their valid bit is set.
+  always_ff @(posedge clk_i) begin
+    if (valid_i) begin
+      codes_q  <= codes_i;
+      acts_q   <= acts_i;
+      in_tag_q <= tag_i;
+    end
+  end
 
-      always_ff @(posedge clk_i or negedge rst_ni) begin
-        if (!rst_ni) begin
-          valid_q <= 1'b0;
-        end else begin
-          valid_q <= valid_i;
-        end
+  logic [2*Leaves-1:0]       codes_padded;
+  logic [ActBits*Leaves-1:0] acts_padded;
+  assign codes_padded = (2*Leaves)'(codes_q);
+  assign acts_padded  = (ActBits*Leaves)'(acts_q);
+
+  // ---------------------------------------------------------------------------------------
+  // Adder stages: stage s adds tree levels InLevel+1 .. OutLevel and holds Nodes sums of Bits
+  // bits each (offset binary, except the root's, which is the signed sum).
+  for (genvar s = 1; s <= Stages; s++) begin : g_stage
+    localparam int unsigned InLevel  = (s - 1) * LevelsPerStage;
+    localparam int unsigned OutLevel = (s * LevelsPerStage < Levels) ? s * LevelsPerStage : Levels;
+    localparam int unsigned Span     = OutLevel - InLevel;  // adder levels in this stage
+    localparam int unsigned Fan      = 1 << Span;           // inputs per node
+    localparam int unsigned Nodes    = Leaves >> OutLevel;
+    localparam int unsigned InBits   = LeafBits + InLevel;  // width of this stage's inputs
+    localparam int unsigned Bits     = LeafBits + OutLevel;
+    localparam bit          Root     = (s == Stages);
+
+    logic [Nodes*Bits-1:0] node_q;  // node n at bits [Bits*n +: Bits]
+    logic                  valid_q;
+    logic [TagBits-1:0]    tag_q;
+    logic                  in_valid;
+    logic [TagBits-1:0]    in_tag;
+
+    if (s == 1) begin : g_from_input
+      assign in_valid = in_valid_q;
+      assign in_tag   = in_tag_q;
+    end else begin : g_from_stage
+      assign in_valid = g_stage[s-1].valid_q;
+      assign in_tag   = g_stage[s-1].tag_q;
+    end
+
+    always_ff @(posedge clk_i or negedge rst_ni) begin
+      if (!rst_ni) begin
+        valid_q <= 1'b0;
+      end else begin
+        valid_q <= in_valid;
       end
+    end
+
+    always_ff @(posedge clk_i) begin
+      if (in_valid) begin
+        tag_q <= in_tag;
+      end
+    end
+
+    // Whether adder level `level` (1 .. Span) of this stage takes the inverted form: stage 1's
+    // first level does (its operands are the lane adders' outputs), and the root's last level
+    // does (the offset is subtracted from its output); the levels in between alternate.
+    function automatic bit inverted_level(int unsigned level);
+      inverted_level = (s == 1) ? (level % 2 == 1) : ((Span - level) % 2 == 0);
+    endfunction
+
+    // Each node is computed inside its register's enable (see the header), by lane_sum in the
+    // first stage and node_sum in the others, which add their Fan inputs pairwise with pair_sum
+    // (the root also takes the offset off).
+    //
+    // a + b for operands of operand_bits bits (zero-extended to Bits), optionally in the
+    // inverted form ~(~a + ~b + 1), the complements taken over the sum's operand_bits + 1 bits.
+    function automatic logic [Bits-1:0] pair_sum(logic [Bits-1:0] a, logic [Bits-1:0] b,
+                                                 int unsigned operand_bits, bit inverted);
+      logic [Bits-1:0] ones;
+      ones = ~({Bits{1'b1}} << (operand_bits + 1));
+      if (inverted) begin
+        pair_sum = (((a ^ ones) + (b ^ ones) + Bits'(1)) ^ ones) & ones;
+      end else begin
+        pair_sum = a + b;
+      end
+    endfunction
+
+    if (s == 1) begin : g_from_lanes
+      // The Fan lanes of one node: their terms (offset, see lane_term), summed pairwise.
+      function automatic logic [Bits-1:0] lane_sum(logic [2*Fan-1:0]       code,
+                                                   logic [ActBits*Fan-1:0] act);
+        logic [Bits-1:0] part [Fan];
+        for (int unsigned f = 0; f < Fan; f++) begin
+          part[f] = Bits'(lane_term(code[2*f +: 2], act[ActBits*f +: ActBits]));
+        end
+        for (int unsigned level = 1; level <= Span; level++) begin
+          for (int unsigned i = 0; i < (Fan >> level); i++) begin
+            part[i] = pair_sum(part[2*i], part[2*i+1], InBits + level - 1, inverted_level(level));
+          end
+        end
+        lane_sum = Root ? part[0] - Bits'(Offset) : part[0];
+      endfunction
 
       always_ff @(posedge clk_i) begin
-        if (valid_i) begin
-          codes_q <= codes_i;
-          acts_q  <= acts_i;
-          tag_q   <= tag_i;
-        end
-      end
-
-      always_comb begin
-        node = '0;
-        for (int unsigned k = 0; k < Lanes; k++) begin
-          logic [LeafBits-1:0] act;
-          act = {acts_q[ActBits*k+ActBits-1], acts_q[ActBits*k +: ActBits]};
-          unique case (codes_q[2*k +: 2])
-            2'b01:   node[LeafBits*k +: LeafBits] = act;
-            2'b11:   node[LeafBits*k +: LeafBits] = -act;
-            default: node[LeafBits*k +: LeafBits] = '0;
-          endcase
-        end
-      end
-      assign valid = valid_q;
-      assign tag   = tag_q;
-    end else begin : g_add
-      localparam int unsigned InBits = Bits - 1;
-      logic [Nodes*Bits-1:0] node_d;
-
-      always_comb begin
-        for (int unsigned n = 0; n < Nodes; n++) begin
-          logic [InBits-1:0] lhs, rhs;
-          lhs = g_level[l-1].node[InBits*(2*n) +: InBits];
-          rhs = g_level[l-1].node[InBits*(2*n+1) +: InBits];
-          // One bit of sign extension per level keeps every sum exact.
-          node_d[Bits*n +: Bits] = {lhs[InBits-1], lhs} + {rhs[InBits-1], rhs};
-        end
-      end
-
-      if (Registered) begin : g_reg
-        logic [Nodes*Bits-1:0] node_q;
-        logic                  valid_q;
-        logic [TagBits-1:0]    tag_q;
-
-        always_ff @(posedge clk_i or negedge rst_ni) begin
-          if (!rst_ni) begin
-            valid_q <= 1'b0;
-          end else begin
-            valid_q <= g_level[l-1].valid;
+        if (in_valid) begin
+          for (int unsigned n = 0; n < Nodes; n++) begin
+            node_q[Bits*n +: Bits] <= lane_sum(codes_padded[2*Fan*n +: 2*Fan],
+                                               acts_padded[ActBits*Fan*n +: ActBits*Fan]);
           end
         end
-
-        // Data registers need no reset: they are only read while their valid bit is set.
-        always_ff @(posedge clk_i) begin
-          if (g_level[l-1].valid) begin
-            node_q <= node_d;
-            tag_q  <= g_level[l-1].tag;
+      end
+    end else begin : g_from_stage_below
+      // The Fan nodes of the stage below, zero-extended to Bits in `part`, summed pairwise.
+      function automatic logic [Bits-1:0] node_sum(logic [Fan*InBits-1:0] lower);
+        logic [Bits-1:0] part [Fan];
+        for (int unsigned f = 0; f < Fan; f++) begin
+          part[f] = Bits'(lower[InBits*f +: InBits]);
+        end
+        for (int unsigned level = 1; level <= Span; level++) begin
+          for (int unsigned i = 0; i < (Fan >> level); i++) begin
+            part[i] = pair_sum(part[2*i], part[2*i+1], InBits + level - 1, inverted_level(level));
           end
         end
-        assign node  = node_q;
-        assign valid = valid_q;
-        assign tag   = tag_q;
-      end else begin : g_comb
-        assign node  = node_d;
-        assign valid = g_level[l-1].valid;
-        assign tag   = g_level[l-1].tag;
+        node_sum = Root ? part[0] - Bits'(Offset) : part[0];
+      endfunction
+
+      always_ff @(posedge clk_i) begin
+        if (in_valid) begin
+          for (int unsigned n = 0; n < Nodes; n++) begin
+            node_q[Bits*n +: Bits] <= node_sum(g_stage[s-1].node_q[InBits*Fan*n +: InBits*Fan]);
+          end
+        end
       end
     end
   end
 
-  assign valid_o = g_level[Levels].valid;
-  assign sum_o   = g_level[Levels].node;
-  assign tag_o   = g_level[Levels].tag;
+  // One lane's term plus 2^(ActBits-1): act, -act or 0 (for code 0b10 as well), offset. -act is
+  // ~act + 1, and flipping the sign bit of a signed number adds 2^(ActBits-1) to it.
+  function automatic logic [LeafBits-1:0] lane_term(logic [1:0] code, logic [ActBits-1:0] act);
+    logic [ActBits-1:0] ones_or_zero, biased;
+    logic               negate;
+    negate       = code[1] & code[0];
+    ones_or_zero = (act ^ {ActBits{code[1]}}) & {ActBits{code[0]}};  // act, ~act or 0
+    biased       = ones_or_zero ^ {1'b1, {(ActBits-1){1'b0}}};
+    lane_term    = {1'b0, biased} + {{ActBits{1'b0}}, negate};
+  endfunction
+
+  assign valid_o = g_stage[Stages].valid_q;
+  assign sum_o   = g_stage[Stages].node_q;
+  assign tag_o   = g_stage[Stages].tag_q;
 
 endmodule
