@@ -24,7 +24,12 @@ int32_t sign_extend10(uint32_t v) { return static_cast<int32_t>(v << 22) >> 22; 
 
 class NormConstantsUnit {
  public:
-  NormConstantsUnit() : top_(std::make_unique<Vmmfree_token_norm_constants>()) {
+  // Its own context: the default one is whichever context this thread last used, which may
+  // be a sim kernel's that an earlier test has destroyed (Verilator then stops with a fatal
+  // error while holding its lock, and the test hangs).
+  NormConstantsUnit()
+      : context_(std::make_unique<VerilatedContext>()),
+        top_(std::make_unique<Vmmfree_token_norm_constants>(context_.get(), "norm_constants")) {
     top_->rst_ni = 0;
     top_->clk_i = 0;
     top_->start_i = 0;
@@ -58,6 +63,7 @@ class NormConstantsUnit {
     top_->clk_i = 0;
     top_->eval();
   }
+  std::unique_ptr<VerilatedContext> context_;  // outlives top_ (declared first)
   std::unique_ptr<Vmmfree_token_norm_constants> top_;
 };
 
