@@ -115,6 +115,10 @@ module mmfree_token_engine #(
   localparam int unsigned HA        = HWords > 1 ? $clog2(HWords) : 1;
   localparam int unsigned IA        = IWords > 1 ? $clog2(IWords) : 1;
   localparam int unsigned VA        = VWords > 1 ? $clog2(VWords) : 1;
+  // Norm vectors read ahead (slots of the n buffer, depth of the beta FIFO); 4: the slot of a
+  // vector is the low two bits of its number.
+  localparam int unsigned NSlots    = 4;
+  localparam int unsigned NA        = $clog2(NSlots * VWords);
   // Rows taken from the ports per cycle.
   localparam int unsigned Group     = P < Lanes ? P : Lanes;
   localparam int unsigned SsBits    = 76;
@@ -173,16 +177,19 @@ module mmfree_token_engine #(
   // ---- States ------------------------------------------------------------------------------------
   typedef enum logic [5:0] {
     StIdle, StConst,
-    StTokRead, StTokCheck, StStream, StLayer,
+    StTokRead, StTokWait, StTokCheck, StStream, StLayer,
     StAttnNorm, StAttnLoop,
-    StProjNorm, StProjBeta, StProjLoop, StProjScale, StProjScaleWait, StProjLogits,
+    StProjNorm, StProjLoop, StProjScale, StProjScaleWait, StProjLogits,
     StProjGrant, StProjSums, StProjLogitsWait, StProjNext,
-    StHRead, StLbRead, StMlgru, StHWrite,
+    StHRead, StMlgru, StHWrite,
     StGNorm, StOgate, StMlpNorm, StMlpLoop, StGlu,
     StHeadNorm, StHeadLoop, StArgmax, StTokDone, StDone,
-    // Sub-machines: read a vector, write a vector, run an element loop.
-    StLdCmd, StLdRx, StLdFlush, StWrCmd, StWrData, StWrWait, StLoop
+    // Sub-machines: write a vector, run an element loop.
+    StWrCmd, StWrData, StWrWait, StLoop
   } state_e;
+
+  // The vector reader runs beside the sequence (the prefetcher below feeds it).
+  typedef enum logic [1:0] {LdIdle, LdCmd, LdRx, LdFlush} ld_state_e;
 
   // Matrix kinds in stream order within a layer, then the lm_head.
   typedef enum logic [2:0] {MxI, MxF, MxG, MxO, MxGate, MxDown, MxHead} matrix_e;
@@ -203,7 +210,9 @@ module mmfree_token_engine #(
   logic [P-1:0] ws_pending_q;
   logic         head_src_x_q; // LkNorm reads x (attn, head) or r (mlp)
 
-  // Vector read: beats received, the previous beat (the funnel's other half).
+  // Vector read: beats received, the previous beat (the funnel's other half), the n slot.
+  ld_state_e      ld_state_q;
+  logic [1:0]     ld_slot_q;
   dst_e           ld_dst_q;
   logic [63:0]    ld_addr_q;
   logic [31:0]    ld_n_q, ld_b_q;
@@ -252,8 +261,6 @@ module mmfree_token_engine #(
   assign write_logits = !flags_i[mmfree_reg_pkg::FlagsNoLogitsBit] &&
                         (flags_i[mmfree_reg_pkg::FlagsAllLogitsBit] || tok_idx_q == num_tokens_i - 1);
 
-  logic [63:0] block_addr;
-  assign block_addr = params_i + lb_off + 64'(layer_q) * lb_stride;
 
   // ---- Vector read: a beat per cycle through the two-beat funnel --------------------------------
   // Word w of beat j holds element 16j + w - off. Output word k (elements 16k .. 16k+15) is
@@ -268,7 +275,7 @@ module mmfree_token_engine #(
   assign ld_words     = (ld_n_q + 32'(Lanes - 1)) >> LaneBits;
   assign ld_vector    = (ld_dst_q != DstBeta) && (ld_dst_q != DstTok);
   assign ld_last_beat = (ld_b_q == ld_beats - 1);
-  assign rd_take      = (state_q == StLdRx) && rd_valid_i;
+  assign rd_take      = (ld_state_q == LdRx) && rd_valid_i;
 
   logic [31:0]          rd_first_word;   // a scalar: the word at the vector's offset
   logic [DataWidth-1:0] ld_cur, ld_word;
@@ -276,13 +283,18 @@ module mmfree_token_engine #(
   logic                 ld_we;
   logic [VA-1:0]        ld_waddr;
   assign rd_first_word = rd_data_i[32*ld_off +: 32];
-  assign ld_cur        = (state_q == StLdFlush) ? '0 : rd_data_i;
+  assign ld_cur        = (ld_state_q == LdFlush) ? '0 : rd_data_i;
   assign ld_window     = {ld_cur, ld_prev_q} >> (32 * ld_off);
   assign ld_word       = (ld_off == '0) ? ld_cur : ld_window[DataWidth-1:0];
   logic unused_ld_window;
   assign unused_ld_window = ^ld_window[2*DataWidth-1:DataWidth];
-  assign ld_we         = (rd_take && ld_vector && (ld_off == '0 || ld_b_q != '0)) || (state_q == StLdFlush);
-  assign ld_waddr      = VA'((state_q == StLdFlush) ? ld_beats - 1 : ((ld_off == '0) ? ld_b_q : ld_b_q - 1));
+  assign ld_we         = (rd_take && ld_vector && (ld_off == '0 || ld_b_q != '0)) || (ld_state_q == LdFlush);
+  assign ld_waddr      = VA'((ld_state_q == LdFlush) ? ld_beats - 1 : ((ld_off == '0) ? ld_b_q : ld_b_q - 1));
+
+  // The last word of a vector that ends in the last beat's high words needs one more cycle.
+  logic ld_need_flush, ld_done;
+  assign ld_need_flush = ld_vector && ld_off != '0 && ld_words == ld_beats;
+  assign ld_done       = (rd_take && ld_last_beat && !ld_need_flush) || (ld_state_q == LdFlush);
 
   logic [DataWidth-1:0] ld_as_a, ld_as_g;
   for (genvar b = 0; b < Lanes; b++) begin : g_convert
@@ -295,10 +307,106 @@ module mmfree_token_engine #(
   logic signed [ExpBits-1:0] conv_sf_exp;
   float_to_sf #(.ExpBits(ExpBits)) u_to_sf (.float_i(rd_first_word), .man_o(conv_sf_man), .exp_o(conv_sf_exp));
 
-  assign rd_cmd_valid_o = (state_q == StLdCmd);
+  assign rd_cmd_valid_o = (ld_state_q == LdCmd);
   assign rd_cmd_addr_o  = ld_addr_q & ~64'd63;
   assign rd_cmd_beats_o = CountBits'(ld_beats);
-  assign rd_ready_o     = (state_q == StLdRx);
+  assign rd_ready_o     = (ld_state_q == LdRx);
+
+  // ---- Prefetcher: every vector and beta of the token, in the order the sequence uses them --------
+  // The read engine is otherwise idle while loops run and row sums come back, so all parameter
+  // and state vectors are read ahead, one after another, as soon as their buffer is free:
+  // - the norm vectors (9 per layer, then the final and lm_head norms) go round-robin into
+  //   NSlots slots of the n buffer; vector k may be read once vector k - NSlots is consumed
+  //   (its loop has finished);
+  // - the betas go into a NSlots-deep FIFO, taken when a BitLinear starts;
+  // - h[l] and LB[l] into their own buffers once the previous layer is done with them
+  //   (h: after the output-gate loop, LB: after the MLGRU loop);
+  // - the embedding row into x at the start of the token.
+  // Items of a layer: 0 attn_norm, 1 I norm, 2 beta I, 3 F norm, 4 beta F, 5 G norm, 6 beta G,
+  // 7 h, 8 LB, 9 g_norm, 10 O norm, 11 beta O, 12 mlp_norm, 13 Gate norm, 14 beta Gate,
+  // 15 Down norm, 16 beta Down; of the head (layer L): 0 final norm, 1 lm_head norm, 2 beta.
+  typedef enum logic [2:0] {PkX, PkN, PkBeta, PkH, PkLb} pf_kind_e;
+  typedef enum logic [1:0] {BufFree, BufLoading, BufReady, BufInUse} buf_state_e;
+
+  logic        pf_on_q, pf_emb_q;
+  logic [31:0] pf_l_q;
+  logic [4:0]  pf_i_q;
+  logic [31:0] n_issued_q, n_loaded_q, n_cons_q;      // norm vectors of this token
+  logic [31:0] b_issued_q, b_pushed_q, b_popped_q;    // betas of this token
+  buf_state_e  h_st_q, lb_st_q;
+  logic        x_ready_q;
+  logic [16:0]               bq_man_q [NSlots];
+  logic signed [ExpBits-1:0] bq_exp_q [NSlots];
+
+  logic [63:0] pf_block;
+  logic        pf_head;
+  assign pf_block = params_i + lb_off + 64'(pf_l_q) * lb_stride;
+  assign pf_head  = (pf_l_q == nl);
+
+  pf_kind_e    pf_kind;
+  logic [63:0] pf_addr;
+  logic [31:0] pf_n;
+  logic [63:0] pf_beta_addr;
+  always_comb begin
+    pf_kind = PkN;
+    pf_addr = pf_block;
+    pf_n    = d;
+    if (pf_emb_q) begin
+      pf_kind = PkX;
+      pf_addr = params_i + emb_off + 64'(tok_q) * 64'(d) * 64'd4;
+    end else if (pf_head) begin
+      unique case (pf_i_q)
+        5'd0:    pf_addr = params_i + final_off;
+        5'd1:    pf_addr = params_i + lmh_off;
+        default: begin pf_kind = PkBeta; pf_n = 32'd1; end
+      endcase
+    end else begin
+      unique case (pf_i_q)
+        5'd0:  pf_addr = pf_block;
+        5'd1:  pf_addr = pf_block + 64'd1 * 64'(vsd);
+        5'd3:  pf_addr = pf_block + 64'd2 * 64'(vsd);
+        5'd5:  pf_addr = pf_block + 64'd3 * 64'(vsd);
+        5'd7:  begin pf_kind = PkH; pf_addr = slot_addr + 64'(pf_l_q) * 64'(d) * 64'd4; end
+        5'd8:  begin pf_kind = PkLb; pf_addr = pf_block + 64'd8 * 64'(vsd) + 64'(vsi); end
+        5'd9:  pf_addr = pf_block + 64'd4 * 64'(vsd);
+        5'd10: pf_addr = pf_block + 64'd5 * 64'(vsd);
+        5'd12: pf_addr = pf_block + 64'd6 * 64'(vsd);
+        5'd13: pf_addr = pf_block + 64'd7 * 64'(vsd);
+        5'd15: begin pf_addr = pf_block + 64'd8 * 64'(vsd); pf_n = ni; end
+        default: begin pf_kind = PkBeta; pf_n = 32'd1; end   // 2, 4, 6, 11, 14, 16
+      endcase
+    end
+    // Beta k of a layer (I, F, G, O, Gate, Down), then the lm_head's.
+    unique case (pf_i_q)
+      5'd2:    pf_beta_addr = 64'd0;
+      5'd4:    pf_beta_addr = 64'd1;
+      5'd6:    pf_beta_addr = 64'd2;
+      5'd11:   pf_beta_addr = 64'd3;
+      5'd14:   pf_beta_addr = 64'd4;
+      default: pf_beta_addr = 64'd5;
+    endcase
+    if (pf_kind == PkBeta) begin
+      pf_addr = params_i + betas_off + 64'd4 * (pf_head ? 64'(nl) * 64'd6 : 64'(pf_l_q) * 64'd6 + pf_beta_addr);
+    end
+  end
+
+  logic pf_room, pf_issue, pf_last_item;
+  always_comb begin
+    unique case (pf_kind)
+      PkN:     pf_room = (n_issued_q - n_cons_q) < NSlots;
+      PkBeta:  pf_room = (b_issued_q - b_popped_q) < NSlots;
+      PkH:     pf_room = (h_st_q == BufFree);
+      PkLb:    pf_room = (lb_st_q == BufFree);
+      default: pf_room = 1'b1;
+    endcase
+  end
+  assign pf_issue     = pf_on_q && (ld_state_q == LdIdle) && pf_room;
+  assign pf_last_item = pf_head && !pf_emb_q && (pf_i_q == 5'd2);
+
+  // What the sequence waits for before each consumer.
+  logic n_avail, beta_avail;
+  assign n_avail    = (n_loaded_q != n_cons_q);
+  assign beta_avail = (b_pushed_q != b_popped_q);
 
   // ---- Buffers -------------------------------------------------------------------------------------
   // Read data of every buffer: the word addressed in the previous cycle.
@@ -307,7 +415,8 @@ module mmfree_token_engine #(
   logic [Lanes-1:0]     x_we, r_we, h_we, f_we, i_we, g_we, p1_we, lb_we, n_we, p_we, yg_we, yu_we;
   logic [HA-1:0]        x_wa, r_wa, h_wa, g_wa, p1_wa, fi_wa, lb_wa;
   logic [IA-1:0]        yg_wa, yu_wa;
-  logic [VA-1:0]        n_wa, p_wa;
+  logic [VA-1:0]        p_wa;
+  logic [NA-1:0]        n_wa;
   logic [DataWidth-1:0] x_wd, r_wd, h_wd, f_wd, i_wd, g_wd, p1_wd, lb_wd, n_wd, p_wd, yg_wd, yu_wd;
   // Read addresses.
   logic [HA-1:0]        x_ra, r_ra, h_ra;
@@ -329,8 +438,11 @@ module mmfree_token_engine #(
     .wdata_i(p1_wd), .re_i(1'b1), .raddr_i(HA'(lp_ra)), .rdata_o(p1_rd));
   mmfree_lane_ram #(.Lanes(Lanes), .Depth(HWords)) u_lb (.clk_i, .we_i(lb_we), .waddr_i({Lanes{lb_wa}}),
     .wdata_i(lb_wd), .re_i(1'b1), .raddr_i(HA'(lp_ra)), .rdata_o(lb_rd));
-  mmfree_lane_ram #(.Lanes(Lanes), .Depth(VWords)) u_n (.clk_i, .we_i(n_we), .waddr_i({Lanes{n_wa}}),
-    .wdata_i(n_wd), .re_i(1'b1), .raddr_i(VA'(lp_ra)), .rdata_o(n_rd));
+  // The norm vectors: NSlots slots of VWords words, slot k mod NSlots for the k-th of the token.
+  logic [NA-1:0] n_ra;
+  assign n_ra = NA'(32'(n_cons_q[1:0]) * VWords + lp_ra);
+  mmfree_lane_ram #(.Lanes(Lanes), .Depth(NSlots * VWords)) u_n (.clk_i, .we_i(n_we), .waddr_i({Lanes{n_wa}}),
+    .wdata_i(n_wd), .re_i(1'b1), .raddr_i(n_ra), .rdata_o(n_rd));
   mmfree_lane_ram #(.Lanes(Lanes), .Depth(VWords)) u_p (.clk_i, .we_i(p_we), .waddr_i({Lanes{p_wa}}),
     .wdata_i(p_wd), .re_i(1'b1), .raddr_i(VA'(lp_ra)), .rdata_o(p_rd));
   // y of the Gate matrix: the gate half (rows 0 .. I-1, then z in place) and the up half
@@ -690,7 +802,7 @@ module mmfree_token_engine #(
     p_we  = (loop_wr && lk_q == LkProj) ? '1 : '0; p_wa = VA'(lp_a_q); p_wd = p_val_w;
     // Parameter vectors.
     lb_we = (ld_we && ld_dst_q == DstLb) ? '1 : '0; lb_wa = HA'(ld_waddr); lb_wd = ld_as_g;
-    n_we  = (ld_we && ld_dst_q == DstN) ? '1 : '0;  n_wa = VA'(ld_waddr);  n_wd = ld_as_a;
+    n_we  = (ld_we && ld_dst_q == DstN) ? '1 : '0;  n_wa = NA'(32'(ld_slot_q) * VWords + 32'(ld_waddr));  n_wd = ld_as_a;
   end
 
   // ---- Gates: each port passes exactly its share of the current matrix -------------------------
@@ -746,6 +858,25 @@ module mmfree_token_engine #(
       ws_pending_q   <= '0;
       head_src_x_q   <= 1'b1;
       ld_dst_q       <= DstX;
+      ld_state_q     <= LdIdle;
+      ld_slot_q      <= '0;
+      pf_on_q        <= 1'b0;
+      pf_emb_q       <= 1'b0;
+      pf_l_q         <= '0;
+      pf_i_q         <= '0;
+      n_issued_q     <= '0;
+      n_loaded_q     <= '0;
+      n_cons_q       <= '0;
+      b_issued_q     <= '0;
+      b_pushed_q     <= '0;
+      b_popped_q     <= '0;
+      h_st_q         <= BufFree;
+      lb_st_q        <= BufFree;
+      x_ready_q      <= 1'b0;
+      for (int unsigned k = 0; k < NSlots; k++) begin
+        bq_man_q[k] <= '0;
+        bq_exp_q[k] <= '0;
+      end
       ld_addr_q      <= '0;
       ld_n_q         <= '0;
       ld_b_q         <= '0;
@@ -792,6 +923,68 @@ module mmfree_token_engine #(
         if (wr_error_i) status_q[mmfree_reg_pkg::StatusAxiErrorBit] <= 1'b1;
       end
 
+      // ---- The vector reader ----
+      unique case (ld_state_q)
+        LdCmd: begin
+          if (rd_cmd_ready_i) begin
+            ld_b_q     <= '0;
+            ld_state_q <= LdRx;
+          end
+        end
+        LdRx: begin
+          if (rd_take) begin
+            ld_b_q    <= ld_b_q + 1'b1;
+            ld_prev_q <= rd_data_i;
+            if (ld_b_q == '0 && ld_dst_q == DstTok) tok_q <= rd_first_word;
+            if (ld_b_q == '0 && ld_dst_q == DstBeta) begin
+              bq_man_q[b_pushed_q[1:0]] <= conv_sf_man;
+              bq_exp_q[b_pushed_q[1:0]] <= conv_sf_exp;
+              b_pushed_q <= b_pushed_q + 1'b1;
+            end
+            if (ld_last_beat) begin
+              if (rd_error_i) status_q[mmfree_reg_pkg::StatusAxiErrorBit] <= 1'b1;
+              ld_state_q <= ld_need_flush ? LdFlush : LdIdle;
+            end
+          end
+        end
+        LdFlush: ld_state_q <= LdIdle;
+        default: ;
+      endcase
+      if (ld_done) begin
+        unique case (ld_dst_q)
+          DstN:    n_loaded_q <= n_loaded_q + 1'b1;
+          DstH:    h_st_q     <= BufReady;
+          DstLb:   lb_st_q    <= BufReady;
+          DstX:    x_ready_q  <= 1'b1;
+          default: ;
+        endcase
+      end
+
+      // ---- The prefetcher: start the next item when its buffer has room ----
+      if (pf_issue) begin
+        ld_state_q <= LdCmd;
+        ld_addr_q  <= pf_addr;
+        ld_n_q     <= pf_n;
+        ld_slot_q  <= n_issued_q[1:0];
+        unique case (pf_kind)
+          PkX:     ld_dst_q <= DstX;
+          PkN:     begin ld_dst_q <= DstN; n_issued_q <= n_issued_q + 1'b1; end
+          PkBeta:  begin ld_dst_q <= DstBeta; b_issued_q <= b_issued_q + 1'b1; end
+          PkH:     begin ld_dst_q <= DstH; h_st_q <= BufLoading; end
+          default: begin ld_dst_q <= DstLb; lb_st_q <= BufLoading; end
+        endcase
+        if (pf_emb_q) begin
+          pf_emb_q <= 1'b0;
+        end else if (pf_last_item) begin
+          pf_on_q <= 1'b0;
+        end else if (!pf_head && pf_i_q == 5'd16) begin
+          pf_i_q <= '0;
+          pf_l_q <= pf_l_q + 1'b1;
+        end else begin
+          pf_i_q <= pf_i_q + 1'b1;
+        end
+      end
+
       // The intake's second stage.
       st_v_q <= take_any;
       if (take_any) begin
@@ -830,12 +1023,14 @@ module mmfree_token_engine #(
         end
 
         StTokRead: begin
-          ld_dst_q  <= DstTok;
-          ld_addr_q <= io_i + 64'(tok_idx_q) * 64'd4;
-          ld_n_q    <= 32'd1;
-          ret_q     <= StTokCheck;
-          state_q   <= StLdCmd;
+          // The prefetcher is off between tokens: the reader is free.
+          ld_dst_q   <= DstTok;
+          ld_addr_q  <= io_i + 64'(tok_idx_q) * 64'd4;
+          ld_n_q     <= 32'd1;
+          ld_state_q <= LdCmd;
+          state_q    <= StTokWait;
         end
+        StTokWait: if (ld_state_q == LdIdle) state_q <= StTokCheck;
 
         StTokCheck: begin
           if (status_q[mmfree_reg_pkg::StatusAxiErrorBit]) begin
@@ -852,12 +1047,21 @@ module mmfree_token_engine #(
         StStream: begin
           // Every port's stream command is taken and the feeders are idle: start the pass.
           if (ws_pending_q == '0 && !feeders_busy_i) begin
-            layer_q   <= '0;
-            ld_dst_q  <= DstX;
-            ld_addr_q <= params_i + emb_off + 64'(tok_q) * 64'(d) * 64'd4;
-            ld_n_q    <= d;
-            ret_q     <= StLayer;
-            state_q   <= StLdCmd;
+            layer_q    <= '0;
+            pf_on_q    <= 1'b1;
+            pf_emb_q   <= 1'b1;
+            pf_l_q     <= '0;
+            pf_i_q     <= '0;
+            n_issued_q <= '0;
+            n_loaded_q <= '0;
+            n_cons_q   <= '0;
+            b_issued_q <= '0;
+            b_pushed_q <= '0;
+            b_popped_q <= '0;
+            h_st_q     <= BufFree;
+            lb_st_q    <= BufFree;
+            x_ready_q  <= 1'b0;
+            state_q    <= StLayer;
           end
         end
 
@@ -866,13 +1070,7 @@ module mmfree_token_engine #(
         end
 
         // Token mixer input: p1 = x * attn_norm, with sums of squares.
-        StAttnNorm: begin
-          ld_dst_q  <= DstN;
-          ld_addr_q <= block_addr;
-          ld_n_q    <= d;
-          ret_q     <= StAttnLoop;
-          state_q   <= StLdCmd;
-        end
+        StAttnNorm: if (x_ready_q && n_avail) state_q <= StAttnLoop;
         StAttnLoop: begin
           head_src_x_q <= 1'b1;
           lk_q    <= LkNorm;
@@ -887,27 +1085,12 @@ module mmfree_token_engine #(
 
         // One BitLinear: its norm, its beta, p and amax, the scalars, q, the matrix.
         StProjNorm: begin
-          ld_dst_q <= DstN;
-          unique case (mx_q)
-            MxI:     ld_addr_q <= block_addr + 64'd1 * 64'(vsd);
-            MxF:     ld_addr_q <= block_addr + 64'd2 * 64'(vsd);
-            MxG:     ld_addr_q <= block_addr + 64'd3 * 64'(vsd);
-            MxO:     ld_addr_q <= block_addr + 64'd5 * 64'(vsd);
-            MxGate:  ld_addr_q <= block_addr + 64'd7 * 64'(vsd);
-            MxDown:  ld_addr_q <= block_addr + 64'd8 * 64'(vsd);
-            default: ld_addr_q <= params_i + lmh_off;
-          endcase
-          ld_n_q  <= mx_cols;
-          ret_q   <= StProjBeta;
-          state_q <= StLdCmd;
-        end
-        StProjBeta: begin
-          ld_dst_q  <= DstBeta;
-          ld_addr_q <= params_i + betas_off +
-                       64'd4 * ((mx_q == MxHead) ? 64'(nl) * 64'd6 : 64'(layer_q) * 64'd6 + 64'(mx_q));
-          ld_n_q    <= 32'd1;
-          ret_q     <= StProjLoop;
-          state_q   <= StLdCmd;
+          if (n_avail && beta_avail) begin
+            beta_man_q <= bq_man_q[b_popped_q[1:0]];
+            beta_exp_q <= bq_exp_q[b_popped_q[1:0]];
+            b_popped_q <= b_popped_q + 1'b1;
+            state_q    <= StProjLoop;
+          end
         end
         StProjLoop: begin
           lk_q    <= LkProj;
@@ -985,18 +1168,11 @@ module mmfree_token_engine #(
 
         // MLGRU: h[l] from the slot, LB[l], the update, h[l] back to the slot.
         StHRead: begin
-          ld_dst_q  <= DstH;
-          ld_addr_q <= slot_addr + 64'(layer_q) * 64'(d) * 64'd4;
-          ld_n_q    <= d;
-          ret_q     <= StLbRead;
-          state_q   <= StLdCmd;
-        end
-        StLbRead: begin
-          ld_dst_q  <= DstLb;
-          ld_addr_q <= block_addr + 64'd8 * 64'(vsd) + 64'(vsi);
-          ld_n_q    <= d;
-          ret_q     <= StMlgru;
-          state_q   <= StLdCmd;
+          if (h_st_q == BufReady && lb_st_q == BufReady) begin
+            h_st_q  <= BufInUse;
+            lb_st_q <= BufInUse;
+            state_q <= StMlgru;
+          end
         end
         StMlgru: begin
           lk_q    <= LkMlgru;
@@ -1014,13 +1190,7 @@ module mmfree_token_engine #(
         end
 
         // Output gate input: p1 = g * g_norm * silu(h).
-        StGNorm: begin
-          ld_dst_q  <= DstN;
-          ld_addr_q <= block_addr + 64'd4 * 64'(vsd);
-          ld_n_q    <= d;
-          ret_q     <= StOgate;
-          state_q   <= StLdCmd;
-        end
+        StGNorm: if (n_avail) state_q <= StOgate;
         StOgate: begin
           lk_q    <= LkOgate;
           lp_n_q  <= d;
@@ -1033,13 +1203,7 @@ module mmfree_token_engine #(
         end
 
         // Channel mixer: p1 = r * mlp_norm; the GLU.
-        StMlpNorm: begin
-          ld_dst_q  <= DstN;
-          ld_addr_q <= block_addr + 64'd6 * 64'(vsd);
-          ld_n_q    <= d;
-          ret_q     <= StMlpLoop;
-          state_q   <= StLdCmd;
-        end
+        StMlpNorm: if (n_avail) state_q <= StMlpLoop;
         StMlpLoop: begin
           head_src_x_q <= 1'b0;
           lk_q    <= LkNorm;
@@ -1063,13 +1227,7 @@ module mmfree_token_engine #(
         end
 
         // Head: p1 = x * final_norm, then the lm_head.
-        StHeadNorm: begin
-          ld_dst_q  <= DstN;
-          ld_addr_q <= params_i + final_off;
-          ld_n_q    <= d;
-          ret_q     <= StHeadLoop;
-          state_q   <= StLdCmd;
-        end
+        StHeadNorm: if (n_avail) state_q <= StHeadLoop;
         StHeadLoop: begin
           head_src_x_q <= 1'b1;
           lk_q    <= LkNorm;
@@ -1095,31 +1253,6 @@ module mmfree_token_engine #(
                        ? StDone : StTokRead;
         end
         StDone: state_q <= StIdle;
-
-        // ---- Sub-machine: read ld_n_q words at ld_addr_q into ld_dst_q, a beat per cycle ----
-        StLdCmd: begin
-          if (rd_cmd_ready_i) begin
-            ld_b_q  <= '0;
-            state_q <= StLdRx;
-          end
-        end
-        StLdRx: begin
-          if (rd_take) begin
-            ld_b_q    <= ld_b_q + 1'b1;
-            ld_prev_q <= rd_data_i;
-            if (ld_b_q == '0 && ld_dst_q == DstTok) tok_q <= rd_first_word;
-            if (ld_b_q == '0 && ld_dst_q == DstBeta) begin
-              beta_man_q <= conv_sf_man;
-              beta_exp_q <= conv_sf_exp;
-            end
-            if (ld_last_beat) begin
-              if (rd_error_i) status_q[mmfree_reg_pkg::StatusAxiErrorBit] <= 1'b1;
-              // The last word still needs its low lanes from the last beat alone.
-              state_q <= (ld_vector && ld_off != '0 && ld_words == ld_beats) ? StLdFlush : ret_q;
-            end
-          end
-        end
-        StLdFlush: state_q <= ret_q;
 
         // ---- Sub-machine: write wr_n_q words from wr_src_q at wr_addr_q, a beat per cycle ----
         StWrCmd: begin
@@ -1162,6 +1295,11 @@ module mmfree_token_engine #(
           if (lp_last) begin
             lp_v_q  <= 1'b0;
             state_q <= ret_q;
+            // The loops that read the n buffer free their slot; the last readers of h and LB
+            // free those buffers for the next layer's prefetch.
+            if (lk_q == LkNorm || lk_q == LkOgate || lk_q == LkProj) n_cons_q <= n_cons_q + 1'b1;
+            if (lk_q == LkOgate) h_st_q <= BufFree;
+            if (lk_q == LkMlgru) lb_st_q <= BufFree;
           end
         end
 
