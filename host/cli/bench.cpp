@@ -190,18 +190,24 @@ void print_measured_energy(const measure::MeasuredEnergy& m, bool json) {
                           {"above_idle_joules_per_token", m.above_idle_joules_per_token},
                           {"poll_interval_seconds", m.poll_interval_seconds},
                           {"sensor_update_interval_seconds", m.sensor_update_interval_seconds},
-                          {"samples", m.samples}};
+                          {"samples", m.samples},
+                          {"distinct_readings", m.distinct_readings}};
     std::printf("%s\n", nlohmann::json{{"energy_measured", out}}.dump(2).c_str());
     return;
   }
-  std::printf("\nEnergy per token, measured (XRT electrical sensors, whole card):\n");
+  // Power is measured; J/token is derived from it (mean power x decode time / tokens).
+  std::printf("\nEnergy per token, derived from measured power (XRT electrical sensors, whole card):\n");
   std::printf("  idle power            %.2f W over %.1f s\n", m.idle_watts, m.idle_seconds);
   std::printf("  decode power          %.2f W over %.1f s, %llu tokens\n", m.decode_watts, m.decode_seconds,
               static_cast<unsigned long long>(m.tokens));
   std::printf("  total                 %.4f J/token\n", m.joules_per_token);
   std::printf("  above idle            %.4f J/token\n", m.above_idle_joules_per_token);
-  std::printf("  sampling              polled every %.2f s, %u samples; sensor changed every %.2f s (median)\n",
-              m.poll_interval_seconds, m.samples, m.sensor_update_interval_seconds);
+  std::printf("  sampling              polled every %.2f s, %u samples, %u distinct readings; ", m.poll_interval_seconds,
+              m.samples, m.distinct_readings);
+  if (m.distinct_readings < 2)
+    std::printf("the sensor never changed during decoding: the figures rest on one reading\n");
+  else
+    std::printf("sensor changed every %.2f s (median)\n", m.sensor_update_interval_seconds);
 }
 
 }  // namespace

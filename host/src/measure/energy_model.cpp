@@ -21,7 +21,7 @@ EnergyCoefficients energy_coefficients(const BoardConfig& board) {
   k.ternary_op_pj = kEightBitAddPj;
   if (board.name == "u55c") {
     k.static_watts = 15.0;
-    k.static_source = "idle U55C, docs/targets.md";
+    k.static_source = "assumed: docs/targets.md's idle U55C (about 15 W), not sourced to a data sheet";
   } else if (board.name == "u280") {
     k.static_watts = 15.0;
     k.static_source = "assumed equal to the U55C (same HBM2 die family), not sourced";

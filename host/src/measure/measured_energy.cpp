@@ -48,6 +48,7 @@ MeasuredEnergy measure_decode_energy(Engine& engine, uint32_t first_token, Power
   m.poll_interval_seconds = decode.poll_interval_seconds;
   m.sensor_update_interval_seconds = decode.sensor_update_interval_seconds();
   m.samples = static_cast<unsigned>(decode.samples.size());
+  m.distinct_readings = decode.distinct_readings();
   return m;
 }
 

@@ -20,6 +20,7 @@ struct MeasuredEnergy {
   double poll_interval_seconds = 0;
   double sensor_update_interval_seconds = 0;  // as observed during decoding (0: never changed)
   unsigned samples = 0;
+  unsigned distinct_readings = 0;   // how many different power values the decode window saw
 };
 
 // Samples idle power for `idle_seconds`, then decodes greedily on `engine` (from a fresh
