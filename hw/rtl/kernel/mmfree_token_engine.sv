@@ -840,7 +840,9 @@ module mmfree_token_engine #(
   assign nc_start     = (state_q == StIdle) && start_i;
   assign done_o       = (state_q == StDone);
   assign status_o     = status_q;
-  assign token_done_o = (state_q == StTokDone);
+  // A token counts as completed only without an AXI error (the golden kernel's `tokens`).
+  assign token_done_o = (state_q == StTokDone) && !status_q[mmfree_reg_pkg::StatusAxiErrorBit] &&
+                        !(|ws_error_i);
 
   logic [PortBits:0] port_next;
   assign port_next = (PortBits+1)'(port_q) + (PortBits+1)'(n_take);
@@ -1265,7 +1267,10 @@ module mmfree_token_engine #(
         StWrData: begin
           if (pk_push) begin
             wr_j_q <= wr_j_q + 1'b1;
-            if (wr_last) state_q <= StWrWait;
+            // h goes on without waiting for the write response: nothing in the token reads
+            // it back, and the next write command (at the latest the argmax word, which does
+            // wait) is accepted only once the write engine is idle again.
+            if (wr_last) state_q <= (wr_src_q == SrcH) ? ret_q : StWrWait;
           end
         end
         StWrWait: begin
