@@ -118,7 +118,7 @@ module mmfree_token_engine #(
   // Norm vectors read ahead (slots of the n buffer, depth of the beta FIFO); 4: the slot of a
   // vector is the low two bits of its number.
   localparam int unsigned NSlots    = 4;
-  localparam int unsigned NA        = $clog2(NSlots * VWords);
+  localparam int unsigned NA        = $clog2(NSlots / 2 * VWords);
   // Rows taken from the ports per cycle.
   localparam int unsigned Group     = P < Lanes ? P : Lanes;
   localparam int unsigned SsBits    = 76;
@@ -256,6 +256,9 @@ module mmfree_token_engine #(
       default: mx_rows = d;
     endcase
   end
+
+  logic proj_fused;
+  assign proj_fused = (mx_q != MxF) && (mx_q != MxG);
 
   logic write_logits;
   assign write_logits = !flags_i[mmfree_reg_pkg::FlagsNoLogitsBit] &&
@@ -406,11 +409,14 @@ module mmfree_token_engine #(
   // What the sequence waits for before each consumer.
   logic n_avail, beta_avail;
   assign n_avail    = (n_loaded_q != n_cons_q);
+  logic n_avail2;
+  assign n_avail2   = (n_loaded_q - n_cons_q) >= 2;
   assign beta_avail = (b_pushed_q != b_popped_q);
 
   // ---- Buffers -------------------------------------------------------------------------------------
   // Read data of every buffer: the word addressed in the previous cycle.
-  logic [DataWidth-1:0] x_rd, r_rd, h_rd, f_rd, i_rd, g_rd, p1_rd, lb_rd, n_rd, p_rd, yg_rd, yu_rd;
+  logic [DataWidth-1:0] x_rd, r_rd, h_rd, f_rd, i_rd, g_rd, p1_rd, lb_rd, p_rd, yg_rd, yu_rd;
+  logic [DataWidth-1:0] n_cur_rd, n_nxt_rd;   // norm vectors number n_cons_q and n_cons_q + 1
   // Write ports (one address for all lanes of a buffer: no writer here needs more).
   logic [Lanes-1:0]     x_we, r_we, h_we, f_we, i_we, g_we, p1_we, lb_we, n_we, p_we, yg_we, yu_we;
   logic [HA-1:0]        x_wa, r_wa, h_wa, g_wa, p1_wa, fi_wa, lb_wa;
@@ -439,10 +445,26 @@ module mmfree_token_engine #(
   mmfree_lane_ram #(.Lanes(Lanes), .Depth(HWords)) u_lb (.clk_i, .we_i(lb_we), .waddr_i({Lanes{lb_wa}}),
     .wdata_i(lb_wd), .re_i(1'b1), .raddr_i(HA'(lp_ra)), .rdata_o(lb_rd));
   // The norm vectors: NSlots slots of VWords words, slot k mod NSlots for the k-th of the token.
-  logic [NA-1:0] n_ra;
-  assign n_ra = NA'(32'(n_cons_q[1:0]) * VWords + lp_ra);
-  mmfree_lane_ram #(.Lanes(Lanes), .Depth(NSlots * VWords)) u_n (.clk_i, .we_i(n_we), .waddr_i({Lanes{n_wa}}),
-    .wdata_i(n_wd), .re_i(1'b1), .raddr_i(n_ra), .rdata_o(n_rd));
+  // Two RAMs, the even- and the odd-numbered vectors, two slots each, so that a loop reads
+  // the current vector and the next one in the same cycle (a norm loop and the projection
+  // behind it).
+  logic [NA-1:0]        n_ev_ra, n_od_ra;
+  logic                 n_nxt_hi;              // bit 1 of n_cons_q + 1
+  logic                 n_ev_slot, n_od_slot;  // slot within each RAM: bit 1 of the number
+  logic [DataWidth-1:0] n_ev_rd, n_od_rd;
+  assign n_nxt_hi  = n_cons_q[1] ^ n_cons_q[0];
+  assign n_ev_slot = n_cons_q[0] ? n_nxt_hi : n_cons_q[1];
+  assign n_od_slot = n_cons_q[0] ? n_cons_q[1] : n_nxt_hi;
+  assign n_ev_ra   = NA'(32'(n_ev_slot) * VWords + lp_ra);
+  assign n_od_ra   = NA'(32'(n_od_slot) * VWords + lp_ra);
+  assign n_cur_rd  = n_cons_q[0] ? n_od_rd : n_ev_rd;
+  assign n_nxt_rd  = n_cons_q[0] ? n_ev_rd : n_od_rd;
+  mmfree_lane_ram #(.Lanes(Lanes), .Depth(NSlots / 2 * VWords)) u_n_even (.clk_i,
+    .we_i(ld_slot_q[0] ? '0 : n_we), .waddr_i({Lanes{n_wa}}),
+    .wdata_i(n_wd), .re_i(1'b1), .raddr_i(n_ev_ra), .rdata_o(n_ev_rd));
+  mmfree_lane_ram #(.Lanes(Lanes), .Depth(NSlots / 2 * VWords)) u_n_odd (.clk_i,
+    .we_i(ld_slot_q[0] ? n_we : '0), .waddr_i({Lanes{n_wa}}),
+    .wdata_i(n_wd), .re_i(1'b1), .raddr_i(n_od_ra), .rdata_o(n_od_rd));
   mmfree_lane_ram #(.Lanes(Lanes), .Depth(VWords)) u_p (.clk_i, .we_i(p_we), .waddr_i({Lanes{p_wa}}),
     .wdata_i(p_wd), .re_i(1'b1), .raddr_i(VA'(lp_ra)), .rdata_o(p_rd));
   // y of the Gate matrix: the gate half (rows 0 .. I-1, then z in place) and the up half
@@ -479,7 +501,9 @@ module mmfree_token_engine #(
     assign g_c    = g_rd[32*b +: 32];
     assign p1_c   = p1_rd[32*b +: 32];
     assign lb_c   = lb_rd[32*b +: 32];
-    assign n_c    = n_rd[32*b +: 32];
+    assign n_c    = n_cur_rd[32*b +: 32];
+    logic signed [31:0] n_nxt_c;
+    assign n_nxt_c = n_nxt_rd[32*b +: 32];
     assign p_c    = p_rd[32*b +: 32];
     assign y_c    = yg_rd[32*b +: 32];
     assign y_up_c = yu_rd[32*b +: 32];
@@ -508,6 +532,11 @@ module mmfree_token_engine #(
     silu_a u_silu (.z_i(silu_in), .silu_o(silu_out));
     mul_a  u_mul_a (.a_i(ma_a), .b_i(ma_b), .product_o(ma_out));
     mul_a  u_mul_b (.a_i(ma_out), .b_i(silu_out), .product_o(mb_out));
+    // The projection fused into the loop before it: p = p1 * next norm (norm and output-gate
+    // loops), p = z * Down norm (GLU, which itself reads no norm vector).
+    logic signed [31:0] mc_out, p_out;
+    mul_a  u_mul_c (.a_i(p1_val), .b_i((lk_q == LkGlu) ? n_c : n_nxt_c), .product_o(mc_out));
+    assign p_out = (lk_q == LkProj) ? ma_out : mc_out;
     forget_complement_g u_cf (.fz_i(f_c), .lb_i(lb_c), .bounded_i(bounded), .cf_o(cf));
     mlgru_update_a u_mlgru (.h_i(h_c), .c_i(silu_out), .cf_i(cf), .h_o(h_new));
     quantize_q8 #(.ExpBits(ExpBits)) u_quant (.p_i(p_c), .c_man_i(cq_man_q), .c_exp_i(cq_exp_q), .q_o(q_val));
@@ -524,10 +553,10 @@ module mmfree_token_engine #(
     assign sq_b_signed = sq_b_wide * sq_b_wide;
     assign sq_a_w[64*b +: 64] = lane_ok[b] ? sq_a_signed : '0;
     assign sq_b_w[64*b +: 64] = lane_ok[b] ? sq_b_signed : '0;
-    assign abs_p_w[32*b +: 32] = !lane_ok[b] ? '0 : (ma_out[31] ? 32'(-ma_out) : 32'(ma_out));
+    assign abs_p_w[32*b +: 32] = !lane_ok[b] ? '0 : (p_out[31] ? 32'(-p_out) : 32'(p_out));
 
     assign p1_val_w[32*b +: 32] = p1_val;
-    assign p_val_w[32*b +: 32]  = ma_out;
+    assign p_val_w[32*b +: 32]  = p_out;
     assign z_val_w[32*b +: 32]  = ma_out;
     assign h_new_w[32*b +: 32]  = h_new;
     assign q_val_w[8*b +: 8]    = lane_ok[b] ? q_val : '0;
@@ -799,10 +828,11 @@ module mmfree_token_engine #(
     if (loop_wr && lk_q == LkGlu) begin yg_we = '1; yg_wa = IA'(lp_a_q); yg_wd = z_val_w; end  // z in place
     // p1 of the norm loops, p of the projection loop.
     p1_we = (loop_wr && (lk_q == LkNorm || lk_q == LkOgate)) ? '1 : '0; p1_wa = HA'(lp_a_q); p1_wd = p1_val_w;
-    p_we  = (loop_wr && lk_q == LkProj) ? '1 : '0; p_wa = VA'(lp_a_q); p_wd = p_val_w;
+    p_we  = (loop_wr && (lk_q == LkProj || lk_q == LkNorm || lk_q == LkOgate || lk_q == LkGlu)) ? '1 : '0;
+    p_wa = VA'(lp_a_q); p_wd = p_val_w;
     // Parameter vectors.
     lb_we = (ld_we && ld_dst_q == DstLb) ? '1 : '0; lb_wa = HA'(ld_waddr); lb_wd = ld_as_g;
-    n_we  = (ld_we && ld_dst_q == DstN) ? '1 : '0;  n_wa = NA'(32'(ld_slot_q) * VWords + 32'(ld_waddr));  n_wd = ld_as_a;
+    n_we  = (ld_we && ld_dst_q == DstN) ? '1 : '0;  n_wa = NA'(32'(ld_slot_q[1]) * VWords + 32'(ld_waddr));  n_wd = ld_as_a;
   end
 
   // ---- Gates: each port passes exactly its share of the current matrix -------------------------
@@ -1072,8 +1102,9 @@ module mmfree_token_engine #(
         end
 
         // Token mixer input: p1 = x * attn_norm, with sums of squares.
-        StAttnNorm: if (x_ready_q && n_avail) state_q <= StAttnLoop;
+        StAttnNorm: if (x_ready_q && n_avail2) state_q <= StAttnLoop;
         StAttnLoop: begin
+          amax_q  <= '0;
           head_src_x_q <= 1'b1;
           lk_q    <= LkNorm;
           lp_n_q  <= d;
@@ -1087,11 +1118,14 @@ module mmfree_token_engine #(
 
         // One BitLinear: its norm, its beta, p and amax, the scalars, q, the matrix.
         StProjNorm: begin
-          if (n_avail && beta_avail) begin
+          // F and G have a projection loop of their own; the others' p and amax came with
+          // the loop before (attn norm -> I, output gate -> O, mlp norm -> Gate, GLU -> Down,
+          // final norm -> lm_head).
+          if (proj_fused ? beta_avail : (n_avail && beta_avail)) begin
             beta_man_q <= bq_man_q[b_popped_q[1:0]];
             beta_exp_q <= bq_exp_q[b_popped_q[1:0]];
             b_popped_q <= b_popped_q + 1'b1;
-            state_q    <= StProjLoop;
+            state_q    <= proj_fused ? StProjScale : StProjLoop;
           end
         end
         StProjLoop: begin
@@ -1192,8 +1226,9 @@ module mmfree_token_engine #(
         end
 
         // Output gate input: p1 = g * g_norm * silu(h).
-        StGNorm: if (n_avail) state_q <= StOgate;
+        StGNorm: if (n_avail2) state_q <= StOgate;
         StOgate: begin
+          amax_q  <= '0;
           lk_q    <= LkOgate;
           lp_n_q  <= d;
           lp_k_q  <= '0;
@@ -1205,8 +1240,9 @@ module mmfree_token_engine #(
         end
 
         // Channel mixer: p1 = r * mlp_norm; the GLU.
-        StMlpNorm: if (n_avail) state_q <= StMlpLoop;
+        StMlpNorm: if (n_avail2) state_q <= StMlpLoop;
         StMlpLoop: begin
+          amax_q  <= '0;
           head_src_x_q <= 1'b0;
           lk_q    <= LkNorm;
           lp_n_q  <= d;
@@ -1217,7 +1253,8 @@ module mmfree_token_engine #(
           ret_q   <= StProjNorm;
           state_q <= StLoop;
         end
-        StGlu: begin
+        StGlu: if (n_avail) begin
+          amax_q  <= '0;
           lk_q    <= LkGlu;
           lp_n_q  <= ni;
           lp_k_q  <= '0;
@@ -1229,8 +1266,9 @@ module mmfree_token_engine #(
         end
 
         // Head: p1 = x * final_norm, then the lm_head.
-        StHeadNorm: if (n_avail) state_q <= StHeadLoop;
+        StHeadNorm: if (n_avail2) state_q <= StHeadLoop;
         StHeadLoop: begin
+          amax_q  <= '0;
           head_src_x_q <= 1'b1;
           lk_q    <= LkNorm;
           lp_n_q  <= d;
@@ -1282,6 +1320,7 @@ module mmfree_token_engine #(
           if (lp_issue) lp_k_q <= lp_k_q + 1'b1;
           lp_v_q <= lp_issue;
           lp_a_q <= lp_k_q;
+          if (lp_v_q && lk_q != LkMlgru && lk_q != LkQuant && abs_p_max > amax_q) amax_q <= abs_p_max;
           if (lp_v_q) begin
             unique case (lk_q)
               LkNorm, LkOgate: begin
@@ -1289,7 +1328,6 @@ module mmfree_token_engine #(
                 ssb_q <= ssb_q + sq_b_sum;
               end
               LkGlu:  ssa_q <= ssa_q + sq_a_sum;
-              LkProj: if (abs_p_max > amax_q) amax_q <= abs_p_max;
               LkQuant: begin
                 qbeat_q[8*Lanes*q_part +: 8*Lanes] <= q_val_w;
                 if (q_part == QWordBits'(QWords - 1)) qbeat_q <= '0;
@@ -1302,7 +1340,9 @@ module mmfree_token_engine #(
             state_q <= ret_q;
             // The loops that read the n buffer free their slot; the last readers of h and LB
             // free those buffers for the next layer's prefetch.
-            if (lk_q == LkNorm || lk_q == LkOgate || lk_q == LkProj) n_cons_q <= n_cons_q + 1'b1;
+            // (A norm or output-gate loop reads its own vector and the projection's.)
+            if (lk_q == LkNorm || lk_q == LkOgate) n_cons_q <= n_cons_q + 2;
+            if (lk_q == LkProj || lk_q == LkGlu) n_cons_q <= n_cons_q + 1'b1;
             if (lk_q == LkOgate) h_st_q <= BufFree;
             if (lk_q == LkMlgru) lb_st_q <= BufFree;
           end
