@@ -60,7 +60,8 @@ TEST_P(SimSpeed, DemoTokensPerCpuSecond) {
               cpu_seconds / kTokens, double(cycles) / cpu_seconds, kTokens / cpu_seconds);
 }
 
-INSTANTIATE_TEST_SUITE_P(Presets, SimSpeed, ::testing::Values("ideal"),
+// ideal: the kernel-bound figure; hbm: one HBM pseudo-channel per port, as on a U55C.
+INSTANTIATE_TEST_SUITE_P(Presets, SimSpeed, ::testing::Values("ideal", "hbm"),
                          [](const auto& info) { return info.param; });
 
 }  // namespace
