@@ -11,7 +11,7 @@
 //   - a good command afterwards, on another state slot (the failed command may leave its slot
 //     part-updated), runs exactly as on the golden kernel: nothing is left stuck.
 // The tokens counter (the tokens completed before the error, as the golden kernel counts
-// them) is checked by its own test, disabled while the RTL counts the failed token too.
+// them) is checked by its own test.
 #include <gtest/gtest.h>
 
 #include <chrono>
@@ -197,10 +197,8 @@ TEST(KernelTokenAxiError, EmbeddingRowOfTheThirdTokenOutsideMemory) {
 }
 
 // docs/device.md: the `tokens` counter holds the tokens completed; the golden kernel counts
-// those before the token that met the error. Disabled: the RTL (mmfree_token_engine's
-// StTokDone pulses token_done_o whatever the status) also counts the failed token, so it
-// reads one more than the golden kernel in both cases below.
-TEST(KernelTokenAxiError, DISABLED_TokensCounterCountsOnlyTheTokensBeforeTheError) {
+// those before the token that met the error (the engine before 765d532 counted that token too).
+TEST(KernelTokenAxiError, TokensCounterCountsOnlyTheTokensBeforeTheError) {
   {
     const EmbeddingsAtTheEnd e = embeddings_at_the_end();
     Pair pair = open_with_embeddings_at_the_end(e);
