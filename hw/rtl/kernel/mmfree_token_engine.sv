@@ -18,7 +18,11 @@
 // - row sums are taken up to min(P, Lanes) consecutive rows per cycle (row r from port r mod P;
 //   a group never crosses a word of the destination buffer), scaled by replicated
 //   apply_scale_a units, and written (with the residual, one cycle later) into the lane banks;
-// - vector writes (h to the state slot, zeroing a slot) put out one beat per cycle.
+// - vector writes (h to the state slot, zeroing a slot) put out one beat per cycle;
+// - a prefetcher reads every parameter and state vector of the token ahead, in the order the
+//   sequence uses them, on the gmem read engine (idle while loops run and row sums return);
+// - the projection p = p1 * norm of I, O, Gate and the lm_head runs inside the norm or
+//   output-gate loop before it, Down's inside the GLU loop (only F and G keep their own loop).
 //
 // Each BitLinear quantizes its input into the activation buffers, opens every port's beat gate
 // for exactly its share of the matrix, and scales the row sums as they come back. Weight streams
