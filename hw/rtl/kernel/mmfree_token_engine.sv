@@ -21,6 +21,8 @@
 // - vector writes (h to the state slot, zeroing a slot) put out one beat per cycle;
 // - a prefetcher reads every parameter and state vector of the token ahead, in the order the
 //   sequence uses them, on the gmem read engine (idle while loops run and row sums return);
+//   the read engine takes one command at a time, so a layer's six betas come in one read and
+//   wait in a small beta cache;
 // - the projection p = p1 * norm of I, O, Gate and the lm_head runs inside the norm or
 //   output-gate loop before it, Down's inside the GLU loop (only F and G keep their own loop).
 //
@@ -312,7 +314,6 @@ module mmfree_token_engine #(
 
   logic [16:0]               conv_sf_man;
   logic signed [ExpBits-1:0] conv_sf_exp;
-  float_to_sf #(.ExpBits(ExpBits)) u_to_sf (.float_i(rd_first_word), .man_o(conv_sf_man), .exp_o(conv_sf_exp));
 
   assign rd_cmd_valid_o = (ld_state_q == LdCmd);
   assign rd_cmd_addr_o  = ld_addr_q & ~64'd63;
@@ -394,8 +395,31 @@ module mmfree_token_engine #(
     endcase
     if (pf_kind == PkBeta) begin
       pf_addr = params_i + betas_off + 64'd4 * (pf_head ? 64'(nl) * 64'd6 : 64'(pf_l_q) * 64'd6 + pf_beta_addr);
+      // A beta read also fetches the layer's later betas (they follow it in the table, at most
+      // two beats in all): they are then taken from the beta cache without a round trip.
+      pf_n    = pf_head ? 32'd1 : 32'd6 - 32'(pf_beta_addr);
     end
   end
+
+  // ---- Beta cache: the beats of the last beta read -----------------------------------------------
+  // A gmem read is a whole round trip (the read engine takes one command at a time), so the six
+  // betas of a layer are read with one command and kept here, raw, until the next token.
+  logic [2*DataWidth-1:0] bc_data_q;
+  logic [63:0]            bc_base_q;    // address of its first beat
+  logic [1:0]             bc_valid_q;   // which of its two beats hold data
+  logic [63:0]            pf_beat;
+  logic                   bc_hit_lo, bc_hit_hi, pf_beta_hit;
+  logic [31:0]            bc_word;
+  assign pf_beat     = pf_addr & ~(64'(QBytes) - 64'd1);
+  assign bc_hit_lo   = bc_valid_q[0] && (pf_beat == bc_base_q);
+  assign bc_hit_hi   = bc_valid_q[1] && (pf_beat == bc_base_q + 64'(QBytes));
+  assign pf_beta_hit = (pf_kind == PkBeta) && (bc_hit_lo || bc_hit_hi);
+  assign bc_word     = bc_data_q[(bc_hit_hi ? DataWidth : 0) + 32 * pf_addr[2 +: LaneBits] +: 32];
+
+  // The betas' converter: a beta arriving now, else one from the beta cache.
+  logic [31:0] conv_sf_in;
+  assign conv_sf_in = (ld_state_q == LdRx) ? rd_first_word : bc_word;
+  float_to_sf #(.ExpBits(ExpBits)) u_to_sf (.float_i(conv_sf_in), .man_o(conv_sf_man), .exp_o(conv_sf_exp));
 
   logic pf_room, pf_issue, pf_last_item;
   always_comb begin
@@ -906,6 +930,9 @@ module mmfree_token_engine #(
       b_issued_q     <= '0;
       b_pushed_q     <= '0;
       b_popped_q     <= '0;
+      bc_data_q      <= '0;
+      bc_base_q      <= '0;
+      bc_valid_q     <= '0;
       h_st_q         <= BufFree;
       lb_st_q        <= BufFree;
       x_ready_q      <= 1'b0;
@@ -976,6 +1003,13 @@ module mmfree_token_engine #(
               bq_man_q[b_pushed_q[1:0]] <= conv_sf_man;
               bq_exp_q[b_pushed_q[1:0]] <= conv_sf_exp;
               b_pushed_q <= b_pushed_q + 1'b1;
+              bc_data_q[DataWidth-1:0] <= rd_data_i;
+              bc_base_q  <= ld_addr_q & ~(64'(QBytes) - 64'd1);
+              bc_valid_q <= 2'b01;
+            end
+            if (ld_b_q == 32'd1 && ld_dst_q == DstBeta) begin
+              bc_data_q[2*DataWidth-1:DataWidth] <= rd_data_i;
+              bc_valid_q[1] <= 1'b1;
             end
             if (ld_last_beat) begin
               if (rd_error_i) status_q[mmfree_reg_pkg::StatusAxiErrorBit] <= 1'b1;
@@ -997,7 +1031,13 @@ module mmfree_token_engine #(
       end
 
       // ---- The prefetcher: start the next item when its buffer has room ----
-      if (pf_issue) begin
+      if (pf_issue && pf_beta_hit) begin
+        // From the beta cache: no read (the reader is idle, so the FIFO order is kept).
+        bq_man_q[b_pushed_q[1:0]] <= conv_sf_man;
+        bq_exp_q[b_pushed_q[1:0]] <= conv_sf_exp;
+        b_pushed_q <= b_pushed_q + 1'b1;
+        b_issued_q <= b_issued_q + 1'b1;
+      end else if (pf_issue) begin
         ld_state_q <= LdCmd;
         ld_addr_q  <= pf_addr;
         ld_n_q     <= pf_n;
@@ -1009,6 +1049,8 @@ module mmfree_token_engine #(
           PkH:     begin ld_dst_q <= DstH; h_st_q <= BufLoading; end
           default: begin ld_dst_q <= DstLb; lb_st_q <= BufLoading; end
         endcase
+      end
+      if (pf_issue) begin
         if (pf_emb_q) begin
           pf_emb_q <= 1'b0;
         end else if (pf_last_item) begin
@@ -1094,6 +1136,7 @@ module mmfree_token_engine #(
             b_issued_q <= '0;
             b_pushed_q <= '0;
             b_popped_q <= '0;
+            bc_valid_q <= '0;   // params may change between commands
             h_st_q     <= BufFree;
             lb_st_q    <= BufFree;
             x_ready_q  <= 1'b0;
