@@ -95,10 +95,6 @@ module mmfree_kernel_core #(
   localparam int unsigned QdEntries   = (QdBeats + GmemBeatsPerEntry - 1) / GmemBeatsPerEntry;
   localparam int unsigned QiEntries   = (QiBeats + GmemBeatsPerEntry - 1) / GmemBeatsPerEntry;
   localparam int unsigned IncBits     = 16;
-  // Entry indices are < QdEntries / QiEntries whenever d <= MaxHidden, I <= MaxIntermediate
-  // (the sequencer refuses larger models), so the index is used at its natural width.
-  localparam int unsigned QdIndexBits = $clog2(QdEntries * GmemBeatsPerEntry);
-  localparam int unsigned QiIndexBits = $clog2(QiEntries * GmemBeatsPerEntry);
 
   // The shell streams weights and gmem in the same beat size; other widths are not built yet.
   if (W != 512 || GmemDataWidth != 512) begin : gen_width_check
@@ -431,48 +427,41 @@ module mmfree_kernel_core #(
   assign unused_rd_last = rd_last;
 
   // ---------------------------------------------------------------------------------------------
-  // Activation buffers: qd (d-long) and qi (I-long) int8 vectors, one gmem beat per word; an
-  // array beat of Lanes activations is GmemBeatsPerEntry consecutive words.
-  logic [GmemDataWidth-1:0] qd_mem_q [QdEntries * GmemBeatsPerEntry];
-  logic [GmemDataWidth-1:0] qi_mem_q [QiEntries * GmemBeatsPerEntry];
+  // Activation buffers: qd (d-long) and qi (I-long) int8 vectors, written one gmem beat (word)
+  // at a time; an array beat of Lanes activations is GmemBeatsPerEntry consecutive words (an
+  // entry). Each weight port has its own copy (gen_port below) with a registered read, so the
+  // buffers map to block RAM and no port reads through another's multiplexers: word k of every
+  // entry lives in bank k, qd's entries at addresses [0, QdEntries), qi's after them.
+  localparam int unsigned ActEntries = QdEntries + QiEntries;
+  localparam int unsigned ActAddrBits = $clog2(ActEntries);
+  localparam int unsigned WordBits   = $clog2(GmemBeatsPerEntry);
 
-  always_ff @(posedge clk_i) begin
-    if (q_wr && !q_wr_sel && q_wr_index < CountBits'(QdEntries * GmemBeatsPerEntry)) begin
-      qd_mem_q[q_wr_index] <= q_wr_data;
-    end
-    if (q_wr && q_wr_sel && q_wr_index < CountBits'(QiEntries * GmemBeatsPerEntry)) begin
-      qi_mem_q[q_wr_index] <= q_wr_data;
-    end
-  end
+  logic                   act_wr;
+  logic [ActAddrBits-1:0] act_wr_addr;
+  logic [WordBits-1:0]    act_wr_bank;
+  logic [CountBits-1:0]   act_wr_entry;
+  assign act_wr_entry = q_wr_index / CountBits'(GmemBeatsPerEntry);
+  assign act_wr_bank  = WordBits'(q_wr_index % CountBits'(GmemBeatsPerEntry));
+  // Words past a buffer's end are dropped, as before (the sequencer refuses such models).
+  assign act_wr = q_wr && (q_wr_sel ? q_wr_index < CountBits'(QiEntries * GmemBeatsPerEntry)
+                                    : q_wr_index < CountBits'(QdEntries * GmemBeatsPerEntry));
+  assign act_wr_addr = q_wr_sel ? ActAddrBits'(QdEntries) + ActAddrBits'(act_wr_entry)
+                                : ActAddrBits'(act_wr_entry);
 
-  /* verilator lint_off UNUSEDSIGNAL */  // the index's high bits are zero by the size check
-  function automatic logic [8*Lanes-1:0] qd_entry(input logic [CountBits-1:0] index);
-    logic [8*Lanes-1:0] out;
-    for (int unsigned k = 0; k < GmemBeatsPerEntry; k++) begin
-      out[GmemDataWidth*k +: GmemDataWidth] = qd_mem_q[GmemBeatsPerEntry * QdIndexBits'(index) + k];
-    end
-    qd_entry = out;
-  endfunction
-
-  function automatic logic [8*Lanes-1:0] qi_entry(input logic [CountBits-1:0] index);
-    logic [8*Lanes-1:0] out;
-    for (int unsigned k = 0; k < GmemBeatsPerEntry; k++) begin
-      out[GmemDataWidth*k +: GmemDataWidth] = qi_mem_q[GmemBeatsPerEntry * QiIndexBits'(index) + k];
-    end
-    qi_entry = out;
-  endfunction
-  /* verilator lint_on UNUSEDSIGNAL */
+  // The upper bits of the write entry are zero whenever act_wr is set (the size check above).
+  logic unused_act_wr_entry;
+  assign unused_act_wr_entry = ^act_wr_entry;
 
   // ---------------------------------------------------------------------------------------------
   // Weight ports: burst engine -> feeder -> ternary accumulate array.
-  logic [P-1:0]           feeder_busy, feeder_stall, array_fire, wt_beat;
+  logic [P-1:0]           feeder_busy, port_busy, feeder_stall, array_fire, wt_beat;
   logic [P-1:0]           sum_valid, sum_ready;
   logic [32*P-1:0]        sums;
 
   for (genvar p = 0; p < P; p++) begin : gen_port
     logic                 s_valid, s_ready, s_last;
     logic [W-1:0]         s_data;
-    logic                 a_valid, a_ready, a_first, a_last, q_sel;
+    logic                 a_valid, a_ready, a_first, a_last, q_sel, b_ready;
     logic [W-1:0]         a_codes;
     logic [CountBits-1:0] q_index;
     logic [8*Lanes-1:0]   acts;
@@ -531,7 +520,7 @@ module mmfree_kernel_core #(
       .stream_ready_o(s_ready),
       .stream_data_i (s_data),
       .array_valid_o (a_valid),
-      .array_ready_i (a_ready && gate_pass),
+      .array_ready_i (b_ready && gate_pass),
       .array_first_o (a_first),
       .array_last_o  (a_last),
       .array_codes_o (a_codes),
@@ -540,19 +529,66 @@ module mmfree_kernel_core #(
       .stall_o       (feeder_stall[p])
     );
 
-    assign acts = q_sel ? qi_entry(q_index) : qd_entry(q_index);
-    assign array_fire[p] = a_valid && a_ready && gate_pass;
+    // One register stage between feeder and array: a beat is taken from the feeder (the port's
+    // share in token mode is counted here, array_fire) while this port's activation RAM reads
+    // the beat's entry, and the array sees beat and activations together one cycle later. The
+    // entry is thus read in the cycle the beat is taken, as the asynchronous buffers were.
+    logic                   take, b_valid_q, b_first_q, b_last_q;
+    logic [W-1:0]           b_codes_q;
+    logic [ActAddrBits-1:0] act_rd_addr;
+    assign b_ready       = !b_valid_q || a_ready;  // a_ready depends on registered state only
+    assign take          = a_valid && b_ready && gate_pass;
+    assign array_fire[p] = take;
+    assign act_rd_addr   = q_sel ? ActAddrBits'(QdEntries) + ActAddrBits'(q_index)
+                                 : ActAddrBits'(q_index);
+
+    always_ff @(posedge clk_i or negedge rst_ni) begin
+      if (!rst_ni)      b_valid_q <= 1'b0;
+      else if (b_ready) b_valid_q <= take;
+    end
+
+    always_ff @(posedge clk_i) begin
+      if (take) begin
+        b_first_q <= a_first;
+        b_last_q  <= a_last;
+        b_codes_q <= a_codes;
+      end
+    end
+
+    for (genvar k = 0; k < GmemBeatsPerEntry; k++) begin : gen_act_bank
+      mmfree_ram_1r1w #(
+        .Width(GmemDataWidth),
+        .Depth(ActEntries)
+      ) u_act_ram (
+        .clk_i,
+        .we_i   (act_wr && act_wr_bank == WordBits'(k)),
+        .waddr_i(act_wr_addr),
+        .wdata_i(q_wr_data),
+        .re_i   (take),
+        .raddr_i(act_rd_addr),
+        .rdata_o(acts[GmemDataWidth*k +: GmemDataWidth])
+      );
+    end
+
+    // A beat still in the stage keeps the port busy: a new pass starts behind it.
+    assign port_busy[p] = feeder_busy[p] || b_valid_q;
+
+    // q_index is below the matrix's beats per row, hence below QdEntries / QiEntries whenever
+    // d <= MaxHidden, I <= MaxIntermediate (the sequencer refuses larger models): it is used
+    // at the RAM's address width.
+    logic unused_q_index;
+    assign unused_q_index = ^q_index;
 
     ternary_accumulate_array #(
       .BeatBits(W)
     ) u_array (
       .clk_i,
       .rst_ni,
-      .valid_i(a_valid && gate_pass),
+      .valid_i(b_valid_q),
       .ready_o(a_ready),
-      .first_i(a_first),
-      .last_i (a_last),
-      .codes_i(a_codes),
+      .first_i(b_first_q),
+      .last_i (b_last_q),
+      .codes_i(b_codes_q),
       .acts_i (acts),
       .valid_o(sum_valid[p]),
       .ready_i(sum_ready[p] || tok_sum_ready[p]),
@@ -564,7 +600,7 @@ module mmfree_kernel_core #(
     assign unused_s_last = s_last;
   end
 
-  assign feeders_busy = |feeder_busy;
+  assign feeders_busy = |port_busy;
 
   // ---------------------------------------------------------------------------------------------
   // Row sums back to memory (self-test mode).
