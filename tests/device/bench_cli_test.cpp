@@ -1,39 +1,22 @@
 // `mmfree bench`, run as a user runs it: the real binary on the demo model.
 #include <gtest/gtest.h>
-#include <sys/wait.h>
 
-#include <array>
 #include <cstdio>
 #include <nlohmann/json.hpp>
 #include <string>
 
+#include "../support/cli_command_line.hpp"
 #include "mmfree/mmf_format.hpp"
 #include "demo_fixture.hpp"
 
 namespace {
 
-struct Outcome {
-  int exit_code = -1;
-  std::string out;  // stdout, or stdout and stderr together when asked
-};
-
-Outcome run_cli(const std::string& arguments, bool with_stderr = false) {
-  const std::string command = std::string(MMFREE_CLI_PATH) + " " + arguments + (with_stderr ? " 2>&1" : " 2>/dev/null");
-  Outcome outcome;
-  FILE* pipe = popen(command.c_str(), "r");
-  if (pipe == nullptr) return outcome;
-  std::array<char, 4096> chunk;
-  std::size_t n;
-  while ((n = std::fread(chunk.data(), 1, chunk.size(), pipe)) > 0) outcome.out.append(chunk.data(), n);
-  const int status = pclose(pipe);
-  outcome.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
-  return outcome;
-}
+using mmfree::test::run_cli_line;
 
 const std::string kModel = std::string(MMFREE_ASSETS_DIR) + "/models/mmfree-demo-d256-l6";
 
 TEST(BenchCli, JsonHasBothTestsWithOneSamplePerRepetitionAndTheDeviceCounters) {
-  const Outcome r = run_cli("bench --backend golden-kernel --model " + kModel + " -p 16 -n 8 -r 2 --json");
+  const auto r = run_cli_line("bench --backend golden-kernel --model " + kModel + " -p 16 -n 8 -r 2 --json");
   ASSERT_EQ(r.exit_code, 0) << r.out;
   const auto results = nlohmann::json::parse(r.out);
   ASSERT_EQ(results.size(), 2u);
@@ -53,7 +36,7 @@ TEST(BenchCli, JsonHasBothTestsWithOneSamplePerRepetitionAndTheDeviceCounters) {
 }
 
 TEST(BenchCli, TableNamesTheTestsForAHostBackend) {
-  const Outcome r = run_cli("bench --backend reference --model " + kModel + " -p 4 -n 4 -r 1");
+  const auto r = run_cli_line("bench --backend reference --model " + kModel + " -p 4 -n 4 -r 1");
   ASSERT_EQ(r.exit_code, 0) << r.out;
   EXPECT_NE(r.out.find("| reference | pp4 |"), std::string::npos) << r.out;
   EXPECT_NE(r.out.find("| reference | tg4 |"), std::string::npos) << r.out;
@@ -61,7 +44,7 @@ TEST(BenchCli, TableNamesTheTestsForAHostBackend) {
 }
 
 TEST(BenchCli, SelftestTimesOneWeightPassPerRun) {
-  const Outcome r = run_cli("bench --backend golden-kernel --model " + kModel + " --selftest -r 2 --json");
+  const auto r = run_cli_line("bench --backend golden-kernel --model " + kModel + " --selftest -r 2 --json");
   ASSERT_EQ(r.exit_code, 0) << r.out;
   const auto results = nlohmann::json::parse(r.out);
   ASSERT_EQ(results.size(), 1u) << "only the self-test, no pp/tg";
@@ -71,17 +54,17 @@ TEST(BenchCli, SelftestTimesOneWeightPassPerRun) {
   EXPECT_EQ(results[0]["counters"]["tokens"], 0);
   EXPECT_EQ(results[0]["counters"]["weight_bytes"], descriptor.weights_bytes);
   // A host backend has no kernel to self-test.
-  EXPECT_EQ(run_cli("bench --backend golden --model " + kModel + " --selftest").exit_code, 2);
+  EXPECT_EQ(run_cli_line("bench --backend golden --model " + kModel + " --selftest").exit_code, 2);
 }
 
 TEST(BenchCli, BadFlagsAreUsageErrors) {
-  EXPECT_EQ(run_cli("bench --backend golden-kernel --model " + kModel + " -p 0 -n 0").exit_code, 2);
-  EXPECT_EQ(run_cli("bench --backend golden-kernel --model " + kModel + " -r 0").exit_code, 2);
-  EXPECT_EQ(run_cli("bench --backend nonsense --model " + kModel).exit_code, 2);
+  EXPECT_EQ(run_cli_line("bench --backend golden-kernel --model " + kModel + " -p 0 -n 0").exit_code, 2);
+  EXPECT_EQ(run_cli_line("bench --backend golden-kernel --model " + kModel + " -r 0").exit_code, 2);
+  EXPECT_EQ(run_cli_line("bench --backend nonsense --model " + kModel).exit_code, 2);
 }
 
 TEST(BenchCli, XrtWithoutBoardFailsWithOneClearLine) {
-  const Outcome r = run_cli("bench --backend xrt --xclbin /nonexistent/k.xclbin --model " + kModel, true);
+  const auto r = run_cli_line("bench --backend xrt --xclbin /nonexistent/k.xclbin --model " + kModel, true);
   EXPECT_EQ(r.exit_code, 1);
   EXPECT_NE(r.out.find("xclbin '/nonexistent/k.xclbin' does not exist"), std::string::npos) << r.out;
 }

@@ -1,9 +1,7 @@
 // `mmfree bench --shape/--board/--energy/--plot`, run as a user runs it: the real binary, the
 // Verilated kernel, a synthetic 370M-shape model cut to one layer.
 #include <gtest/gtest.h>
-#include <sys/wait.h>
 
-#include <array>
 #include <cstdio>
 #include <filesystem>
 #include <fstream>
@@ -11,44 +9,28 @@
 #include <sstream>
 #include <string>
 
+#include "../support/cli_command_line.hpp"
 #include "mmfree/measure/board.hpp"
 #include "mmfree/measure/model_shape.hpp"
 #include "xml_document.hpp"
 
 namespace {
 
-struct Outcome {
-  int exit_code = -1;
-  std::string out;
-};
-
-Outcome run_cli(const std::string& arguments, bool with_stderr) {
-  const std::string command =
-      std::string(MMFREE_CLI_PATH) + " " + arguments + (with_stderr ? " 2>&1" : " 2>/dev/null");
-  Outcome outcome;
-  FILE* pipe = popen(command.c_str(), "r");
-  if (pipe == nullptr) return outcome;
-  std::array<char, 4096> chunk;
-  std::size_t n;
-  while ((n = std::fread(chunk.data(), 1, chunk.size(), pipe)) > 0) outcome.out.append(chunk.data(), n);
-  const int status = pclose(pipe);
-  outcome.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
-  return outcome;
-}
+using mmfree::test::run_cli_line;
 
 bool contains(const std::string& text, const std::string& part) { return text.find(part) != std::string::npos; }
 
 TEST(BenchProjectionCli, BadFlagsAreRefusedWithTheirNames) {
-  auto r = run_cli("bench --shape 370M --board u55c", true);
+  auto r = run_cli_line("bench --shape 370M --board u55c", true);
   EXPECT_NE(r.exit_code, 0);
   EXPECT_TRUE(contains(r.out, "--backend sim")) << r.out;
-  r = run_cli("bench --shape 7B --board u55c --backend sim", true);
+  r = run_cli_line("bench --shape 7B --board u55c --backend sim", true);
   EXPECT_NE(r.exit_code, 0);
   EXPECT_TRUE(contains(r.out, "'7B'")) << r.out;
-  r = run_cli("bench --shape 370M --board u999 --backend sim", true);
+  r = run_cli_line("bench --shape 370M --board u999 --backend sim", true);
   EXPECT_NE(r.exit_code, 0);
   EXPECT_TRUE(contains(r.out, "'u999'")) << r.out;
-  r = run_cli("bench --shape 370M --backend sim", true);
+  r = run_cli_line("bench --shape 370M --backend sim", true);
   EXPECT_NE(r.exit_code, 0);
   EXPECT_TRUE(contains(r.out, "--board")) << r.out;
 }
@@ -56,7 +38,7 @@ TEST(BenchProjectionCli, BadFlagsAreRefusedWithTheirNames) {
 TEST(BenchProjectionCli, EnergyWithoutABoardIsEstimatedAndSaysMeasuringNeedsOne) {
   // The demo model on the golden kernel: no board, no projection.
   const std::string model = std::string(MMFREE_ASSETS_DIR) + "/models/mmfree-demo-d256-l6";
-  const auto r = run_cli("bench --backend golden-kernel --model " + model + " -p 0 -n 2 -r 1 --energy", false);
+  const auto r = run_cli_line("bench --backend golden-kernel --model " + model + " -p 0 -n 2 -r 1 --energy", false);
   ASSERT_EQ(r.exit_code, 0) << r.out;
   EXPECT_TRUE(contains(r.out, "measured energy: not available: measuring needs a board")) << r.out;
 }
@@ -66,9 +48,9 @@ TEST(BenchProjectionCli, EnergyWithoutABoardIsEstimatedAndSaysMeasuringNeedsOne)
 // (the self-test split), the U250's 4 match the default simulation build.
 TEST(BenchProjectionCli, ProjectsBoardsEstimatesEnergyAndPlots) {
   const auto svg = std::filesystem::temp_directory_path() / "mmfree-bench-projection-test.svg";
-  const auto r = run_cli("bench --backend sim --shape 370M --board u55c,u250 --layers 1 --energy --json --plot " +
+  const auto r = run_cli_line("bench --backend sim --shape 370M --board u55c,u250 --layers 1 --energy --json --plot " +
                              svg.string(), false);
-  if (r.exit_code != 0 && contains(run_cli("bench --backend sim --shape 370M --board u250 --layers 1", true).out,
+  if (r.exit_code != 0 && contains(run_cli_line("bench --backend sim --shape 370M --board u250 --layers 1", true).out,
                                    "no Verilated kernel"))
     GTEST_SKIP() << "this build has no Verilated kernel";
   ASSERT_EQ(r.exit_code, 0) << r.out;
