@@ -64,12 +64,10 @@ Pair open_pair(const RigOptions& options, const std::function<void(Rig&)>& break
   sim::SimDeviceOptions sim_options;
   sim_options.max_cycles_per_command = kCycleBudget;
   auto sim_device = sim::open_sim_kernel(sim_options);
-  const unsigned ports = sim_device->read_register(rm::hw_weight_ports::kOffset);
-  device::GoldenDeviceConfig golden_config;
-  golden_config.weight_ports = ports;
+  const unsigned ports = weight_ports_of(*sim_device);
   Pair pair;
   pair.sim = std::make_unique<Rig>(std::move(sim_device), small_model(), ports, options);
-  pair.golden = std::make_unique<Rig>(device::make_golden_device(golden_config), small_model(), ports, options);
+  pair.golden = std::make_unique<Rig>(golden_kernel(ports), small_model(), ports, options);
   break_memory(*pair.sim);
   break_memory(*pair.golden);
   return pair;

@@ -93,18 +93,16 @@ class SynthesisMaxima : public ::testing::TestWithParam<Placement> {};
 TEST_P(SynthesisMaxima, TwoTokensLeaveTheBytesOfTheGoldenKernel) {
   const Model& model = maxima_model();
   auto sim_device = sim::open_sim_kernel({});
-  const unsigned ports = sim_device->read_register(rm::hw_weight_ports::kOffset);
+  const unsigned ports = weight_ports_of(*sim_device);
   ASSERT_EQ(sim_device->read_register(rm::hw_max_hidden::kOffset), kMaxima.hidden)
       << "the sim kernel is not built with docs/device.md's MaxHidden";
   ASSERT_EQ(sim_device->read_register(rm::hw_max_intermediate::kOffset), kMaxima.intermediate)
       << "the sim kernel is not built with docs/device.md's MaxIntermediate";
-  device::GoldenDeviceConfig golden_config;
-  golden_config.weight_ports = ports;
   const Relocation r = relocation_for(descriptor_of(model), model.image().size());
   RigOptions options;
   if (GetParam().mid_beat) options.params_extra_bytes = r.end - model.image().size();
   Rig sim(std::move(sim_device), model, ports, options);
-  Rig golden(device::make_golden_device(golden_config), model, ports, options);
+  Rig golden(golden_kernel(ports), model, ports, options);
   if (GetParam().mid_beat) {
     relocate_vectors(sim, model);
     relocate_vectors(golden, model);
@@ -130,7 +128,7 @@ TEST_P(SynthesisMaxima, TwoTokensLeaveTheBytesOfTheGoldenKernel) {
   if (GetParam().mid_beat) {
     // Same values at other addresses: the golden kernel on the image as converted gives the
     // same bytes (so the relocation really moved every vector the pass reads, and only that).
-    Rig aligned(device::make_golden_device(golden_config), model, ports);
+    Rig aligned(golden_kernel(ports), model, ports);
     const Outcome reference = aligned.run(command);
     EXPECT_EQ(first_difference(want.io, reference.io), -1) << "relocated vs aligned golden run, io";
     EXPECT_EQ(first_difference(want.state, reference.state), -1) << "relocated vs aligned golden run, state";
@@ -148,11 +146,9 @@ void expect_refused(uint64_t descriptor_field_offset, const std::function<uint32
                     const char* what) {
   static const Model model = synthetic_model(Shape{"d64_l1_i256_v96_refused", 64, 1, 256, 96, true});
   auto sim_device = sim::open_sim_kernel({});
-  const unsigned ports = sim_device->read_register(rm::hw_weight_ports::kOffset);
-  device::GoldenDeviceConfig golden_config;
-  golden_config.weight_ports = ports;
+  const unsigned ports = weight_ports_of(*sim_device);
   Rig sim(std::move(sim_device), model, ports);
-  Rig golden(device::make_golden_device(golden_config), model, ports);
+  Rig golden(golden_kernel(ports), model, ports);
   const uint32_t field = value(ports);
   sim.patch_params(mmf::kDeviceDescriptorOffset + descriptor_field_offset, field);
   golden.patch_params(mmf::kDeviceDescriptorOffset + descriptor_field_offset, field);

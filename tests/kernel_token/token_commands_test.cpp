@@ -28,11 +28,9 @@ TEST_P(KernelTokenCommands, EveryCommandLeavesTheBytesOfTheGoldenKernel) {
   const Shape& shape = GetParam();
   const Model model = synthetic_model(shape);
   auto sim_device = sim::open_sim_kernel({});
-  const unsigned ports = sim_device->read_register(rm::hw_weight_ports::kOffset);
-  device::GoldenDeviceConfig golden_config;
-  golden_config.weight_ports = ports;
+  const unsigned ports = weight_ports_of(*sim_device);
   Rig sim(std::move(sim_device), model, ports);
-  Rig golden(device::make_golden_device(golden_config), model, ports);
+  Rig golden(golden_kernel(ports), model, ports);
 
   std::mt19937 rng(shape.vocab);
   std::uniform_int_distribution<uint32_t> token(0, shape.vocab - 1);
@@ -69,11 +67,9 @@ TEST(KernelTokenDemo, PromptCommandOnTheDemoModelLeavesTheBytesOfTheGoldenKernel
   // three tokens with every logits row, then one more token continuing the slot.
   const Model model = Model::open(MMFREE_ASSETS_DIR "/models/mmfree-demo-d256-l6");
   auto sim_device = sim::open_sim_kernel({});
-  const unsigned ports = sim_device->read_register(rm::hw_weight_ports::kOffset);
-  device::GoldenDeviceConfig golden_config;
-  golden_config.weight_ports = ports;
+  const unsigned ports = weight_ports_of(*sim_device);
   Rig sim(std::move(sim_device), model, ports);
-  Rig golden(device::make_golden_device(golden_config), model, ports);
+  Rig golden(golden_kernel(ports), model, ports);
   const uint32_t bos = model.config().bos_token_id;
   for (const Command& command : {Command{{bos, 450, 3000}, rm::flags::kResetState | rm::flags::kAllLogits, 0},
                                  Command{{17}, 0, 0}}) {

@@ -19,6 +19,7 @@
 
 #include "device/memory_layout.hpp"
 #include "mmfree/device/device.hpp"
+#include "mmfree/device/golden_device.hpp"
 #include "mmfree/model.hpp"
 #include "mmfree/regmap.hpp"
 #include "model/synthetic_checkpoint.hpp"
@@ -172,6 +173,18 @@ inline long first_difference(std::span<const std::byte> a, std::span<const std::
   for (std::size_t k = 0; k < std::min(a.size(), b.size()); ++k)
     if (a[k] != b[k]) return static_cast<long>(k);
   return a.size() == b.size() ? -1 : static_cast<long>(std::min(a.size(), b.size()));
+}
+
+// The weight-port count a kernel reports (hw_weight_ports), and the golden kernel with that
+// count: every test compares the sim kernel with a golden kernel dealt the same way.
+inline unsigned weight_ports_of(device::Device& kernel) {
+  return kernel.read_register(regmap::hw_weight_ports::kOffset);
+}
+
+inline std::unique_ptr<device::Device> golden_kernel(unsigned ports) {
+  device::GoldenDeviceConfig config;
+  config.weight_ports = ports;
+  return device::make_golden_device(config);
 }
 
 }  // namespace mmfree::kernel_token_test
