@@ -147,6 +147,8 @@ Row make_row(const std::string& shape_name, const ModelConfig& full, const Board
   else if (b.pass.weight_ports != board.weight_ports)
     label << "; scaled from the " << b.pass.weight_ports << " simulated weight ports to the board's "
           << board.weight_ports;
+  else
+    label << "; simulated with the board's " << board.weight_ports << " weight ports, cycles not scaled";
   row.label = label.str();
 
   row.coefficients = measure::energy_coefficients(board);

@@ -141,11 +141,10 @@ TEST_P(PlatformTest, LinkConfigGivesEveryPortItsOwnMemory) {
   EXPECT_EQ(connected, expected);
   ASSERT_NE(gmem, nullptr);
   if (c.text("platform.memory") == "HBM2") {
-    // On HBM boards gmem must not take a pseudo-channel from the weights.
-    const MemoryRange m = parse_memory(gmem->memory);
-    for (int i = m.first; i <= m.last; ++i) {
-      EXPECT_EQ(weight_memories.count({m.kind, i}), 0u) << gmem->memory << " overlaps a weight port";
-    }
+    // On HBM boards the weights take every one of the 32 pseudo-channels: a channel without a
+    // weight port is 1/32 of the bandwidth bound lost. gmem moves little per token and may share.
+    for (int i = 0; i < 32; ++i) EXPECT_EQ(weight_memories.count({"HBM", i}), 1u) << "HBM[" << i << "] has no weight port";
+    EXPECT_EQ(ports, 32);
   }
 }
 
