@@ -44,7 +44,7 @@ TEST(BenchProjectionCli, EnergyWithoutABoardIsEstimatedAndSaysMeasuringNeedsOne)
 }
 
 #if MMFREE_MEASURE_HAS_SIM
-// Two boards keep the run short: the U55C's 32 ports are scaled from the simulated kernel's
+// Two boards keep the run short: the U55C's 31 ports are scaled from the simulated kernel's
 // (the self-test split), the U250's 4 match the default simulation build.
 TEST(BenchProjectionCli, ProjectsBoardsEstimatesEnergyAndPlots) {
   const auto svg = std::filesystem::temp_directory_path() / "mmfree-bench-projection-test.svg";
@@ -68,7 +68,7 @@ TEST(BenchProjectionCli, ProjectsBoardsEstimatesEnergyAndPlots) {
     EXPECT_EQ(row["simulated_layers"], 2);
     if (boards[k] == "u55c") {
       EXPECT_GT(row["simulated_stream_cycles"].get<uint64_t>(), 0u);
-      EXPECT_TRUE(contains(row["label"], "to the board's 32")) << row["label"];
+      EXPECT_TRUE(contains(row["label"], "to the board's 31")) << row["label"];
     }
     // No kernel streams faster than one beat per port per cycle.
     EXPECT_GT(row["cycles_per_token"].get<double>(), row["ideal_streaming_cycles"].get<double>());

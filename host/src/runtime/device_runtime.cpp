@@ -97,9 +97,14 @@ void DeviceRuntime::load_model() {
   const ModelConfig& c = model_.config();
   const std::span<const std::byte> image = model_.image();
 
-  // params: the image, unchanged, copied once.
-  params_ = device_->allocate(image.size(), "params");
-  device_->write(params_, 0, image);
+  // params: the image up to its weights region, unchanged, copied once. The kernel never reads
+  // the weights through params (they come over the weight ports) and the weights are the image's
+  // last section, so leaving them out halves the buffer for the released models: the 2.7B
+  // model's gmem image then fits one 512 MiB HBM pseudo-channel (bitstreams/u55c/link.cfg).
+  const uint64_t weights_offset = mmf::read_device_descriptor(image).weights_offset;
+  const std::span<const std::byte> params_image = image.first(std::min<uint64_t>(weights_offset, image.size()));
+  params_ = device_->allocate(params_image.size(), "params");
+  device_->write(params_, 0, params_image);
 
   // The weight rows, dealt round-robin over the ports (docs/device.md), one matrix at a time
   // so the host never holds a second copy of the whole weight set.

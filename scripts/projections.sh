@@ -1,0 +1,78 @@
+#!/usr/bin/env bash
+# Projections of the released model shapes onto the boards, each simulated with the kernel
+# configuration that board's bitstream is built with (bitstreams/<board>/platform.toml, [kernel]:
+# weight ports, beat width, weight FIFO depth, bursts outstanding), so no figure is scaled from
+# another port count.
+#
+#   scripts/projections.sh [--boards u55c,u280,...] [--shapes 370M,1.3B,2.7B] [--out DIR] [--build-root DIR]
+#
+# Boards with the same kernel configuration share one Verilated build under the build root
+# (default build/boards/<config>); a configuration with 31 or 32 ports takes about 15 minutes to
+# build on two cores. Writes DIR/<board>-<shape>.json (mmfree bench --json), DIR/projections.md
+# (one table of every row, with each row's label) and DIR/roofline.svg (default DIR: build/projections).
+set -euo pipefail
+
+here=$(cd "$(dirname "$0")/.." && pwd)
+boards=""
+shapes="370M,1.3B,2.7B"
+out="$here/build/projections"
+build_root="$here/build/boards"
+jobs=$(nproc)
+
+usage() { sed -n '2,12p' "$0" | sed 's/^# \{0,1\}//'; }
+while [[ $# -gt 0 ]]; do
+  case "$1" in
+    --boards) boards="$2"; shift 2 ;;
+    --shapes) shapes="$2"; shift 2 ;;
+    --out) out="$2"; shift 2 ;;
+    --build-root) build_root="$2"; shift 2 ;;
+    -h|--help) usage; exit 0 ;;
+    *) echo "projections.sh: unknown argument '$1'" >&2; usage >&2; exit 2 ;;
+  esac
+done
+if [[ -z "$boards" ]]; then
+  boards=$(cd "$here/bitstreams" && for d in */platform.toml; do printf '%s,' "${d%%/*}"; done)
+  boards=${boards%,}
+fi
+
+# The CMake cache options of the Verilated kernel for one board, from its platform.toml.
+sim_options() {
+  python3 - "$here/bitstreams/$1/platform.toml" <<'EOF'
+import sys, tomllib
+path = sys.argv[1]
+try:
+    kernel = tomllib.load(open(path, "rb"))["kernel"]
+except (OSError, KeyError, tomllib.TOMLDecodeError) as e:
+    sys.exit(f"projections.sh: {path}: no readable [kernel] section ({e})")
+option = {"NumWeightPorts": "MMFREE_SIM_WEIGHT_PORTS", "WeightDataWidth": "MMFREE_SIM_WEIGHT_DATA_WIDTH",
+          "WeightFifoDepth": "MMFREE_SIM_WEIGHT_FIFO_DEPTH", "WeightOutstanding": "MMFREE_SIM_WEIGHT_OUTSTANDING"}
+# Parameters a board does not name keep the RTL's defaults, which are the CMake defaults too.
+print(" ".join(f"-D{option[k]}={kernel[k]}" for k in option if k in kernel))
+EOF
+}
+
+mkdir -p "$out"
+points=""
+IFS=, read -r -a board_list <<< "$boards"
+IFS=, read -r -a shape_list <<< "$shapes"
+for board in "${board_list[@]}"; do
+  [[ -f "$here/bitstreams/$board/platform.toml" ]] || { echo "projections.sh: no bitstreams/$board/platform.toml" >&2; exit 2; }
+  options=$(sim_options "$board")
+  config=$(echo "$options" | sed 's/-DMMFREE_SIM_//g; s/=/-/g; s/ /_/g')
+  build="$build_root/${config:-default}"
+  echo "projections.sh: $board: kernel $options -> $build" >&2
+  if [[ ! -f "$build/CMakeCache.txt" ]]; then
+    # shellcheck disable=SC2086  # $options is a list of -D flags
+    cmake -S "$here" -B "$build" -G Ninja -DCMAKE_BUILD_TYPE=Release $options >&2
+  fi
+  cmake --build "$build" -j "$jobs" --target mmfree >&2
+  for shape in "${shape_list[@]}"; do
+    json="$out/$board-$shape.json"
+    echo "projections.sh: $board: $shape..." >&2
+    "$build/bin/mmfree" bench --backend sim --shape "$shape" --board "$board" --layers 1 --energy --json > "$json"
+    points="${points:+$points,}$json"
+  done
+done
+"$build/bin/mmfree" bench --points "$points" --plot "$out/roofline.svg" >&2
+python3 "$here/scripts/projection_table.py" "$out/projections.md" "${points//,/ }"
+echo "projections.sh: tables in $out/projections.md, roofline in $out/roofline.svg" >&2
