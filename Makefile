@@ -9,7 +9,7 @@ PROMPT ?= The jury said
 TOKENS ?= 48
 MMFREE := $(BUILD)/bin/mmfree
 
-.PHONY: all deps configure build run test lint synth xclbin regmap-docs clean help
+.PHONY: all deps configure build run test lint synth projections xclbin regmap-docs clean help
 
 all: build
 
@@ -19,6 +19,8 @@ help:
 	@echo "make deps    install the Debian packages the project needs (apt-get)"
 	@echo "make lint    verilator --lint-only -Wall on the RTL"
 	@echo "make synth   Yosys synth_xilinx resource report of the kernel top"
+	@echo "make projections [BOARDS=u55c,u280] [SHAPES=370M,2.7B]   tok/s and energy per board, simulated"
+	@echo "             with each board's own kernel configuration (build/projections/; ~15 min per HBM build)"
 	@echo "make regmap-docs  regenerate docs/registers.md from hw/regmap/"
 	@echo "make xclbin PLATFORM=u55c|u280|u250   board build (needs Vitis)"
 
@@ -44,6 +46,9 @@ lint: deps
 
 synth: deps
 	./scripts/synth.sh
+
+projections: deps
+	./scripts/projections.sh $(if $(BOARDS),--boards $(BOARDS)) $(if $(SHAPES),--shapes $(SHAPES))
 
 xclbin:
 	./scripts/build_xclbin.sh $(PLATFORM)

@@ -46,8 +46,10 @@ except (OSError, KeyError, tomllib.TOMLDecodeError) as e:
     sys.exit(f"projections.sh: {path}: no readable [kernel] section ({e})")
 option = {"NumWeightPorts": "MMFREE_SIM_WEIGHT_PORTS", "WeightDataWidth": "MMFREE_SIM_WEIGHT_DATA_WIDTH",
           "WeightFifoDepth": "MMFREE_SIM_WEIGHT_FIFO_DEPTH", "WeightOutstanding": "MMFREE_SIM_WEIGHT_OUTSTANDING"}
-# Parameters a board does not name keep the RTL's defaults, which are the CMake defaults too.
-print(" ".join(f"-D{option[k]}={kernel[k]}" for k in option if k in kernel))
+missing = [k for k in option if k not in kernel]
+if missing:
+    sys.exit(f"projections.sh: {path}: [kernel] does not name {', '.join(missing)}")
+print(" ".join(f"-D{option[k]}={kernel[k]}" for k in option))
 EOF
 }
 
@@ -60,6 +62,17 @@ for board in "${board_list[@]}"; do
   options=$(sim_options "$board")
   config=$(echo "$options" | sed 's/-DMMFREE_SIM_//g; s/=/-/g; s/ /_/g')
   build="$build_root/${config:-default}"
+  # An existing build whose cache already has this configuration (build/ itself, for a board
+  # with the default one) is used as it is.
+  for candidate in "$here/build" "$build_root"/*; do
+    [[ -f "$candidate/CMakeCache.txt" ]] || continue
+    matches=1
+    for option in $options; do
+      name=${option#-D}; name=${name%%=*}
+      grep -qx "$name:STRING=${option#*=}" "$candidate/CMakeCache.txt" || { matches=0; break; }
+    done
+    if [[ $matches == 1 ]]; then build="$candidate"; break; fi
+  done
   echo "projections.sh: $board: kernel $options -> $build" >&2
   if [[ ! -f "$build/CMakeCache.txt" ]]; then
     # shellcheck disable=SC2086  # $options is a list of -D flags
