@@ -134,7 +134,7 @@ Row make_row(const std::string& shape_name, const ModelConfig& full, const Board
   row.projection = measure::project(board, row.full_weight_bytes, cycles);
 
   std::ostringstream label;
-  label << "projected from simulation (" << b.pass.what << ")";
+  label << "projected from simulation (" << b.pass.what << "; " << b.pass.device << ")";
   if (a)
     label << "; extrapolated from models of " << a->config.num_layers << " and " << b.config.num_layers << " of "
           << full.num_layers << " layers (+ LM head): the missing layers cost their difference, "
@@ -221,6 +221,7 @@ void print_json(const std::vector<Row>& rows, bool energy) {
                             {"kernel_clock_mhz", r.board.kernel_clock_mhz},
                             {"weight_ports", r.board.weight_ports},
                             {"simulated_weight_ports", r.pass.weight_ports},
+                            {"simulated_device", r.pass.device},
                             {"simulated_layers", r.simulated.num_layers},
                             {"num_layers", measure::released_shape(r.shape).config.num_layers},
                             {"simulated_cycles", r.pass.cycles},

@@ -33,6 +33,7 @@ void finish(WeightPassResult& result, device::DeviceRuntime& runtime, std::chron
   result.host_seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - began).count();
   result.counters = runtime.read_counters();
   result.cycles = counter(result.counters, "cycles");
+  result.device = runtime.device().description();
   if (result.cycles == 0) throw DeviceError(runtime.device().description() + ": the device counts no cycles");
 }
 

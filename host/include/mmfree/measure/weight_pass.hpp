@@ -21,6 +21,7 @@ struct WeightPassResult {
   std::vector<device::Counter> counters;
   uint64_t cycles = 0;                // the kernel's cycles counter for that command
   unsigned weight_ports = 0;          // of the kernel that ran it
+  std::string device;                 // the device's description: its kernel configuration and memory
   double host_seconds = 0;            // wall time of the simulation, for the user's planning
 };
 
