@@ -19,7 +19,9 @@ constexpr unsigned kWeightPorts = MMFREE_SIM_WEIGHT_PORTS;
 
 std::string configuration_name(bool traced) {
   return "mmfree_kernel NumWeightPorts=" + std::to_string(kWeightPorts) +
-         " WeightDataWidth=" + std::to_string(MMFREE_SIM_WEIGHT_DATA_WIDTH) + (traced ? " (traced)" : " (fast)");
+         " WeightDataWidth=" + std::to_string(MMFREE_SIM_WEIGHT_DATA_WIDTH) +
+         " WeightFifoDepth=" + std::to_string(MMFREE_SIM_WEIGHT_FIFO_DEPTH) +
+         " WeightOutstanding=" + std::to_string(MMFREE_SIM_WEIGHT_OUTSTANDING) + (traced ? " (traced)" : " (fast)");
 }
 
 // Appends weight port NN if the top has it and it is one of the first kWeightPorts.
