@@ -96,15 +96,26 @@ module ternary_adder_tree #(
     logic [Nodes*Bits-1:0] node_q;  // node n at bits [Bits*n +: Bits]
     logic                  valid_q;
     logic [TagBits-1:0]    tag_q;
-    logic                  in_valid;
-    logic [TagBits-1:0]    in_tag;
+    // What this stage adds up: the beat (stage 1) or the nodes of the stage below; each stage
+    // ties the input it does not use to zero.
+    logic                         in_valid;
+    logic [TagBits-1:0]           in_tag;
+    logic [2*Fan*Nodes-1:0]       in_codes;
+    logic [ActBits*Fan*Nodes-1:0] in_acts;
+    logic [InBits*Fan*Nodes-1:0]  in_nodes;
 
     if (s == 1) begin : g_from_input
       assign in_valid = in_valid_q;
       assign in_tag   = in_tag_q;
+      assign in_codes = codes_padded;
+      assign in_acts  = acts_padded;
+      assign in_nodes = '0;
     end else begin : g_from_stage
       assign in_valid = g_stage[s-1].valid_q;
       assign in_tag   = g_stage[s-1].tag_q;
+      assign in_codes = '0;
+      assign in_acts  = '0;
+      assign in_nodes = g_stage[s-1].node_q;
     end
 
     always_ff @(posedge clk_i or negedge rst_ni) begin
@@ -128,9 +139,10 @@ module ternary_adder_tree #(
       inverted_level = (s == 1) ? (level % 2 == 1) : ((Span - level) % 2 == 0);
     endfunction
 
-    // Each node is computed inside its register's enable (see the header), by lane_sum in the
-    // first stage and node_sum in the others, which add their Fan inputs pairwise with pair_sum
-    // (the root also takes the offset off).
+    // Each node is computed inside its register's enable (see the header) by node_sum, which
+    // takes its Fan leaves (stage 1: lane terms, see lane_term; later stages: the Fan nodes of
+    // the stage below, zero-extended to Bits) and adds them pairwise with pair_sum; the root
+    // also takes the offset off.
     //
     // a + b for operands of operand_bits bits (zero-extended to Bits), optionally in the
     // inverted form ~(~a + ~b + 1), the complements taken over the sum's operand_bits + 1 bits.
@@ -145,50 +157,30 @@ module ternary_adder_tree #(
       end
     endfunction
 
-    if (s == 1) begin : g_from_lanes
-      // The Fan lanes of one node: their terms (offset, see lane_term), summed pairwise.
-      function automatic logic [Bits-1:0] lane_sum(logic [2*Fan-1:0]       code,
-                                                   logic [ActBits*Fan-1:0] act);
-        logic [Bits-1:0] part [Fan];
-        for (int unsigned f = 0; f < Fan; f++) begin
+    function automatic logic [Bits-1:0] node_sum(logic [2*Fan-1:0]       code,
+                                                 logic [ActBits*Fan-1:0] act,
+                                                 logic [Fan*InBits-1:0]  lower);
+      logic [Bits-1:0] part [Fan];
+      for (int unsigned f = 0; f < Fan; f++) begin
+        if (s == 1) begin
           part[f] = Bits'(lane_term(code[2*f +: 2], act[ActBits*f +: ActBits]));
-        end
-        for (int unsigned level = 1; level <= Span; level++) begin
-          for (int unsigned i = 0; i < (Fan >> level); i++) begin
-            part[i] = pair_sum(part[2*i], part[2*i+1], InBits + level - 1, inverted_level(level));
-          end
-        end
-        lane_sum = Root ? part[0] - Bits'(Offset) : part[0];
-      endfunction
-
-      always_ff @(posedge clk_i) begin
-        if (in_valid) begin
-          for (int unsigned n = 0; n < Nodes; n++) begin
-            node_q[Bits*n +: Bits] <= lane_sum(codes_padded[2*Fan*n +: 2*Fan],
-                                               acts_padded[ActBits*Fan*n +: ActBits*Fan]);
-          end
-        end
-      end
-    end else begin : g_from_stage_below
-      // The Fan nodes of the stage below, zero-extended to Bits in `part`, summed pairwise.
-      function automatic logic [Bits-1:0] node_sum(logic [Fan*InBits-1:0] lower);
-        logic [Bits-1:0] part [Fan];
-        for (int unsigned f = 0; f < Fan; f++) begin
+        end else begin
           part[f] = Bits'(lower[InBits*f +: InBits]);
         end
-        for (int unsigned level = 1; level <= Span; level++) begin
-          for (int unsigned i = 0; i < (Fan >> level); i++) begin
-            part[i] = pair_sum(part[2*i], part[2*i+1], InBits + level - 1, inverted_level(level));
-          end
+      end
+      for (int unsigned level = 1; level <= Span; level++) begin
+        for (int unsigned i = 0; i < (Fan >> level); i++) begin
+          part[i] = pair_sum(part[2*i], part[2*i+1], InBits + level - 1, inverted_level(level));
         end
-        node_sum = Root ? part[0] - Bits'(Offset) : part[0];
-      endfunction
+      end
+      node_sum = Root ? part[0] - Bits'(Offset) : part[0];
+    endfunction
 
-      always_ff @(posedge clk_i) begin
-        if (in_valid) begin
-          for (int unsigned n = 0; n < Nodes; n++) begin
-            node_q[Bits*n +: Bits] <= node_sum(g_stage[s-1].node_q[InBits*Fan*n +: InBits*Fan]);
-          end
+    always_ff @(posedge clk_i) begin
+      if (in_valid) begin
+        for (int unsigned n = 0; n < Nodes; n++) begin
+          node_q[Bits*n +: Bits] <= node_sum(in_codes[2*Fan*n +: 2*Fan], in_acts[ActBits*Fan*n +: ActBits*Fan],
+                                             in_nodes[InBits*Fan*n +: InBits*Fan]);
         end
       end
     end
