@@ -655,6 +655,10 @@ module mmfree_kernel_core #(
     strobe_bytes = n;
   endfunction
 
+  logic cause_streaming, cause_weight_memory;  // the cycle-cause counters' conditions
+  assign cause_streaming     = |array_fire;
+  assign cause_weight_memory = |feeder_stall;
+
   logic [IncBits*mmfree_reg_pkg::NumCounters-1:0] counter_inc;
   logic [IncBits*P-1:0]           port_inc;
   always_comb begin
@@ -668,6 +672,18 @@ module mmfree_kernel_core #(
     counter_inc[IncBits*mmfree_reg_pkg::CntGmemWriteBytesIdx +: IncBits]    =
         (gm_wvalid_o && gm_wready_i) ? strobe_bytes(gm_wstrb_o) : '0;
     counter_inc[IncBits*mmfree_reg_pkg::CntTernaryOpsIdx +: IncBits]        = count_ones(array_fire) * IncBits'(Lanes);
+    // Where each cycle of `cycles` goes: exactly one cause, tried in this order, so the four
+    // cause counters sum to `cycles` (docs/device.md, Performance counters). A weight stall
+    // needs an array whose activations are there (the feeder's stall_o sees the token gate),
+    // so a port waiting for the token engine's activations is element-wise time, not memory.
+    counter_inc[IncBits*mmfree_reg_pkg::CntCauseStreamingCyclesIdx +: IncBits]     =
+        IncBits'(running_q && cause_streaming);
+    counter_inc[IncBits*mmfree_reg_pkg::CntCauseWeightMemoryCyclesIdx +: IncBits] =
+        IncBits'(running_q && !cause_streaming && cause_weight_memory);
+    counter_inc[IncBits*mmfree_reg_pkg::CntCauseElementWiseCyclesIdx +: IncBits]  =
+        IncBits'(running_q && !cause_streaming && !cause_weight_memory && token_active);
+    counter_inc[IncBits*mmfree_reg_pkg::CntCauseControlCyclesIdx +: IncBits]      =
+        IncBits'(running_q && !cause_streaming && !cause_weight_memory && !token_active);
     for (int unsigned p = 0; p < P; p++) begin
       port_inc[IncBits*p +: IncBits] = wt_beat[p] ? IncBits'(BeatBytes) : '0;
     end
