@@ -29,6 +29,7 @@
 #include "bench_projection.hpp"
 #include "command.hpp"
 #include "engine_flags.hpp"
+#include "mmfree/device/cycle_breakdown.hpp"
 #include "mmfree/device/device_runtime.hpp"
 #include "mmfree/error.hpp"
 #include "mmfree/measure/board.hpp"
@@ -132,6 +133,8 @@ void print_table(const std::string& model, const ModelConfig& config, const std:
       std::printf("  cycles/%-14s %.1f\n", selftest ? "pass" : "token", double(r.counter("cycles")) / double(units));
       std::printf("  weight bytes/cycle    %.2f\n", double(r.counter("weight_bytes")) / double(r.counter("cycles")));
     }
+    if (const auto breakdown = device::cycle_breakdown(r.counters); breakdown.available())
+      std::printf("  cycles: %s\n", breakdown.describe().c_str());
     for (const auto& c : r.counters)
       std::printf("  %-21s %llu\n", c.name.c_str(), static_cast<unsigned long long>(c.value));
   }
@@ -161,6 +164,8 @@ void print_json(const std::string& model, const ModelConfig& config, const std::
       entry["cycles_per_pass"] = double(r.counter("cycles"));
     else if (r.counter("cycles") != 0 && r.counter("tokens") != 0)
       entry["cycles_per_token"] = double(r.counter("cycles")) / double(r.counter("tokens"));
+    if (const auto breakdown = device::cycle_breakdown(r.counters); breakdown.available())
+      entry["cycle_breakdown"] = breakdown.to_json();
     out.push_back(entry);
   }
   std::printf("%s\n", out.dump(2).c_str());

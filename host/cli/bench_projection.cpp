@@ -15,6 +15,7 @@
 #include <nlohmann/json.hpp>
 #include <sstream>
 
+#include "mmfree/device/cycle_breakdown.hpp"
 #include "mmfree/error.hpp"
 #include "mmfree/measure/board.hpp"
 #include "mmfree/measure/energy_model.hpp"
@@ -187,6 +188,10 @@ void print_rows(const std::vector<Row>& rows, bool energy) {
   std::printf("bandwidth efficiency: weight bytes / (ports x bytes per beat) / cycles per token\n");
   for (const auto& r : rows) std::printf("%s on %s: %s\n", r.shape.c_str(), r.board.name.c_str(), r.label.c_str());
   for (const auto& r : rows)
+    if (const auto breakdown = device::cycle_breakdown(r.pass.counters); breakdown.available())
+      std::printf("%s on %s: simulated cycles (%s, unscaled): %s\n", r.shape.c_str(), r.board.name.c_str(),
+                  r.pass.what.c_str(), breakdown.describe().c_str());
+  for (const auto& r : rows)
     if (!r.pass.fallback_reason.empty()) {
       std::printf("note: %s\n", r.pass.fallback_reason.c_str());
       break;
@@ -236,6 +241,8 @@ void print_json(const std::vector<Row>& rows, bool energy) {
                             {"bandwidth_efficiency", p.bandwidth_efficiency},
                             {"fraction_of_bandwidth_bound", p.fraction_of_bandwidth_bound},
                             {"counters", counters}};
+    if (const auto breakdown = device::cycle_breakdown(r.pass.counters); breakdown.available())
+      entry["simulated_cycle_breakdown"] = breakdown.to_json();
     if (energy)
       entry["energy_estimated"] = {{"kind", "estimated"},
                                    {"memory_joules", r.energy.memory_joules},

@@ -9,6 +9,7 @@
 #include "command.hpp"
 #include "engine_flags.hpp"
 #include "parse_flags.hpp"
+#include "mmfree/device/cycle_breakdown.hpp"
 #include "mmfree/device/device_runtime.hpp"
 #include "mmfree/error.hpp"
 #include "mmfree/sampling/sampler.hpp"
@@ -76,12 +77,11 @@ int run_generate(const Args& args) {
   const auto prefill_time = Clock::now() - prefill_start;
 
   // Device backends count kernel clock cycles per start command (cleared at each start), so
-  // summing them over the decode steps gives simulated (sim) or real (xrt) cycles per token.
+  // summing them over the decode steps gives simulated (sim) or real (xrt) cycles per token,
+  // and summing their causes says where those cycles went.
   auto* device_sequence = dynamic_cast<device::DeviceSequence*>(engine.get());
-  uint64_t decode_cycles = 0;
-  const auto command_cycles = [&] {
-    return device::counter_value(device_sequence->runtime().read_counters(), "cycles");
-  };
+  device::CycleBreakdown decode_cycles;
+  const auto command_cycles = [&] { return device::cycle_breakdown(device_sequence->runtime().read_counters()); };
 
   Clock::duration decode_time{};
   uint64_t decode_steps = 0, generated = 0;
@@ -107,10 +107,13 @@ int run_generate(const Args& args) {
                  flags.backend.c_str(), ids.size(), tokens_per_second(ids.size(), prefill_time),
                  static_cast<unsigned long long>(decode_steps), tokens_per_second(decode_steps, decode_time),
                  static_cast<unsigned long long>(generated));
-    if (device_sequence && decode_steps > 0 && decode_cycles > 0)
+    if (device_sequence && decode_steps > 0 && decode_cycles.cycles > 0)
       std::fprintf(stderr, "backend %s: %.0f kernel cycles per decode token%s\n", flags.backend.c_str(),
-                   double(decode_cycles) / double(decode_steps),
+                   double(decode_cycles.cycles) / double(decode_steps),
                    flags.backend == "sim" ? " (simulated)" : "");
+    if (device_sequence && decode_steps > 0 && decode_cycles.available())
+      std::fprintf(stderr, "backend %s: decode token cycles: %s\n", flags.backend.c_str(),
+                   decode_cycles.describe().c_str());
   }
   return 0;
 }
