@@ -1,9 +1,13 @@
 // Synchronous first-word-fall-through FIFO with valid/ready on both sides. The storage is a
 // plain array written on push and read at the head pointer, so synthesis may place it in
 // distributed or block RAM; the output register keeps the read path off the consumer's logic.
+// Storage of UltraRamMinBits or more is marked for UltraRAM: a URAM288 holds 4096 x 72 bits,
+// so a 512-bit weight FIFO of 2048 or 4096 beats takes 8 of them (Yosys 0.23, synth_xilinx
+// -family xcup) where block RAM would take 29 or 57 BRAM36.
 module mmfree_fifo #(
   parameter int unsigned Width = 32,
   parameter int unsigned Depth = 16,  // power of two, >= 2
+  parameter int unsigned UltraRamMinBits = 1048576,
   // Derived; not meant to be overridden.
   parameter int unsigned CountBits = $clog2(Depth + 1)
 ) (
@@ -24,7 +28,6 @@ module mmfree_fifo #(
   localparam int unsigned PtrBits = $clog2(Depth);
 
   // Storage holds Depth - 1 entries; the output register is the Depth-th.
-  logic [Width-1:0]   mem_q [Depth];
   logic [PtrBits-1:0] wr_ptr_q, rd_ptr_q;
   logic [CountBits-1:0] mem_count_q;
   logic               out_valid_q;
@@ -39,8 +42,20 @@ module mmfree_fifo #(
   // The output register takes the next entry when it is empty or being emptied.
   assign refill      = (!out_valid_q || pop_out) && !mem_empty;
 
-  always_ff @(posedge clk_i) begin
-    if (push) mem_q[wr_ptr_q] <= in_data_i;
+  // The entry at the head pointer, read in the cycle the output register takes it.
+  logic [Width-1:0] head_data;
+  if (Width * Depth >= UltraRamMinBits) begin : g_ultra
+    (* ram_style = "ultra" *) logic [Width-1:0] mem_q [Depth];
+    always_ff @(posedge clk_i) begin
+      if (push) mem_q[wr_ptr_q] <= in_data_i;
+    end
+    assign head_data = mem_q[rd_ptr_q];
+  end else begin : g_plain
+    logic [Width-1:0] mem_q [Depth];
+    always_ff @(posedge clk_i) begin
+      if (push) mem_q[wr_ptr_q] <= in_data_i;
+    end
+    assign head_data = mem_q[rd_ptr_q];
   end
 
   always_ff @(posedge clk_i or negedge rst_ni) begin
@@ -54,7 +69,7 @@ module mmfree_fifo #(
       if (push) wr_ptr_q <= wr_ptr_q + 1'b1;
       if (refill) begin
         rd_ptr_q   <= rd_ptr_q + 1'b1;
-        out_data_q <= mem_q[rd_ptr_q];
+        out_data_q <= head_data;
       end
       mem_count_q <= mem_count_q + CountBits'(push) - CountBits'(refill);
       if (refill)       out_valid_q <= 1'b1;

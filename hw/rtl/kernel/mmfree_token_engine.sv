@@ -114,6 +114,10 @@ module mmfree_token_engine #(
   localparam int unsigned QBytes    = DataWidth / 8;    // 64 activations per q word
   localparam int unsigned QWords    = QBytes / Lanes;   // element words per q word (4)
   localparam int unsigned QWordBits = $clog2(QWords);
+  // The quantizer takes a whole q word (QBytes elements) per cycle: p is kept as QWords words
+  // side by side, PWords deep.
+  localparam int unsigned PWords    = (VWords + QWords - 1) / QWords;
+  localparam int unsigned PA        = PWords > 1 ? $clog2(PWords) : 1;
   localparam int unsigned MaxVec    = MaxHidden > MaxIntermediate ? MaxHidden : MaxIntermediate;
   localparam int unsigned HWords    = (MaxHidden + Lanes - 1) / Lanes;
   localparam int unsigned IWords    = (MaxIntermediate + Lanes - 1) / Lanes;
@@ -248,7 +252,6 @@ module mmfree_token_engine #(
   logic [CountBits*P-1:0]    budget_q;
   logic [PortBits-1:0]       port_q;
   logic [31:0]               row_q;
-  logic [DataWidth-1:0]      qbeat_q;
 
   // ---- Sizes of the current matrix -------------------------------------------------------------
   logic [31:0] mx_cols, mx_rows;
@@ -443,7 +446,8 @@ module mmfree_token_engine #(
 
   // ---- Buffers -------------------------------------------------------------------------------------
   // Read data of every buffer: the word addressed in the previous cycle.
-  logic [DataWidth-1:0] x_rd, r_rd, h_rd, f_rd, i_rd, g_rd, p1_rd, lb_rd, p_rd, yg_rd, yu_rd;
+  logic [DataWidth-1:0] x_rd, r_rd, h_rd, f_rd, i_rd, g_rd, p1_rd, lb_rd, yg_rd, yu_rd;
+  logic [32*QBytes-1:0] p_rd;     // a q word's QBytes elements of p (QWords element words)
   logic [DataWidth-1:0] n_cur_rd, n_nxt_rd;   // norm vectors number n_cons_q and n_cons_q + 1
   // Write ports (one address for all lanes of a buffer: no writer here needs more).
   logic [Lanes-1:0]     x_we, r_we, h_we, f_we, i_we, g_we, p1_we, lb_we, n_we, p_we, yg_we, yu_we;
@@ -493,8 +497,14 @@ module mmfree_token_engine #(
   mmfree_lane_ram #(.Lanes(Lanes), .Depth(NSlots / 2 * VWords)) u_n_odd (.clk_i,
     .we_i(ld_slot_q[0] ? n_we : '0), .waddr_i({Lanes{n_wa}}),
     .wdata_i(n_wd), .re_i(1'b1), .raddr_i(n_od_ra), .rdata_o(n_od_rd));
-  mmfree_lane_ram #(.Lanes(Lanes), .Depth(VWords)) u_p (.clk_i, .we_i(p_we), .waddr_i({Lanes{p_wa}}),
-    .wdata_i(p_wd), .re_i(1'b1), .raddr_i(VA'(lp_ra)), .rdata_o(p_rd));
+  // p: element c in bank c mod QBytes at word c / QBytes, so that the quantizer reads a whole
+  // q word of elements per cycle while the loops before it write one element word per cycle
+  // (element word w into banks Lanes * (w mod QWords) ..).
+  logic [QBytes-1:0] p_bank_we;
+  assign p_bank_we = QBytes'(p_we) << (Lanes * 32'(p_wa[QWordBits-1:0]));
+  mmfree_lane_ram #(.Lanes(QBytes), .Depth(PWords)) u_p (.clk_i, .we_i(p_bank_we),
+    .waddr_i({QBytes{PA'(p_wa >> QWordBits)}}), .wdata_i({QWords{p_wd}}), .re_i(1'b1),
+    .raddr_i(PA'(lp_ra)), .rdata_o(p_rd));
   // y of the Gate matrix: the gate half (rows 0 .. I-1, then z in place) and the up half
   // (rows I .. 2I-1), each from lane 0, so that the GLU reads y[c] and y[I + c] in one word.
   mmfree_lane_ram #(.Lanes(Lanes), .Depth(IWords)) u_yg (.clk_i, .we_i(yg_we), .waddr_i({Lanes{yg_wa}}),
@@ -505,7 +515,9 @@ module mmfree_token_engine #(
   // ---- Element loop: Lanes elements of word lp_a_q per cycle -----------------------------------
   logic [31:0] lp_words;
   logic        lp_issue, lp_last;
-  assign lp_words = (lp_n_q + 32'(Lanes - 1)) >> LaneBits;
+  // The quantizer's words are q words (QBytes elements), the other loops' element words.
+  assign lp_words = (lk_q == LkQuant) ? (lp_n_q + 32'(QBytes - 1)) >> $clog2(QBytes)
+                                      : (lp_n_q + 32'(Lanes - 1)) >> LaneBits;
   assign lp_issue = (state_q == StLoop) && (lp_k_q < lp_words);
   assign lp_last  = lp_v_q && (lp_a_q == lp_words - 1);
   assign lp_ra    = lp_k_q;
@@ -515,12 +527,12 @@ module mmfree_token_engine #(
 
   logic [Lanes-1:0]     lane_ok;         // element 16 * lp_a_q + b < lp_n_q
   logic [DataWidth-1:0] p1_val_w, h_new_w, p_val_w, z_val_w;
-  logic [8*Lanes-1:0]   q_val_w;
+  logic [DataWidth-1:0] q_val_w;         // the quantizer's q word
   logic [64*Lanes-1:0]  sq_a_w, sq_b_w;
   logic [32*Lanes-1:0]  abs_p_w;
 
   for (genvar b = 0; b < Lanes; b++) begin : g_lane
-    logic signed [31:0] x_c, r_c, h_c, f_c, i_c, g_c, p1_c, lb_c, n_c, p_c, y_c, y_up_c;
+    logic signed [31:0] x_c, r_c, h_c, f_c, i_c, g_c, p1_c, lb_c, n_c, y_c, y_up_c;
     assign x_c    = x_rd[32*b +: 32];
     assign r_c    = r_rd[32*b +: 32];
     assign h_c    = h_rd[32*b +: 32];
@@ -532,7 +544,6 @@ module mmfree_token_engine #(
     assign n_c    = n_cur_rd[32*b +: 32];
     logic signed [31:0] n_nxt_c;
     assign n_nxt_c = n_nxt_rd[32*b +: 32];
-    assign p_c    = p_rd[32*b +: 32];
     assign y_c    = yg_rd[32*b +: 32];
     assign y_up_c = yu_rd[32*b +: 32];
 
@@ -540,7 +551,6 @@ module mmfree_token_engine #(
 
     logic signed [31:0] silu_in, silu_out, ma_a, ma_b, ma_out, mb_out, norm_in, h_new, p1_val, sq_b_val;
     logic [24:0]        cf;
-    logic signed [7:0]  q_val;
     assign norm_in = head_src_x_q ? x_c : r_c;
 
     always_comb begin
@@ -567,7 +577,6 @@ module mmfree_token_engine #(
     assign p_out = (lk_q == LkProj) ? ma_out : mc_out;
     forget_complement_g u_cf (.fz_i(f_c), .lb_i(lb_c), .bounded_i(bounded), .cf_o(cf));
     mlgru_update_a u_mlgru (.h_i(h_c), .c_i(silu_out), .cf_i(cf), .h_o(h_new));
-    quantize_q8 #(.ExpBits(ExpBits)) u_quant (.p_i(p_c), .c_man_i(cq_man_q), .c_exp_i(cq_exp_q), .q_o(q_val));
 
     // p1 (norm loops), p (proj) or z (GLU); the first norm's input: x / r (norm) or g (ogate).
     assign p1_val   = (lk_q == LkOgate) ? mb_out : ma_out;
@@ -587,7 +596,14 @@ module mmfree_token_engine #(
     assign p_val_w[32*b +: 32]  = p_out;
     assign z_val_w[32*b +: 32]  = ma_out;
     assign h_new_w[32*b +: 32]  = h_new;
-    assign q_val_w[8*b +: 8]    = lane_ok[b] ? q_val : '0;
+  end
+
+  // The quantizer: QBytes elements (one q word) per cycle; elements past the vector's end are 0.
+  for (genvar e = 0; e < QBytes; e++) begin : g_qlane
+    logic signed [7:0] q_val;
+    quantize_q8 #(.ExpBits(ExpBits)) u_quant (.p_i(p_rd[32*e +: 32]), .c_man_i(cq_man_q), .c_exp_i(cq_exp_q),
+      .q_o(q_val));
+    assign q_val_w[8*e +: 8] = ((lp_a_q * QBytes + e) < lp_n_q) ? q_val : '0;
   end
 
   // Reduction trees of one word (exact sums, the largest magnitude).
@@ -881,15 +897,10 @@ module mmfree_token_engine #(
   endfunction
 
   // ---- Outputs ---------------------------------------------------------------------------------------
-  logic [QWordBits-1:0] q_part;
-  assign q_part       = lp_a_q[QWordBits-1:0];
   assign q_wr_sel_o   = (mx_q == MxDown);
-  assign q_wr_index_o = CountBits'(lp_a_q >> QWordBits);
-  always_comb begin
-    q_wr_data_o = qbeat_q;
-    q_wr_data_o[8*Lanes*q_part +: 8*Lanes] = q_val_w;
-  end
-  assign q_wr_o = loop_wr && lk_q == LkQuant && (q_part == QWordBits'(QWords - 1) || lp_last);
+  assign q_wr_index_o = CountBits'(lp_a_q);
+  assign q_wr_data_o  = q_val_w;
+  assign q_wr_o       = loop_wr && lk_q == LkQuant;
 
   always_comb begin
     for (int unsigned p = 0; p < P; p++) ws_cmd_valid_o[p] = ws_pending_q[p];
@@ -969,7 +980,6 @@ module mmfree_token_engine #(
       budget_q       <= '0;
       port_q         <= '0;
       row_q          <= '0;
-      qbeat_q        <= '0;
       st_v_q         <= 1'b0;
       st_up_q        <= 1'b0;
       st_addr_q      <= '0;
@@ -1193,7 +1203,6 @@ module mmfree_token_engine #(
             lk_q        <= LkQuant;
             lp_n_q      <= mx_cols;
             lp_k_q      <= '0;
-            qbeat_q     <= '0;
             ret_q       <= StProjLogits;
             state_q     <= StLoop;
           end
@@ -1375,10 +1384,6 @@ module mmfree_token_engine #(
                 ssb_q <= ssb_q + sq_b_sum;
               end
               LkGlu:  ssa_q <= ssa_q + sq_a_sum;
-              LkQuant: begin
-                qbeat_q[8*Lanes*q_part +: 8*Lanes] <= q_val_w;
-                if (q_part == QWordBits'(QWords - 1)) qbeat_q <= '0;
-              end
               default: ;
             endcase
           end
