@@ -130,13 +130,13 @@ void print_table(const std::string& model, const ModelConfig& config, const std:
       std::printf("\n%s device counters (last command, %llu token%s):\n", r.name.c_str(),
                   static_cast<unsigned long long>(r.counter("tokens")), units == 1 ? "" : "s");
     if (r.counter("cycles") != 0) {
-      std::printf("  cycles/%-14s %.1f\n", selftest ? "pass" : "token", double(r.counter("cycles")) / double(units));
-      std::printf("  weight bytes/cycle    %.2f\n", double(r.counter("weight_bytes")) / double(r.counter("cycles")));
+      std::printf("  cycles/%-19s %.1f\n", selftest ? "pass" : "token", double(r.counter("cycles")) / double(units));
+      std::printf("  weight bytes/cycle         %.2f\n", double(r.counter("weight_bytes")) / double(r.counter("cycles")));
     }
     if (const auto breakdown = device::cycle_breakdown(r.counters); breakdown.available())
       std::printf("  cycles: %s\n", breakdown.describe().c_str());
     for (const auto& c : r.counters)
-      std::printf("  %-21s %llu\n", c.name.c_str(), static_cast<unsigned long long>(c.value));
+      std::printf("  %-26s %llu\n", c.name.c_str(), static_cast<unsigned long long>(c.value));
   }
 }
 
