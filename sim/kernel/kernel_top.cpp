@@ -1,14 +1,20 @@
 // The Verilated mmfree_kernel (docs/device.md's ports) bound to the harness, in its fast and
 // its FST-traced build. Both classes come from the same RTL and parameters (sim/CMakeLists.txt).
+// MMFREE_SIM_FAST_MODEL_ONLY builds it without the traced model: the profile-training program of
+// sim/pgo/ runs only the fast one.
 #include <verilated.h>
+#if !MMFREE_SIM_FAST_MODEL_ONLY
 #include <verilated_fst_c.h>
+#endif
 
 #include <memory>
 #include <string>
 #include <vector>
 
 #include "Vmmfree_kernel.h"
+#if !MMFREE_SIM_FAST_MODEL_ONLY
 #include "Vmmfree_kernel_traced.h"
+#endif
 #include "mmfree/error.hpp"
 #include "mmfree/sim/sim_device.hpp"
 
@@ -96,6 +102,7 @@ class FastKernelTop final : public VerilatedTop {
   std::unique_ptr<Vmmfree_kernel> model_;
 };
 
+#if !MMFREE_SIM_FAST_MODEL_ONLY
 class TracedKernelTop final : public VerilatedTop {
  public:
   TracedKernelTop() : context_(std::make_unique<VerilatedContext>()) {
@@ -143,13 +150,18 @@ class TracedKernelTop final : public VerilatedTop {
   std::unique_ptr<VerilatedFstC> trace_;
   uint64_t time_ = 0;
 };
+#endif
 
 }  // namespace
 
 std::string sim_kernel_configuration() { return configuration_name(false); }
 
 std::unique_ptr<VerilatedTop> make_kernel_top(bool traced) {
+#if MMFREE_SIM_FAST_MODEL_ONLY
+  if (traced) throw DeviceError("sim: " + configuration_name(false) + " was built without the traced model");
+#else
   if (traced) return std::make_unique<TracedKernelTop>();
+#endif
   return std::make_unique<FastKernelTop>();
 }
 
