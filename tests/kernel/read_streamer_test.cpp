@@ -80,25 +80,34 @@ class ReadStreamer : public ::testing::Test {
     };
   }
 
-  // Runs the commands back to back; returns the received bytes and checks data_last.
+  // Runs the commands back to back (cmd_valid held while any is left); returns the received
+  // bytes and checks data_last against the command being delivered, which may be older than
+  // the last one accepted: the engine accepts a command once the previous one is requested.
   std::vector<uint8_t> run(const std::vector<Command>& commands, double consumer_ready, uint32_t seed) {
     std::mt19937 rng(seed + 1);
     std::vector<uint8_t> received;
-    std::size_t next_cmd = 0;
+    std::size_t next_cmd = 0, delivering = 0;
     uint64_t beats_in_cmd = 0, expected_total = 0, beats_total = 0;
     for (const auto& c : commands) expected_total += c.beats;
     observe_ = [&] {
-      if (dut_->cmd_valid_i && dut_->cmd_ready_o) {
-        ++next_cmd;
-        beats_in_cmd = 0;
-      }
       if (dut_->data_valid_o && dut_->data_ready_i) {
         const uint8_t* bytes = reinterpret_cast<const uint8_t*>(dut_->data_o.data());
         received.insert(received.end(), bytes, bytes + kBeatBytes);
         ++beats_in_cmd;
         ++beats_total;
-        const Command& cur = commands[next_cmd - 1];
+        EXPECT_LT(delivering, next_cmd) << "a beat before its command was accepted";
+        const Command& cur = commands[std::min(delivering, commands.size() - 1)];
         EXPECT_EQ(bool(dut_->data_last_o), beats_in_cmd == cur.beats) << "beat " << beats_in_cmd;
+        if (beats_in_cmd == cur.beats) {
+          ++delivering;
+          beats_in_cmd = 0;
+        }
+      }
+      if (dut_->cmd_valid_i && dut_->cmd_ready_o) {
+        if (delivering < next_cmd) accepted_while_delivering_ = true;
+        ++next_cmd;
+        // The one being delivered and the one behind it, never more.
+        EXPECT_LE(next_cmd - delivering, 2u);
       }
       if (dut_->beat_received_o) ++beats_received_;
     };
@@ -149,6 +158,7 @@ class ReadStreamer : public ::testing::Test {
   uint64_t bursts_ = 0;
   uint64_t beats_received_ = 0;
   bool error_ = false;
+  bool accepted_while_delivering_ = false;  // a command overlapped the previous one
 };
 
 TEST_F(ReadStreamer, IdealMemoryStreamsInOrder) {
@@ -219,6 +229,98 @@ TEST_F(ReadStreamer, ErrorResponseIsReported) {
   EXPECT_EQ(got, 10u);
   EXPECT_TRUE(dut_->error_o);
   EXPECT_GT(harness_->port(0).stats().decode_errors, 0u);
+}
+
+TEST_F(ReadStreamer, NextCommandIsRequestedWhileThePreviousOneIsArriving) {
+  // Short commands on a slow memory: once a command's bursts are all requested, the next
+  // command is accepted and its burst is requested before the previous command's data is
+  // delivered, and data_last still marks each command's own last beat (checked in run()).
+  sim::MemoryTiming slow;
+  slow.read_latency_cycles = 60;
+  open(slow);
+  bool second_requested_early = false;
+  uint64_t delivered = 0;
+  const std::vector<Command> cmds = {{bases_[0], 2}, {bases_[1] + 128, 3}, {bases_[2], 1}, {bases_[0] + 640, 2}};
+  top_->before_edge = [this, &second_requested_early, &delivered, first = cmds[0], second = cmds[1]] {
+    if (dut_->arvalid_o && dut_->arready_i && dut_->araddr_o == second.addr && delivered < first.beats)
+      second_requested_early = true;
+    if (dut_->data_valid_o && dut_->data_ready_i) ++delivered;
+    if (dut_->arvalid_o && dut_->arready_i) max_outstanding_ = std::max(max_outstanding_, ++outstanding_);
+    if (dut_->rvalid_i && dut_->rready_o && dut_->rlast_i) --outstanding_;
+    if (observe_) observe_();
+  };
+  EXPECT_EQ(run(cmds, 1.0, 3), expected(cmds));
+  EXPECT_TRUE(accepted_while_delivering_);
+  EXPECT_TRUE(second_requested_early);
+  EXPECT_EQ(beats_received_, 8u);
+}
+
+TEST_F(ReadStreamer, BackToBackUnderRandomStallsKeepsEveryCommandApart) {
+  // Many short commands (1..4 beats) held back to back under random latency and stalls.
+  open(random_stalls(23));
+  std::mt19937 rng(11);
+  std::vector<Command> cmds;
+  for (int i = 0; i < 40; ++i) cmds.push_back({bases_[i % 3] - 4096 + 64 * (rng() % 128), uint32_t(1 + rng() % 4)});
+  EXPECT_EQ(run(cmds, 0.7, 23), expected(cmds));
+  EXPECT_TRUE(accepted_while_delivering_);
+  EXPECT_FALSE(error_);
+}
+
+class ReadStreamerErrors : public ReadStreamer {
+ protected:
+  // Two commands accepted back to back while the consumer holds off until every beat of both
+  // has arrived (so the second command's responses are in before the first is delivered);
+  // then drains, and returns error_o as seen with each command's last beat.
+  std::pair<bool, bool> error_at_each_last_beat(const Command& first, const Command& second) {
+    const uint64_t total = uint64_t(first.beats) + second.beats;
+    std::size_t accepted = 0;
+    uint64_t arrived = 0, delivered = 0;
+    std::vector<bool> error_at_last;
+    observe_ = [&] {
+      if (dut_->cmd_valid_i && dut_->cmd_ready_o) ++accepted;
+      if (dut_->beat_received_o) ++arrived;
+      if (dut_->data_valid_o && dut_->data_ready_i) {
+        ++delivered;
+        if (dut_->data_last_o) error_at_last.push_back(dut_->error_o);
+        EXPECT_EQ(bool(dut_->data_last_o), delivered == first.beats || delivered == total);
+      }
+    };
+    for (int i = 0; i < 2000 && delivered < total; ++i) {
+      const Command& c = accepted == 0 ? first : second;
+      dut_->cmd_valid_i = accepted < 2;
+      dut_->cmd_addr_i = c.addr;
+      dut_->cmd_beats_i = c.beats;
+      dut_->data_ready_i = arrived == total;
+      harness_->tick();
+    }
+    observe_ = nullptr;
+    EXPECT_EQ(accepted, 2u);
+    EXPECT_EQ(delivered, total);
+    EXPECT_EQ(error_at_last.size(), 2u);
+    if (error_at_last.size() != 2) return {false, false};
+    return {error_at_last[0], error_at_last[1]};
+  }
+  uint64_t past_end(unsigned beats_before_end) const {
+    return sim::SimMemory::kBaseAddress + harness_->memory().allocated_bytes() - 64 * beats_before_end;
+  }
+};
+
+TEST_F(ReadStreamerErrors, AnErrorInTheFirstCommandDoesNotLeakIntoTheSecond) {
+  open(ideal());
+  const auto [first, second] = error_at_each_last_beat({past_end(2), 6}, {bases_[0], 5});
+  EXPECT_GT(harness_->port(0).stats().decode_errors, 0u);
+  EXPECT_TRUE(first);
+  EXPECT_FALSE(second);
+  EXPECT_FALSE(dut_->error_o);
+}
+
+TEST_F(ReadStreamerErrors, AnErrorInTheSecondCommandIsNotBlamedOnTheFirst) {
+  open(ideal());
+  const auto [first, second] = error_at_each_last_beat({bases_[1], 5}, {past_end(1), 4});
+  EXPECT_GT(harness_->port(0).stats().decode_errors, 0u);
+  EXPECT_FALSE(first);
+  EXPECT_TRUE(second);
+  EXPECT_TRUE(dut_->error_o);  // sticky after the last command
 }
 
 }  // namespace

@@ -6,6 +6,13 @@
 // output FIFO before it is requested, so rready is always high (the interconnect never holds
 // data for us) and the engine never fetches more than the consumer has room for: a slow
 // consumer throttles the requests, not the R channel. Responses arrive in order (one ID).
+//
+// A new command is accepted as soon as every burst of the current one has been requested, so
+// its bursts go out while the current command's data is still arriving and a chain of short
+// reads pays the memory latency once rather than per command. Up to two commands are between
+// acceptance and full delivery: the one being delivered (head) and the next one; data_last_o
+// and error_o always refer to the head, so each command sees its own last beat and only the
+// errors carried by its own beats.
 module mmfree_axi_read_streamer #(
   parameter int unsigned DataWidth      = 512,
   parameter int unsigned AddrWidth      = 64,
@@ -21,7 +28,7 @@ module mmfree_axi_read_streamer #(
 
   // Command: stream `beats` beats from the BeatBytes-aligned address `addr`.
   input  logic                     cmd_valid_i,
-  output logic                     cmd_ready_o,  // high when the previous command is fully delivered
+  output logic                     cmd_ready_o,  // high when the previous command is fully requested
   input  logic [AddrWidth-1:0]     cmd_addr_i,
   input  logic [BeatCountBits-1:0] cmd_beats_i,  // >= 1
 
@@ -31,7 +38,8 @@ module mmfree_axi_read_streamer #(
   output logic [DataWidth-1:0]     data_o,
   output logic                     data_last_o,  // last beat of the command
 
-  output logic                     error_o,      // sticky: SLVERR/DECERR seen; cleared by a command
+  output logic                     error_o,      // SLVERR/DECERR in the head command's beats (sticky
+                                                 // until the next command's delivery begins)
   output logic                     beat_received_o,  // one R beat arrived (for byte counters)
 
   // AXI4 read address channel.
@@ -63,16 +71,25 @@ module mmfree_axi_read_streamer #(
   end
 
   // -------------------------------------------------------------------------------------------
-  // Request side.
+  // Request side: the bursts of the command being requested.
   logic [AddrWidth-1:0]     next_addr_q;
   logic [BeatCountBits-1:0] to_request_q;   // beats of the command not yet requested
-  logic [BeatCountBits-1:0] to_deliver_q;   // beats of the command not yet handed out
   logic [FifoCount-1:0]     reserved_q;     // beats requested and not yet handed out
   logic [OutstBits-1:0]     outstanding_q;  // bursts requested whose last beat has not arrived
   logic                     arvalid_q;
   logic [AddrWidth-1:0]     araddr_q;
   logic [7:0]               arlen_q;
-  logic                     error_q;
+
+  // Delivery side: the head command (being delivered, or the last one delivered) and the next
+  // accepted command. Beats arrive in command order, so an R beat belongs to the head while the
+  // head still has beats to receive, else to the next command.
+  logic [BeatCountBits-1:0] hd_deliver_q, hd_deliver_d;  // head beats not yet handed out
+  logic [BeatCountBits-1:0] hd_receive_q, hd_receive_d;  // head beats not yet arrived
+  logic                     hd_error_q,   hd_error_d;    // an error response in the head's beats
+  logic                     nx_valid_q,   nx_valid_d;
+  logic [BeatCountBits-1:0] nx_beats_q,   nx_beats_d;
+  logic [BeatCountBits-1:0] nx_receive_q, nx_receive_d;
+  logic                     nx_error_q,   nx_error_d;
 
   // Length of the next burst: the rest of the command, capped by MaxBurstBeats and the page end.
   logic [BeatCountBits-1:0] page_left, burst_beats;
@@ -84,7 +101,9 @@ module mmfree_axi_read_streamer #(
   end
 
   logic issue, ar_fire, r_fire, pop, cmd_fire;
-  assign cmd_ready_o = (to_deliver_q == '0);
+  // Room for one more command: the current one is fully requested and no command waits behind
+  // the head (the head itself may still be receiving and delivering).
+  assign cmd_ready_o = (to_request_q == '0) && !nx_valid_q;
   assign cmd_fire    = cmd_valid_i && cmd_ready_o;
   assign issue       = !arvalid_q && (to_request_q != '0) &&
                        (outstanding_q < OutstBits'(MaxOutstanding)) &&
@@ -93,29 +112,71 @@ module mmfree_axi_read_streamer #(
   assign r_fire      = rvalid_i && rready_o;
   assign pop         = data_valid_o && data_ready_i;
 
+  always_comb begin
+    hd_deliver_d = hd_deliver_q;
+    hd_receive_d = hd_receive_q;
+    hd_error_d   = hd_error_q;
+    nx_valid_d   = nx_valid_q;
+    nx_beats_d   = nx_beats_q;
+    nx_receive_d = nx_receive_q;
+    nx_error_d   = nx_error_q;
+    if (r_fire) begin
+      if (hd_receive_q != '0) begin
+        hd_receive_d = hd_receive_q - 1'b1;
+        if (rresp_i[1]) hd_error_d = 1'b1;
+      end else begin
+        nx_receive_d = nx_receive_q - 1'b1;
+        if (rresp_i[1]) nx_error_d = 1'b1;
+      end
+    end
+    if (pop) hd_deliver_d = hd_deliver_q - 1'b1;
+    // The head's last beat leaves: the next command becomes the head (all the head's beats have
+    // arrived, so this cycle's R beat, if any, was the next command's).
+    if (pop && hd_deliver_q == BeatCountBits'(1) && nx_valid_q) begin
+      hd_deliver_d = nx_beats_q;
+      hd_receive_d = nx_receive_d;
+      hd_error_d   = nx_error_d;
+      nx_valid_d   = 1'b0;
+    end
+    // cmd_fire implies no next command, so the new one is the head if the head is done by now.
+    if (cmd_fire) begin
+      if (hd_deliver_d == '0) begin
+        hd_deliver_d = cmd_beats_i;
+        hd_receive_d = cmd_beats_i;
+        hd_error_d   = 1'b0;
+      end else begin
+        nx_valid_d   = 1'b1;
+        nx_beats_d   = cmd_beats_i;
+        nx_receive_d = cmd_beats_i;
+        nx_error_d   = 1'b0;
+      end
+    end
+  end
+
   always_ff @(posedge clk_i or negedge rst_ni) begin
     if (!rst_ni) begin
       next_addr_q   <= '0;
       to_request_q  <= '0;
-      to_deliver_q  <= '0;
       reserved_q    <= '0;
       outstanding_q <= '0;
       arvalid_q     <= 1'b0;
       araddr_q      <= '0;
       arlen_q       <= '0;
-      error_q       <= 1'b0;
+      hd_deliver_q  <= '0;
+      hd_receive_q  <= '0;
+      hd_error_q    <= 1'b0;
+      nx_valid_q    <= 1'b0;
+      nx_beats_q    <= '0;
+      nx_receive_q  <= '0;
+      nx_error_q    <= 1'b0;
     end else begin
+      // cmd_fire needs to_request_q == 0 and issue needs it non-zero: never both.
       if (cmd_fire) begin
         next_addr_q  <= cmd_addr_i;
         to_request_q <= cmd_beats_i;
-        to_deliver_q <= cmd_beats_i;
-        error_q      <= 1'b0;
-      end else begin
-        if (issue) begin
-          next_addr_q  <= next_addr_q + AddrWidth'(burst_beats) * AddrWidth'(BeatBytes);
-          to_request_q <= to_request_q - burst_beats;
-        end
-        if (pop) to_deliver_q <= to_deliver_q - 1'b1;
+      end else if (issue) begin
+        next_addr_q  <= next_addr_q + AddrWidth'(burst_beats) * AddrWidth'(BeatBytes);
+        to_request_q <= to_request_q - burst_beats;
       end
       if (issue) begin
         arvalid_q <= 1'b1;
@@ -126,7 +187,13 @@ module mmfree_axi_read_streamer #(
       end
       reserved_q    <= reserved_q + (issue ? FifoCount'(burst_beats) : '0) - FifoCount'(pop);
       outstanding_q <= outstanding_q + OutstBits'(issue) - OutstBits'(r_fire && rlast_i);
-      if (r_fire && rresp_i[1]) error_q <= 1'b1;
+      hd_deliver_q  <= hd_deliver_d;
+      hd_receive_q  <= hd_receive_d;
+      hd_error_q    <= hd_error_d;
+      nx_valid_q    <= nx_valid_d;
+      nx_beats_q    <= nx_beats_d;
+      nx_receive_q  <= nx_receive_d;
+      nx_error_q    <= nx_error_d;
     end
   end
 
@@ -137,7 +204,7 @@ module mmfree_axi_read_streamer #(
   assign arburst_o = 2'b01;   // INCR
   assign arcache_o = 4'b0011; // normal, non-cacheable, bufferable
   assign arprot_o  = 3'b000;
-  assign error_o   = error_q;
+  assign error_o   = hd_error_q;
   assign beat_received_o = r_fire;
 
   // Space for every requested beat was reserved, so the FIFO always accepts.
@@ -163,7 +230,7 @@ module mmfree_axi_read_streamer #(
     .count_o    (fifo_count)
   );
 
-  assign data_last_o = (to_deliver_q == BeatCountBits'(1));
+  assign data_last_o = (hd_deliver_q == BeatCountBits'(1));
 
   // Implied by the reservation (FIFO status) or meaningless to us (EXOKAY); named for waveforms.
   logic unused_fifo_status;

@@ -185,7 +185,7 @@ module mmfree_kernel_core #(
     .DataWidth     (GmemDataWidth),
     .MaxBurstBeats (64),
     .MaxOutstanding(2),
-    .FifoDepth     (64),
+    .FifoDepth     (128),  // two 64-beat vectors: the next read is requested while one arrives
     .BeatCountBits (CountBits)
   ) u_gmem_read (
     .clk_i,

@@ -227,6 +227,14 @@ module mmfree_token_engine #(
   logic [63:0]    ld_addr_q;
   logic [31:0]    ld_n_q, ld_b_q;
   logic [DataWidth-1:0] ld_prev_q;
+  // The next read, queued behind the one being received so that its command reaches the read
+  // engine (which accepts a command once the previous one is requested) while the current data
+  // still arrives: the prefetcher's reads then overlap instead of each paying a round trip.
+  logic           nx_v_q, nx_sent_q;
+  logic [1:0]     nx_slot_q;
+  dst_e           nx_dst_q;
+  logic [63:0]    nx_addr_q;
+  logic [31:0]    nx_n_q;
 
   // Vector write: beats put out, the previous word of h (the funnel's other half).
   src_e        wr_src_q;
@@ -318,9 +326,16 @@ module mmfree_token_engine #(
   logic [16:0]               conv_sf_man;
   logic signed [ExpBits-1:0] conv_sf_exp;
 
-  assign rd_cmd_valid_o = (ld_state_q == LdCmd);
-  assign rd_cmd_addr_o  = ld_addr_q & ~64'd63;
-  assign rd_cmd_beats_o = CountBits'(ld_beats);
+  // The queued read's command goes out while the current one is received (never while the
+  // current one's own command waits: commands leave in order).
+  logic [31:0] nx_beats;
+  logic        nx_cmd, nx_fire;
+  assign nx_beats       = (32'(nx_addr_q[2 +: LaneBits]) + nx_n_q + 32'(Lanes - 1)) >> LaneBits;
+  assign nx_cmd         = nx_v_q && !nx_sent_q && (ld_state_q != LdCmd);
+  assign nx_fire        = nx_cmd && rd_cmd_ready_i;
+  assign rd_cmd_valid_o = (ld_state_q == LdCmd) || nx_cmd;
+  assign rd_cmd_addr_o  = (nx_cmd ? nx_addr_q : ld_addr_q) & ~64'd63;
+  assign rd_cmd_beats_o = CountBits'(nx_cmd ? nx_beats : ld_beats);
   assign rd_ready_o     = (ld_state_q == LdRx);
 
   // ---- Prefetcher: every vector and beta of the token, in the order the sequence uses them --------
@@ -417,14 +432,29 @@ module mmfree_token_engine #(
   assign bc_hit_lo   = bc_valid_q[0] && (pf_beat == bc_base_q);
   assign bc_hit_hi   = bc_valid_q[1] && (pf_beat == bc_base_q + 64'(QBytes));
   assign pf_beta_hit = (pf_kind == PkBeta) && (bc_hit_lo || bc_hit_hi);
+
+  dst_e pf_dst;
+  always_comb begin
+    unique case (pf_kind)
+      PkX:     pf_dst = DstX;
+      PkN:     pf_dst = DstN;
+      PkBeta:  pf_dst = DstBeta;
+      PkH:     pf_dst = DstH;
+      default: pf_dst = DstLb;
+    endcase
+  end
   assign bc_word     = bc_data_q[(bc_hit_hi ? DataWidth : 0) + 32 * pf_addr[2 +: LaneBits] +: 32];
 
   // The betas' converter: a beta arriving now, else one from the beta cache.
+  // A beta read pushes at its first beat; cache hits are held off until then (pf_hit_ok), so
+  // the two never want the converter in the same cycle.
   logic [31:0] conv_sf_in;
-  assign conv_sf_in = (ld_state_q == LdRx) ? rd_first_word : bc_word;
+  logic        beta_rx_first;
+  assign beta_rx_first = (ld_state_q == LdRx) && (ld_dst_q == DstBeta) && (ld_b_q == '0);
+  assign conv_sf_in = beta_rx_first ? rd_first_word : bc_word;
   float_to_sf #(.ExpBits(ExpBits)) u_to_sf (.float_i(conv_sf_in), .man_o(conv_sf_man), .exp_o(conv_sf_exp));
 
-  logic pf_room, pf_issue, pf_last_item;
+  logic pf_room, pf_issue, pf_last_item, pf_hit_ok, pf_read_ok, pf_queue;
   always_comb begin
     unique case (pf_kind)
       PkN:     pf_room = (n_issued_q - n_cons_q) < NSlots;
@@ -434,7 +464,17 @@ module mmfree_token_engine #(
       default: pf_room = 1'b1;
     endcase
   end
-  assign pf_issue     = pf_on_q && (ld_state_q == LdIdle) && pf_room;
+  // Betas enter their FIFO in sequence order: a cache hit waits for every beta read before it
+  // (the current or queued read) to have pushed its beta.
+  assign pf_hit_ok    = !((ld_state_q == LdCmd && ld_dst_q == DstBeta) || beta_rx_first ||
+                          (nx_v_q && nx_dst_q == DstBeta));
+  // A read starts on an idle reader, or is queued behind the one being received (not behind the
+  // token id's read, which the sequence runs while the prefetcher is off).
+  // (Not in the cycle the current read ends: the reader is idle in the next one.)
+  assign pf_queue     = (ld_state_q == LdRx || ld_state_q == LdFlush) && !nx_v_q && !ld_done &&
+                        (ld_dst_q != DstTok);
+  assign pf_read_ok   = (ld_state_q == LdIdle) || pf_queue;
+  assign pf_issue     = pf_on_q && pf_room && (pf_beta_hit ? pf_hit_ok : pf_read_ok);
   assign pf_last_item = pf_head && !pf_emb_q && (pf_i_q == 5'd2);
 
   // What the sequence waits for before each consumer.
@@ -931,6 +971,12 @@ module mmfree_token_engine #(
       ld_dst_q       <= DstX;
       ld_state_q     <= LdIdle;
       ld_slot_q      <= '0;
+      nx_v_q         <= 1'b0;
+      nx_sent_q      <= 1'b0;
+      nx_slot_q      <= '0;
+      nx_dst_q       <= DstX;
+      nx_addr_q      <= '0;
+      nx_n_q         <= '0;
       pf_on_q        <= 1'b0;
       pf_emb_q       <= 1'b0;
       pf_l_q         <= '0;
@@ -1038,27 +1084,48 @@ module mmfree_token_engine #(
           DstX:    x_ready_q  <= 1'b1;
           default: ;
         endcase
+        // The queued read becomes the current one, its command already sent or sent from LdCmd.
+        if (nx_v_q) begin
+          ld_state_q <= (nx_sent_q || nx_fire) ? LdRx : LdCmd;
+          ld_b_q     <= '0;
+          ld_addr_q  <= nx_addr_q;
+          ld_n_q     <= nx_n_q;
+          ld_slot_q  <= nx_slot_q;
+          ld_dst_q   <= nx_dst_q;
+          nx_v_q     <= 1'b0;
+        end
       end
+      if (nx_fire) nx_sent_q <= 1'b1;
 
       // ---- The prefetcher: start the next item when its buffer has room ----
       if (pf_issue && pf_beta_hit) begin
-        // From the beta cache: no read (the reader is idle, so the FIFO order is kept).
+        // From the beta cache: no read (every earlier beta read has pushed: pf_hit_ok).
         bq_man_q[b_pushed_q[1:0]] <= conv_sf_man;
         bq_exp_q[b_pushed_q[1:0]] <= conv_sf_exp;
         b_pushed_q <= b_pushed_q + 1'b1;
         b_issued_q <= b_issued_q + 1'b1;
       end else if (pf_issue) begin
-        ld_state_q <= LdCmd;
-        ld_addr_q  <= pf_addr;
-        ld_n_q     <= pf_n;
-        ld_slot_q  <= n_issued_q[1:0];
         unique case (pf_kind)
-          PkX:     ld_dst_q <= DstX;
-          PkN:     begin ld_dst_q <= DstN; n_issued_q <= n_issued_q + 1'b1; end
-          PkBeta:  begin ld_dst_q <= DstBeta; b_issued_q <= b_issued_q + 1'b1; end
-          PkH:     begin ld_dst_q <= DstH; h_st_q <= BufLoading; end
-          default: begin ld_dst_q <= DstLb; lb_st_q <= BufLoading; end
+          PkN:     n_issued_q <= n_issued_q + 1'b1;
+          PkBeta:  b_issued_q <= b_issued_q + 1'b1;
+          PkH:     h_st_q     <= BufLoading;
+          PkLb:    lb_st_q    <= BufLoading;
+          default: ;
         endcase
+        if (pf_queue) begin
+          nx_v_q    <= 1'b1;
+          nx_sent_q <= 1'b0;
+          nx_addr_q <= pf_addr;
+          nx_n_q    <= pf_n;
+          nx_slot_q <= n_issued_q[1:0];
+          nx_dst_q  <= pf_dst;
+        end else begin
+          ld_state_q <= LdCmd;
+          ld_addr_q  <= pf_addr;
+          ld_n_q     <= pf_n;
+          ld_slot_q  <= n_issued_q[1:0];
+          ld_dst_q   <= pf_dst;
+        end
       end
       if (pf_issue) begin
         if (pf_emb_q) begin
