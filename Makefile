@@ -9,7 +9,7 @@ PROMPT ?= The jury said
 TOKENS ?= 48
 MMFREE := $(BUILD)/bin/mmfree
 
-.PHONY: all deps configure build run test lint synth projections xclbin regmap-docs clean help
+.PHONY: all deps configure build run test lint synth projections xclbin contract-docs regmap-docs clean help
 
 all: build
 
@@ -21,7 +21,7 @@ help:
 	@echo "make synth   Yosys synth_xilinx resource report of the kernel top"
 	@echo "make projections [BOARDS=u55c,u280] [SHAPES=370M,2.7B]   tok/s and energy per board, simulated"
 	@echo "             with each board's own kernel configuration (build/projections/; ~15 min per HBM build)"
-	@echo "make regmap-docs  regenerate docs/registers.md from hw/regmap/"
+	@echo "make contract-docs  regenerate docs/registers.md from hw/contract/"
 	@echo "make xclbin PLATFORM=u55c|u280|u250   board build (needs Vitis)"
 
 deps:
@@ -53,9 +53,11 @@ projections: deps
 xclbin:
 	./scripts/build_xclbin.sh $(PLATFORM)
 
-# Refresh docs/registers.md from hw/regmap/mmfree_regs.toml (a test fails when they drift).
-regmap-docs:
-	python3 hw/regmap/gen_regmap.py --markdown docs/registers.md
+# Refresh docs/registers.md from hw/contract/mmfree_contract.toml (a test fails when they drift).
+contract-docs:
+	python3 hw/contract/gen_contract.py --markdown docs/registers.md
+
+regmap-docs: contract-docs
 
 clean:
 	rm -rf $(BUILD)

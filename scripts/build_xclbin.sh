@@ -5,9 +5,9 @@
 #
 # PLATFORM is one of the folders of bitstreams/ (u55c, u280, u250, kv260). The steps:
 #   1. the generated sources of this platform's build, into OUT/xo/PLATFORM/generated/:
-#      hw/regmap/gen_regmap.py writes the kernel.xml and the SystemVerilog register package for
-#      its NumWeightPorts/WeightDataWidth, and (below) a plain-text list of the control registers,
-#      all from hw/regmap/mmfree_regs.toml; hw/rtl/kernel/gen_kernel_top.py writes the Vitis top
+#      hw/contract/gen_contract.py writes the kernel.xml, the SystemVerilog packages and a
+#      plain-text list of the control registers for its NumWeightPorts/WeightDataWidth, all from
+#      hw/contract/mmfree_contract.toml; hw/rtl/kernel/gen_kernel_top.py writes the Vitis top
 #      mmfree_kernel.sv with NumWeightPorts m_axi_wNN ports (nothing is typed twice);
 #   2. Vivado runs scripts/package_kernel.tcl: the RTL (file list of hw/mmfree.core) becomes a
 #      Vitis RTL-kernel IP and then OUT/xo/mmfree_kernel_PLATFORM.xo;
@@ -95,7 +95,7 @@ missing=()
 # a second, and the build runs Python several times).
 python=$(python3 -c 'import sys, tomllib; print(sys.executable)' 2>/dev/null) || python=""
 if [[ -z "$python" ]]; then
-  missing+=("python3 >= 3.11 (runs hw/regmap/gen_regmap.py): apt-get install python3, or run 'make deps'")
+  missing+=("python3 >= 3.11 (runs hw/contract/gen_contract.py): apt-get install python3, or run 'make deps'")
 fi
 if [[ $plan -eq 1 ]]; then
   command -v tclsh >/dev/null ||
@@ -140,31 +140,20 @@ out=$(cd -- "$out" && pwd)
 work="$out/xo/$platform"
 gen="$work/generated"
 mkdir -p "$gen"
-regs_toml="$root/hw/regmap/mmfree_regs.toml"
-"$python" "$root/hw/regmap/gen_regmap.py" --description "$regs_toml" \
-  --kernel-xml "$gen/kernel.xml" --sv "$gen/mmfree_reg_pkg.sv" \
+# From the one contract description: kernel.xml, both SystemVerilog packages, and the control
+# registers (the arguments come from kernel.xml) as `name offset bits` lines for the IP's
+# register view.
+"$python" "$root/hw/contract/gen_contract.py" --description "$root/hw/contract/mmfree_contract.toml" \
+  --kernel-xml "$gen/kernel.xml" --sv "$gen/mmfree_reg_pkg.sv" --sv-contract "$gen/mmfree_contract_pkg.sv" \
+  --registers-txt "$gen/registers.txt" \
   --weight-ports "$weight_ports" --weight-data-width "$weight_width" --gmem-data-width "$gmem_width"
 "$python" "$root/hw/rtl/kernel/gen_kernel_top.py" --weight-ports "$weight_ports" --out "$gen/mmfree_kernel.sv"
-# The control registers (the arguments come from kernel.xml) as `name offset bits` lines, for the
-# IP's register view. Read from the one description, like everything else.
-"$python" - "$regs_toml" "$weight_ports" > "$gen/registers.txt" <<'EOF'
-import sys, tomllib
-doc = tomllib.load(open(sys.argv[1], "rb"))
-ports = int(sys.argv[2])
-for r in doc.get("register", []):
-    print(r["name"], hex(r["offset"]), 32)
-for c in doc.get("counter", []):
-    print(c["name"], hex(c["offset"]), 64)
-wc = doc.get("weight_port_counters")
-if wc:
-    for p in range(ports):
-        print(wc["name_format"].format(port=p), hex(wc["offset"] + wc["stride"] * p), 64)
-EOF
 
 xo="$out/xo/mmfree_kernel_$platform.xo"
 tcl_args=(--platform-toml "$pdir/platform.toml" --kernel-xml "$gen/kernel.xml"
           --registers "$gen/registers.txt" --core "${MMFREE_CORE:-$root/hw/mmfree.core}"
-          --extra-rtl "$gen/mmfree_reg_pkg.sv" --extra-rtl "$gen/mmfree_kernel.sv"
+          --extra-rtl "$gen/mmfree_reg_pkg.sv" --extra-rtl "$gen/mmfree_contract_pkg.sv"
+          --extra-rtl "$gen/mmfree_kernel.sv"
           --work "$work" --xo "$xo")
 if [[ $plan -eq 1 ]]; then
   exec tclsh "$root/scripts/package_kernel.tcl" --plan "${tcl_args[@]}"

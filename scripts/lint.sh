@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
 # verilator --lint-only -Wall on every module of hw/rtl, each as its own top (so parameters'
 # defaults and unused ports are checked module by module). Modules are found by file name
-# (one module per file) through -y on every RTL directory; the register-map package, which
-# the build generates, is generated here into a temporary directory first.
+# (one module per file) through -y on every RTL directory; the contract's packages, which
+# the build generates, are generated here into a temporary directory first.
 # Exit status: 0 when every module is clean, 1 otherwise (each failure is printed).
 set -euo pipefail
 
@@ -13,12 +13,9 @@ command -v verilator >/dev/null || { echo "lint: verilator not found (run 'make 
 work="$(mktemp -d)"
 trap 'rm -rf "$work"' EXIT
 
-packages=()
-if [ -f "$root/hw/regmap/gen_regmap.py" ]; then
-  python3 "$root/hw/regmap/gen_regmap.py" --description "$root/hw/regmap/mmfree_regs.toml" \
-    --sv "$work/mmfree_reg_pkg.sv" >/dev/null
-  packages+=("$work/mmfree_reg_pkg.sv")
-fi
+python3 "$root/hw/contract/gen_contract.py" --description "$root/hw/contract/mmfree_contract.toml" \
+  --sv "$work/mmfree_reg_pkg.sv" --sv-contract "$work/mmfree_contract_pkg.sv" >/dev/null
+packages=("$work/mmfree_reg_pkg.sv" "$work/mmfree_contract_pkg.sv")
 
 search=()
 while IFS= read -r dir; do search+=(-y "$dir"); done < <(find "$rtl" -type d | sort)

@@ -42,16 +42,24 @@ while [ $# -gt 0 ]; do
   esac
 done
 
+command -v python3 >/dev/null || { echo "synth: python3 not found" >&2; exit 1; }
+# The contract's parameter defaults (hw/contract/mmfree_contract.toml): MMFREE_DEFAULT_<Name>.
+eval "$(python3 "$root/hw/contract/gen_contract.py" --print-defaults)"
+default_ports=$MMFREE_DEFAULT_NumWeightPorts
+max_d=$MMFREE_DEFAULT_MaxHidden
+max_i=$MMFREE_DEFAULT_MaxIntermediate
+fifo=$MMFREE_DEFAULT_WeightFifoDepth
+outst=$MMFREE_DEFAULT_WeightOutstanding
+
 # name: weight ports, MaxHidden, MaxIntermediate, WeightFifoDepth, WeightOutstanding
 case "$config" in
-  default) ports=4; max_d=2560; max_i=6912; fifo=256; outst=4 ;;  # docs/device.md's default
-  p1)      ports=1; max_d=2560; max_i=6912; fifo=256; outst=4 ;;
+  default) ports=$default_ports ;;  # the contract's defaults: docs/device.md's default configuration
+  p1)      ports=1 ;;
   small)   ports=1; max_d=512;  max_i=1024; fifo=64;  outst=2 ;;
   *) echo "synth: unknown configuration '$config' (default | p1 | small)" >&2; exit 2 ;;
 esac
 
 command -v yosys >/dev/null || { echo "synth: yosys not found (run 'make deps')" >&2; exit 1; }
-command -v python3 >/dev/null || { echo "synth: python3 not found" >&2; exit 1; }
 
 suffix=""
 if [ "$top" != mmfree_kernel ]; then
@@ -64,14 +72,14 @@ mkdir -p "$out"
 out="$(cd "$out" && pwd)"
 src="$out/src"
 mkdir -p "$src"
-python3 "$root/hw/regmap/gen_regmap.py" --sv "$src/mmfree_reg_pkg.sv"
+python3 "$root/hw/contract/gen_contract.py" --sv "$src/mmfree_reg_pkg.sv" --sv-contract "$src/mmfree_contract_pkg.sv"
 python3 "$root/hw/rtl/kernel/gen_kernel_top.py" --weight-ports "$ports" --out "$src/mmfree_kernel.sv"
 
 kernel="$root/hw/rtl/kernel"
 datapath="$root/hw/rtl/datapath"
-# The package first, then every module of hw/rtl (one module per file; Yosys keeps only what
+# The packages first, then every module of hw/rtl (one module per file; Yosys keeps only what
 # the top instantiates), then the generated top.
-sources=("$src/mmfree_reg_pkg.sv")
+sources=("$src/mmfree_reg_pkg.sv" "$src/mmfree_contract_pkg.sv")
 while IFS= read -r file; do sources+=("$file"); done < <(find "$kernel" "$datapath" -name '*.sv' | sort)
 sources+=("$src/mmfree_kernel.sv")
 

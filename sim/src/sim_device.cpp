@@ -4,6 +4,7 @@
 
 #include "device/counters.hpp"
 #include "mmfree/error.hpp"
+#include "mmfree/contract.hpp"
 #include "mmfree/regmap.hpp"
 
 namespace mmfree::sim {
@@ -44,8 +45,8 @@ device::Buffer SimDevice::allocate(std::size_t bytes, std::string_view argument)
   std::string port_name;
   if (argument == "params" || argument == "state" || argument == "io") {
     port_name = "m_axi_gmem";
-  } else if (argument.size() == 3 && argument[0] == 'w') {
-    port_name = "m_axi_" + std::string(argument);
+  } else if (const auto port = contract::weight_port_of_argument(argument)) {
+    port_name = contract::weight_port_master(*port);
   }
   const int port = port_name.empty() ? -1 : harness_.find_port(port_name);
   if (port < 0) {

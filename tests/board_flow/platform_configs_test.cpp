@@ -12,18 +12,13 @@
 #include <nlohmann/json.hpp>
 
 #include "link_config.hpp"
+#include "mmfree/contract.hpp"
 #include "mmfree/error.hpp"
 #include "platform_config.hpp"
 
 namespace board_flow {
 namespace {
 namespace fs = std::filesystem;
-
-std::string weight_port_name(int p) {
-  char name[32];
-  std::snprintf(name, sizeof name, "m_axi_w%02d", p);
-  return name;
-}
 
 TEST(BitstreamsFolder, HoldsTheFourBoardsAndTheirNotes) {
   const auto folders = platform_folders();
@@ -110,7 +105,7 @@ TEST_P(PlatformTest, LinkConfigGivesEveryPortItsOwnMemory) {
 
   const int ports = static_cast<int>(c.integer("kernel.NumWeightPorts"));
   std::set<std::string> expected = {"m_axi_gmem"};
-  for (int p = 0; p < ports; ++p) expected.insert(weight_port_name(p));
+  for (int p = 0; p < ports; ++p) expected.insert(mmfree::contract::weight_port_master(p));
 
   std::set<std::string> connected;
   std::set<std::pair<std::string, int>> weight_memories;  // (kind, index) used by a weight port

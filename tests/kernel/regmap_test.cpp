@@ -29,11 +29,11 @@ std::string slurp(const fs::path& path) {
 }
 
 TEST(Regmap, CheckedInDocsEqualGeneratedTable) {
-  const std::string generated = slurp(fs::path(MMFREE_REGMAP_DIR) / "registers.md");
+  const std::string generated = slurp(fs::path(MMFREE_CONTRACT_DIR) / "registers.md");
   const std::string checked_in = slurp(fs::path(MMFREE_SOURCE_ROOT) / "docs" / "registers.md");
   ASSERT_FALSE(generated.empty());
   EXPECT_EQ(checked_in, generated)
-      << "docs/registers.md is stale: run `python3 hw/regmap/gen_regmap.py --markdown docs/registers.md`";
+      << "docs/registers.md is stale: run `make contract-docs`";
 }
 
 TEST(Regmap, WordsDoNotOverlap) {
@@ -78,8 +78,8 @@ TEST(Regmap, VitisControlBitsAreTheStandardOnes) {
 }
 
 TEST(Regmap, SvPackageAndKernelXmlCarryTheSameOffsets) {
-  const std::string sv = slurp(fs::path(MMFREE_REGMAP_DIR) / "mmfree_reg_pkg.sv");
-  const std::string xml = slurp(fs::path(MMFREE_REGMAP_DIR) / "kernel.xml");
+  const std::string sv = slurp(fs::path(MMFREE_CONTRACT_DIR) / "mmfree_reg_pkg.sv");
+  const std::string xml = slurp(fs::path(MMFREE_CONTRACT_DIR) / "kernel.xml");
   for (const auto& a : rm::kArguments) {
     // SV: ArgParamsOffset = 12'h010;  kernel.xml: name="params" ... offset="0x10"
     std::string camel;
@@ -100,7 +100,7 @@ TEST(Regmap, SvPackageAndKernelXmlCarryTheSameOffsets) {
 
 int run_generator(const fs::path& description, const fs::path& out_dir, std::string& stderr_text) {
   const fs::path err = out_dir / "stderr.txt";
-  const std::string cmd = std::string(MMFREE_PYTHON) + " " + MMFREE_REGMAP_GENERATOR + " --description " +
+  const std::string cmd = std::string(MMFREE_PYTHON) + " " + MMFREE_CONTRACT_GENERATOR + " --description " +
                           description.string() + " --cpp " + (out_dir / "r.hpp").string() + " 2> " +
                           err.string();
   const int rc = std::system(cmd.c_str());
@@ -113,7 +113,7 @@ class GeneratorRefuses : public ::testing::Test {
   void SetUp() override {
     dir_ = fs::temp_directory_path() / ("mmfree_regmap_test_" + std::to_string(::getpid()));
     fs::create_directories(dir_);
-    original_ = slurp(MMFREE_REGMAP_DESCRIPTION);
+    original_ = slurp(MMFREE_CONTRACT_DESCRIPTION);
   }
   void TearDown() override { fs::remove_all(dir_); }
 
@@ -153,9 +153,9 @@ TEST_F(GeneratorRefuses, MalformedToml) {
 
 TEST_F(GeneratorRefuses, AcceptsTheRealDescription) {
   std::string err;
-  EXPECT_EQ(run_generator(MMFREE_REGMAP_DESCRIPTION, dir_, err), 0) << err;
+  EXPECT_EQ(run_generator(MMFREE_CONTRACT_DESCRIPTION, dir_, err), 0) << err;
   // The build's header came from the same description, so regenerating must reproduce it.
-  EXPECT_TRUE(slurp(dir_ / "r.hpp") == slurp(fs::path(MMFREE_REGMAP_DIR) / "mmfree" / "regmap.hpp"));
+  EXPECT_TRUE(slurp(dir_ / "r.hpp") == slurp(fs::path(MMFREE_CONTRACT_DIR) / "mmfree" / "regmap.hpp"));
 }
 
 }  // namespace

@@ -13,6 +13,7 @@
 #include <string>
 #include <vector>
 
+#include "mmfree/contract.hpp"
 #include "mmfree/model.hpp"
 
 namespace mmfree::mmf {
@@ -57,29 +58,10 @@ struct FileHeader {
 static_assert(sizeof(FileHeader) == 128);
 
 // Offset 128, 128 bytes: everything the hardware sequencer needs, at fixed offsets, so it
-// never parses the section table. All offsets are bytes from the image start.
-struct DeviceDescriptor {
-  uint32_t hidden_size;           // +0   d
-  uint32_t num_layers;            // +4   L
-  uint32_t intermediate_size;     // +8   I
-  uint32_t vocab_size;            // +12  V
-  uint32_t row_stride_d;          // +16  bytes per packed row of a matrix with d columns
-  uint32_t row_stride_i;          // +20  bytes per packed row of a matrix with I columns
-  uint32_t vector_stride_d;       // +24  bytes per d-long f32 vector slot in a layer block
-  uint32_t vector_stride_i;       // +28  bytes per I-long f32 vector slot in a layer block
-  uint64_t embeddings_offset;     // +32  [V, d] f32, rows of 4d bytes
-  uint64_t layer_block_offset;    // +40  layer block 0
-  uint64_t layer_block_stride;    // +48  layer block l at layer_block_offset + l * stride
-  uint64_t final_norm_offset;     // +56  [d] f32
-  uint64_t lm_head_norm_offset;   // +64  [d] f32
-  uint64_t weights_offset;        // +72  the packed matrices, in streaming order
-  uint64_t weights_bytes;         // +80
-  uint64_t layer_weights_stride;  // +88  bytes of one layer's six matrices
-  uint64_t betas_offset;          // +96  (6L + 1) f32 betas in streaming order
-  float rms_norm_eps;             // +104
-  uint32_t flags;                 // +108 kFlagUseLowerBound
-  uint8_t reserved[16];           // +112 zero
-};
+// never parses the section table. Its fields are generated from the contract description
+// (hw/contract/mmfree_contract.toml, docs/registers.md "Device descriptor").
+using DeviceDescriptor = contract::DeviceDescriptor;
+static_assert(kDeviceDescriptorOffset == contract::kDescriptorImageOffset);
 static_assert(sizeof(DeviceDescriptor) == 128);
 
 enum class SectionKind : uint32_t {

@@ -9,15 +9,16 @@
 #include <array>
 #include <cstdint>
 
+#include "mmfree/contract.hpp"
 #include "mmfree/regmap.hpp"
 
 namespace mmfree::device {
 
 struct GoldenHardwareInfo {
-  uint32_t weight_ports = 4;
-  uint32_t weight_data_width = 512;
-  uint32_t max_hidden = 2560;
-  uint32_t max_intermediate = 6912;
+  uint32_t weight_ports = contract::kNumWeightPorts;
+  uint32_t weight_data_width = contract::kWeightDataWidth;
+  uint32_t max_hidden = contract::kMaxHidden;
+  uint32_t max_intermediate = contract::kMaxIntermediate;
 };
 
 class GoldenControlSlave {

@@ -6,6 +6,7 @@
 #include <stdexcept>
 #include <string>
 
+#include "mmfree/contract.hpp"
 #include "mmfree/error.hpp"
 #include "mmfree/mmf_format.hpp"
 #include "mmfree/regmap.hpp"
@@ -20,20 +21,6 @@ std::string hex(uint32_t value) {
   char text[16];
   std::snprintf(text, sizeof text, "0x%08X", value);
   return text;
-}
-
-std::string describe_status(uint32_t status) {
-  std::string text;
-  const auto add = [&](uint32_t bit, const char* what) {
-    if (status & bit) text += (text.empty() ? "" : ", ") + std::string(what);
-  };
-  add(regmap::status::kBadDescriptor, "bad_descriptor (the image in params has a wrong magic or a zero size)");
-  add(regmap::status::kTooLarge, "too_large (the model exceeds the kernel's on-chip buffers)");
-  add(regmap::status::kBadToken, "bad_token (an input token id >= V)");
-  add(regmap::status::kAxiError, "axi_error (a memory access was answered SLVERR/DECERR)");
-  add(regmap::status::kBadArguments, "bad_arguments (num_tokens was 0)");
-  add(regmap::status::kNotImplemented, "not_implemented (this kernel build cannot run the requested mode yet)");
-  return text.empty() ? hex(status) : text + " [" + hex(status) + "]";
 }
 
 }  // namespace
@@ -176,7 +163,7 @@ void DeviceRuntime::start_and_wait() {
   device_->wait(std::chrono::duration<double>(options_.timeout_seconds));
   const uint32_t status = device_->read_register(regmap::status::kOffset);
   if (status != 0)
-    throw DeviceError(device_->description() + ": the kernel stopped the command early: " + describe_status(status));
+    throw DeviceError(device_->description() + ": the kernel stopped the command early: " + contract::describe_status(status));
 }
 
 std::vector<int32_t> DeviceRuntime::run_matvec_selftest(std::span<const int8_t> qd, std::span<const int8_t> qi) {

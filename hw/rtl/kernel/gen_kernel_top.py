@@ -81,12 +81,13 @@ def generate(ports: int) -> str:
 // The Vitis RTL-kernel top of mmfree (docs/device.md): Vitis's port names outside, the lowRISC
 // style mmfree_kernel_core inside.
 module mmfree_kernel #(
-  parameter int unsigned WeightDataWidth   = 512,
-  parameter int unsigned GmemDataWidth     = 512,
-  parameter int unsigned MaxHidden         = 2560,
-  parameter int unsigned MaxIntermediate   = 6912,
-  parameter int unsigned WeightFifoDepth   = 256,
-  parameter int unsigned WeightOutstanding = 4,
+  // Defaults: the contract's (hw/contract/mmfree_contract.toml, [[parameter]]).
+  parameter int unsigned WeightDataWidth   = mmfree_contract_pkg::WeightDataWidth,
+  parameter int unsigned GmemDataWidth     = mmfree_contract_pkg::GmemDataWidth,
+  parameter int unsigned MaxHidden         = mmfree_contract_pkg::MaxHidden,
+  parameter int unsigned MaxIntermediate   = mmfree_contract_pkg::MaxIntermediate,
+  parameter int unsigned WeightFifoDepth   = mmfree_contract_pkg::WeightFifoDepth,
+  parameter int unsigned WeightOutstanding = mmfree_contract_pkg::WeightOutstanding,
   // Derived; not meant to be overridden.
   parameter int unsigned NumWeightPorts    = {ports},
   parameter int unsigned AW                = mmfree_reg_pkg::RegAddrWidth

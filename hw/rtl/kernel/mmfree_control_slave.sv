@@ -1,6 +1,6 @@
 // AXI4-Lite control slave of mmfree_kernel: the Vitis ap_ctrl_hs block protocol, the interrupt,
 // the kernel-argument registers and the read-out of the performance counters. Offsets and bit
-// positions come from the generated mmfree_reg_pkg (hw/regmap/mmfree_regs.toml).
+// positions come from the generated mmfree_reg_pkg (hw/contract/mmfree_contract.toml).
 //
 // The kernel core sees a level `start_o` (ap_start while idle) and answers with a one-cycle
 // `done_i` when the command has completed. ap_done and ap_ready rise together at that point:
@@ -13,9 +13,9 @@
 // latch) happen at the address handshake.
 module mmfree_control_slave #(
   parameter int unsigned NumWeightPorts  = 1,
-  parameter int unsigned WeightDataWidth = 512,
-  parameter int unsigned MaxHidden       = 2560,
-  parameter int unsigned MaxIntermediate = 6912,
+  parameter int unsigned WeightDataWidth = mmfree_contract_pkg::WeightDataWidth,
+  parameter int unsigned MaxHidden       = mmfree_contract_pkg::MaxHidden,
+  parameter int unsigned MaxIntermediate = mmfree_contract_pkg::MaxIntermediate,
   parameter int unsigned NumCounters     = mmfree_reg_pkg::NumCounters,
   // Derived; not meant to be overridden.
   parameter int unsigned AddrWidth       = mmfree_reg_pkg::RegAddrWidth

@@ -9,9 +9,9 @@
 // ports), which owns the memory engines until it reports done.
 module mmfree_sequencer #(
   parameter int unsigned NumWeightPorts  = 1,
-  parameter int unsigned MaxHidden       = 2560,
-  parameter int unsigned MaxIntermediate = 6912,
-  parameter int unsigned DataWidth       = 512,  // gmem and weight beats
+  parameter int unsigned MaxHidden       = mmfree_contract_pkg::MaxHidden,
+  parameter int unsigned MaxIntermediate = mmfree_contract_pkg::MaxIntermediate,
+  parameter int unsigned DataWidth       = mmfree_contract_pkg::GmemDataWidth,  // gmem beats
   parameter int unsigned CountBits       = 32,
   // Derived; not meant to be overridden.
   parameter int unsigned BeatBytes       = DataWidth / 8
@@ -77,8 +77,8 @@ module mmfree_sequencer #(
   output logic                            counters_clear_o,
   output logic                            gmem_stall_o,
 
-  // Token mode: the descriptor (image bytes 128 .. 255) and the hand-over to the token engine.
-  output logic [1023:0]                   desc_o,
+  // Token mode: the device descriptor (image bytes 128 .. 255) and the hand-over to the token engine.
+  output mmfree_contract_pkg::desc_t      desc_o,
   output logic                            token_start_o,
   output logic                            token_active_o,
   input  logic                            token_done_i,
@@ -87,7 +87,9 @@ module mmfree_sequencer #(
 
   localparam int unsigned PortBits = NumWeightPorts > 1 ? $clog2(NumWeightPorts) : 1;
   localparam logic [63:0] ImageMagic = 64'h4D4C_4545_5246_4D4D;  // "MMFREELM"
-  localparam int unsigned DescriptorBeats = 4;                     // bytes 0 .. 255
+  // The file header (beats 0, 1) and the device descriptor after it, in 512-bit beats.
+  localparam int unsigned DescriptorFirstBeat = mmfree_contract_pkg::DescriptorImageOffset / 64;
+  localparam int unsigned DescriptorBeats     = DescriptorFirstBeat + mmfree_contract_pkg::DescriptorBytes / 64;
 
   typedef enum logic [3:0] {
     StIdle, StDescReq, StDescRx, StCheck, StPorts, StQReq, StQRx, StRun, StFinish,
@@ -101,11 +103,22 @@ module mmfree_sequencer #(
   logic [31:0]                  flags_q;
   logic [64*NumWeightPorts-1:0] weight_base_q;
 
-  // Descriptor fields.
+  // The file header's identification, and the device descriptor as received (its bytes, 0 in
+  // bits 7:0), read through the contract's desc_t.
   logic [63:0]          magic_q;
   logic [31:0]          version_q;
-  logic [CountBits-1:0] d_q, l_q, i_q, v_q, stride_d_q, stride_i_q;
-  logic [1023:0]        desc_q;  // the whole device descriptor, for token mode
+  logic [8*mmfree_contract_pkg::DescriptorBytes-1:0] desc_q;
+  mmfree_contract_pkg::desc_t desc;
+  assign desc = desc_q;
+
+  // The descriptor fields the checks and the weight pass use.
+  logic [CountBits-1:0] hidden_size, num_layers, intermediate_size, vocab_size, row_stride_d, row_stride_i;
+  assign hidden_size       = CountBits'(desc.hidden_size);
+  assign num_layers        = CountBits'(desc.num_layers);
+  assign intermediate_size = CountBits'(desc.intermediate_size);
+  assign vocab_size        = CountBits'(desc.vocab_size);
+  assign row_stride_d      = CountBits'(desc.row_stride_d);
+  assign row_stride_i      = CountBits'(desc.row_stride_i);
 
   logic [CountBits-1:0] beat_q;   // beats received in the current read
   logic [31:0]          status_q;
@@ -118,12 +131,12 @@ module mmfree_sequencer #(
   // ---------------------------------------------------------------------------------------------
   // Sizes derived from the descriptor.
   logic [CountBits-1:0] sbd, sbi, qd_beats, qi_beats, total_rows, sum_beats;
-  assign sbd        = stride_d_q >> $clog2(BeatBytes);
-  assign sbi        = stride_i_q >> $clog2(BeatBytes);
-  assign qd_beats   = (d_q + CountBits'(BeatBytes - 1)) >> $clog2(BeatBytes);
-  assign qi_beats   = (i_q + CountBits'(BeatBytes - 1)) >> $clog2(BeatBytes);
+  assign sbd        = row_stride_d >> $clog2(BeatBytes);
+  assign sbi        = row_stride_i >> $clog2(BeatBytes);
+  assign qd_beats   = (hidden_size + CountBits'(BeatBytes - 1)) >> $clog2(BeatBytes);
+  assign qi_beats   = (intermediate_size + CountBits'(BeatBytes - 1)) >> $clog2(BeatBytes);
   // Every row of every matrix: L * (4d + 2I + d) + V.
-  assign total_rows = l_q * (5 * d_q + 2 * i_q) + v_q;
+  assign total_rows = num_layers * (5 * hidden_size + 2 * intermediate_size) + vocab_size;
   assign sum_beats  = (total_rows + CountBits'(BeatBytes / 4 - 1)) >> $clog2(BeatBytes / 4);
 
   // Rows of an n-row matrix that port p holds: those r < n with r mod P == p.
@@ -136,20 +149,22 @@ module mmfree_sequencer #(
   /* verilator lint_on UNSIGNED */
 
   logic [CountBits-1:0] cur_rows_d, cur_rows_gate, cur_rows_vocab, cur_beats;
-  assign cur_rows_d     = port_rows(d_q, port_q);
-  assign cur_rows_gate  = port_rows(2 * i_q, port_q);
-  assign cur_rows_vocab = port_rows(v_q, port_q);
-  assign cur_beats      = l_q * (cur_rows_d * (4 * sbd + sbi) + cur_rows_gate * sbd) +
+  assign cur_rows_d     = port_rows(hidden_size, port_q);
+  assign cur_rows_gate  = port_rows(2 * intermediate_size, port_q);
+  assign cur_rows_vocab = port_rows(vocab_size, port_q);
+  assign cur_beats      = num_layers * (cur_rows_d * (4 * sbd + sbi) + cur_rows_gate * sbd) +
                           cur_rows_vocab * sbd;
 
   logic descriptor_bad, too_large;
   assign descriptor_bad = (magic_q != ImageMagic) || (version_q != 32'd1) ||
-                          (d_q == '0) || (l_q == '0) || (i_q == '0) || (v_q == '0) ||
-                          (stride_d_q == '0) || (stride_i_q == '0) ||
-                          (stride_d_q[$clog2(BeatBytes)-1:0] != '0) ||
-                          (stride_i_q[$clog2(BeatBytes)-1:0] != '0) ||
-                          (d_q < CountBits'(NumWeightPorts));
-  assign too_large      = (d_q > CountBits'(MaxHidden)) || (i_q > CountBits'(MaxIntermediate));
+                          (hidden_size == '0) || (num_layers == '0) ||
+                          (intermediate_size == '0) || (vocab_size == '0) ||
+                          (row_stride_d == '0) || (row_stride_i == '0) ||
+                          (row_stride_d[$clog2(BeatBytes)-1:0] != '0) ||
+                          (row_stride_i[$clog2(BeatBytes)-1:0] != '0) ||
+                          (hidden_size < CountBits'(NumWeightPorts));
+  assign too_large      = (hidden_size > CountBits'(MaxHidden)) ||
+                          (intermediate_size > CountBits'(MaxIntermediate));
 
   // ---------------------------------------------------------------------------------------------
   logic rd_fire;
@@ -194,12 +209,6 @@ module mmfree_sequencer #(
       weight_base_q    <= '0;
       magic_q          <= '0;
       version_q        <= '0;
-      d_q              <= '0;
-      l_q              <= '0;
-      i_q              <= '0;
-      v_q              <= '0;
-      stride_d_q       <= '0;
-      stride_i_q       <= '0;
       beat_q           <= '0;
       desc_q           <= '0;
       status_q         <= '0;
@@ -231,16 +240,9 @@ module mmfree_sequencer #(
               magic_q   <= rd_data_i[63:0];
               version_q <= rd_data_i[95:64];
             end
-            if (beat_q == CountBits'(2)) begin
-              d_q        <= rd_data_i[31:0];
-              l_q        <= rd_data_i[63:32];
-              i_q        <= rd_data_i[95:64];
-              v_q        <= rd_data_i[127:96];
-              stride_d_q <= rd_data_i[159:128];
-              stride_i_q <= rd_data_i[191:160];
+            for (int unsigned b = DescriptorFirstBeat; b < DescriptorBeats; b++) begin
+              if (beat_q == CountBits'(b)) desc_q[512*(b-DescriptorFirstBeat) +: 512] <= rd_data_i[511:0];
             end
-            if (beat_q == CountBits'(2)) desc_q[511:0]    <= rd_data_i[511:0];
-            if (beat_q == CountBits'(3)) desc_q[1023:512] <= rd_data_i[511:0];
           end
         end
         StCheck: begin
@@ -316,10 +318,10 @@ module mmfree_sequencer #(
   end
 
   assign pass_start_o      = (state_q == StQRx) && (state_d == StRun);
-  assign num_layers_o      = l_q;
-  assign hidden_o          = d_q;
-  assign gate_rows_o       = 2 * i_q;
-  assign vocab_o           = v_q;
+  assign num_layers_o      = num_layers;
+  assign hidden_o          = hidden_size;
+  assign gate_rows_o       = 2 * intermediate_size;
+  assign vocab_o           = vocab_size;
   assign beats_d_o         = sbd;
   assign beats_i_o         = sbi;
   assign port_rows_d_o     = rows_d_q;
@@ -331,7 +333,7 @@ module mmfree_sequencer #(
   assign counters_clear_o = (state_q == StIdle) && start_i;
   assign gmem_stall_o     = ((state_q == StDescRx) || (state_q == StQRx)) && !rd_valid_i;
 
-  assign desc_o         = desc_q;
+  assign desc_o         = desc;
   assign token_start_o  = (state_q == StTokenStart);
   assign token_active_o = (state_q == StTokenStart) || (state_q == StToken);
 

@@ -12,6 +12,7 @@
 #include <cstdint>
 #include <memory>
 
+#include "mmfree/contract.hpp"
 #include "mmfree/device/device.hpp"
 
 namespace mmfree::device {
@@ -19,9 +20,9 @@ namespace mmfree::device {
 // The build parameters the model reports in its hw_* registers (docs/device.md's named
 // default configuration unless told otherwise).
 struct GoldenDeviceConfig {
-  uint32_t weight_ports = 4;
-  uint32_t max_hidden = 2560;
-  uint32_t max_intermediate = 6912;
+  uint32_t weight_ports = contract::kNumWeightPorts;
+  uint32_t max_hidden = contract::kMaxHidden;
+  uint32_t max_intermediate = contract::kMaxIntermediate;
 };
 
 std::unique_ptr<Device> make_golden_device(const GoldenDeviceConfig& config = {});

@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
-"""FuseSoC generator (GAPI 1.0) for hw/mmfree.core: writes the register-map package and the
-mmfree_kernel top for `weight_ports` ports into the working directory, and a .core file that
-lists them (package first, so it is compiled before the modules that use it)."""
+"""FuseSoC generator (GAPI 1.0) for hw/mmfree.core: writes the contract's SystemVerilog packages
+and the mmfree_kernel top for `weight_ports` ports into the working directory, and a .core file
+that lists them (packages first, so they are compiled before the modules that use them)."""
 
 import subprocess
 import sys
@@ -15,16 +15,16 @@ def main(argv):
     root = Path(config["files_root"])  # hw/, the directory of mmfree.core
     ports = int(config.get("parameters", {}).get("weight_ports", 1))
     vlnv = config["vlnv"]
-    subprocess.run([sys.executable, str(root / "regmap" / "gen_regmap.py"),
-                    "--description", str(root / "regmap" / "mmfree_regs.toml"),
-                    "--sv", "mmfree_reg_pkg.sv"], check=True)
+    subprocess.run([sys.executable, str(root / "contract" / "gen_contract.py"),
+                    "--description", str(root / "contract" / "mmfree_contract.toml"),
+                    "--sv", "mmfree_reg_pkg.sv", "--sv-contract", "mmfree_contract_pkg.sv"], check=True)
     subprocess.run([sys.executable, str(root / "rtl" / "kernel" / "gen_kernel_top.py"),
                     "--weight-ports", str(ports), "--out", "mmfree_kernel.sv"], check=True)
     core = {
         "name": vlnv,
         "filesets": {
             "generated": {
-                "files": ["mmfree_reg_pkg.sv", "mmfree_kernel.sv"],
+                "files": ["mmfree_reg_pkg.sv", "mmfree_contract_pkg.sv", "mmfree_kernel.sv"],
                 "file_type": "systemVerilogSource",
             }
         },
