@@ -66,37 +66,30 @@ if [[ ! "$platform" =~ ^[a-z0-9_]+$ || ! -f "$pdir/platform.toml" || ! -f "$pdir
 fi
 case "$target" in hw|hw_emu) ;; *) echo "$me: --target must be hw or hw_emu, not '$target'" >&2; exit 2 ;; esac
 
-# Reads one value of the flat TOML subset of bitstreams/README.md: `[section]` headers and
-# `key = value` lines (integer, float or "string"), `#` comments.
-toml_get() {  # file section key
-  awk -v want_section="$2" -v want_key="$3" '
-    { sub(/[ \t]*#.*$/, "") }   # comments (no value of ours contains #)
-    /^[ \t]*\[[^]]+\][ \t]*$/ { s = $0; gsub(/[][ \t]/, "", s); section = s; next }
-    section == want_section && $0 ~ "^[ \t]*" want_key "[ \t]*=" {
-      v = $0; sub(/^[^=]*=[ \t]*/, "", v); sub(/[ \t]+$/, "", v); gsub(/^"|"$/, "", v)
-      print v; found = 1; exit
-    }
-    END { if (!found) exit 1 }' "$1"
-}
-need() {  # section key: a value platform.toml must have
-  toml_get "$pdir/platform.toml" "$1" "$2" ||
-    { echo "$me: $pdir/platform.toml: missing [$1] $2" >&2; exit 2; }
-}
+# The interpreter itself, not a version manager's shim (each shim start costs a good fraction of
+# a second, and the build runs Python several times). Everything below needs it, starting with
+# reading the board's parameters.
+python=$(python3 -c 'import sys, tomllib; print(sys.executable)' 2>/dev/null) || python=""
+if [[ -z "$python" ]]; then
+  echo "$me: cannot build the $platform xclbin; missing:" >&2
+  echo "  - python3 >= 3.11 (reads platform.toml, runs hw/contract/gen_contract.py): apt-get install python3, or run 'make deps'" >&2
+  exit 3
+fi
 
-platform_name=$(need platform name)
-clock_mhz=$(need platform kernel_clock_mhz)
-weight_ports=$(need kernel NumWeightPorts)
-weight_width=$(need kernel WeightDataWidth)
-gmem_width=$(need kernel GmemDataWidth)
+# The board's platform.toml, read by scripts/platform_config.py (the one reader of it, which
+# checks every value and fills in the contract's parameter defaults): platform_<key>,
+# kernel_<Parameter> and limits_<key> shell variables.
+board_config=$("$python" "$root/scripts/platform_config.py" "$platform" --format shell) ||
+  { echo "$me: cannot read $pdir/platform.toml (above)" >&2; exit 2; }
+eval "$board_config"
+platform_name=$platform_name
+clock_mhz=$platform_kernel_clock_mhz
+weight_ports=$kernel_NumWeightPorts
+weight_width=$kernel_WeightDataWidth
+gmem_width=$kernel_GmemDataWidth
 
 # ------------------------------------------------------------------ what the build needs
 missing=()
-# The interpreter itself, not a version manager's shim (each shim start costs a good fraction of
-# a second, and the build runs Python several times).
-python=$(python3 -c 'import sys, tomllib; print(sys.executable)' 2>/dev/null) || python=""
-if [[ -z "$python" ]]; then
-  missing+=("python3 >= 3.11 (runs hw/contract/gen_contract.py): apt-get install python3, or run 'make deps'")
-fi
 if [[ $plan -eq 1 ]]; then
   command -v tclsh >/dev/null ||
     missing+=("tclsh (prints the packaging plan without Vivado): apt-get install tcl")
@@ -125,7 +118,7 @@ else
   if [[ -z "$xpfm" || ! -f "$xpfm" ]]; then
     where="${PLATFORM_XPFM:+PLATFORM_XPFM=$PLATFORM_XPFM does not exist}"
     where="${where:-searched ${searched[*]}}"
-    missing+=("the Vitis platform $platform_name ($platform_name.xpfm; $where): install the platform package for the $(need platform board) (the board's Vitis design-flow downloads), or set PLATFORM_XPFM=/path/to/$platform_name.xpfm")
+    missing+=("the Vitis platform $platform_name ($platform_name.xpfm; $where): install the platform package for the $platform_board (the board's Vitis design-flow downloads), or set PLATFORM_XPFM=/path/to/$platform_name.xpfm")
   fi
 fi
 if [[ ${#missing[@]} -gt 0 ]]; then
@@ -150,7 +143,8 @@ mkdir -p "$gen"
 "$python" "$root/hw/rtl/kernel/gen_kernel_top.py" --weight-ports "$weight_ports" --out "$gen/mmfree_kernel.sv"
 
 xo="$out/xo/mmfree_kernel_$platform.xo"
-tcl_args=(--platform-toml "$pdir/platform.toml" --kernel-xml "$gen/kernel.xml"
+"$python" "$root/scripts/platform_config.py" "$platform" --format tcl --out "$gen/platform.tcl"
+tcl_args=(--platform-config "$gen/platform.tcl" --kernel-xml "$gen/kernel.xml"
           --registers "$gen/registers.txt" --core "${MMFREE_CORE:-$root/hw/mmfree.core}"
           --extra-rtl "$gen/mmfree_reg_pkg.sv" --extra-rtl "$gen/mmfree_contract_pkg.sv"
           --extra-rtl "$gen/mmfree_kernel.sv"

@@ -2,12 +2,15 @@
 #
 # scripts/build_xclbin.sh runs it in Vivado after writing the generated sources:
 #   vivado -mode batch -source scripts/package_kernel.tcl -tclargs \
-#     --platform-toml bitstreams/u55c/platform.toml  (part, RTL parameters of the top)
-#     --kernel-xml    OUT/xo/u55c/generated/kernel.xml     (hw/regmap/gen_regmap.py: arguments, ports)
+#     --platform-config OUT/xo/u55c/generated/platform.tcl (scripts/platform_config.py --format tcl
+#                                                           from bitstreams/u55c/platform.toml: the
+#                                                           part, the top's parameters)
+#     --kernel-xml    OUT/xo/u55c/generated/kernel.xml     (hw/contract/gen_contract.py: arguments, ports)
 #     --registers     OUT/xo/u55c/generated/registers.txt  (control registers: `name offset bits`)
 #     --core          hw/mmfree.core                       (FuseSoC core: the RTL file list)
-#     --extra-rtl     OUT/xo/u55c/generated/mmfree_reg_pkg.sv  (generated RTL: replaces the core's
-#     --extra-rtl     OUT/xo/u55c/generated/mmfree_kernel.sv    entries of the same file name)
+#     --extra-rtl     OUT/xo/u55c/generated/mmfree_reg_pkg.sv       (generated RTL: replaces the
+#     --extra-rtl     OUT/xo/u55c/generated/mmfree_contract_pkg.sv   core's entries of the same
+#     --extra-rtl     OUT/xo/u55c/generated/mmfree_kernel.sv         file name)
 #     --work          OUT/xo/u55c                     (Vivado project and the packaged IP)
 #     --xo            OUT/xo/mmfree_kernel_u55c.xo
 # With --plan first, plain tclsh reads the same inputs and prints, one item a line, what would be
@@ -16,7 +19,7 @@
 #
 # Nothing about the kernel is written here: its name, VLNV, interfaces, argument offsets and
 # pointer-to-port associations come from kernel.xml, the control registers from registers.txt, the
-# file list from the core, the part and parameters from platform.toml.
+# file list from the core, the part and parameters from the board's platform.toml (as a Tcl dict).
 
 # ---------------------------------------------------------------- inputs (plain Tcl)
 
@@ -35,7 +38,7 @@ proc read_text {path} {
 
 proc parse_args {argv} {
   set opts [dict create plan 0]
-  set valued {--platform-toml --kernel-xml --registers --core --extra-rtl --work --xo}
+  set valued {--platform-config --kernel-xml --registers --core --extra-rtl --work --xo}
   for {set i 0} {$i < [llength $argv]} {incr i} {
     set a [lindex $argv $i]
     if {$a eq "--plan"} {
@@ -52,41 +55,22 @@ proc parse_args {argv} {
       fail "unknown or incomplete argument '$a' (see the header of this script)"
     }
   }
-  foreach need {platform-toml kernel-xml registers core work xo} {
+  foreach need {platform-config kernel-xml registers core work xo} {
     if {![dict exists $opts $need]} { fail "missing --$need" }
   }
   if {![dict exists $opts extra-rtl]} { dict set opts extra-rtl {} }
   return $opts
 }
 
-# The flat TOML subset of bitstreams/README.md: a dict "section.key" -> value, and the keys of
-# each section in file order under "section".
-proc read_platform_toml {path} {
-  set result [dict create]
-  set section ""
-  set n 0
-  foreach line [split [read_text $path] "\n"] {
-    incr n
-    regsub {\s*#.*$} $line "" line
-    set line [string trim $line]
-    if {$line eq ""} continue
-    if {[regexp {^\[([A-Za-z0-9_]+)\]$} $line -> s]} {
-      set section $s
-      dict set result $section {}
-    } elseif {[regexp {^([A-Za-z0-9_]+)\s*=\s*(.+)$} $line -> key value]} {
-      if {$section eq ""} { fail "$path:$n: key '$key' outside a \[section\]" }
-      if {[regexp {^"(.*)"$} $value -> s]} {
-        set value $s
-      } elseif {![string is double -strict $value]} {
-        fail "$path:$n: value of '$key' is neither a number nor a \"string\""
-      }
-      dict set result "$section.$key" $value
-      dict lappend result $section $key
-    } else {
-      fail "$path:$n: not a \[section\] or key = value line"
-    }
+# The board's parameters as scripts/platform_config.py --format tcl writes them: a Tcl dict
+# (part, board, generics {{Name value} ...}), read as Tcl's own list syntax, not parsed here.
+proc read_platform_config {path} {
+  set config [string trim [read_text $path]]
+  if {[catch {dict size $config}]} { fail "$path: not a Tcl dict (write it with scripts/platform_config.py --format tcl)" }
+  foreach need {part generics} {
+    if {![dict exists $config $need]} { fail "$path: no $need" }
   }
-  return $result
+  return $config
 }
 
 proc xml_attributes {text} {
@@ -97,7 +81,7 @@ proc xml_attributes {text} {
   return $attrs
 }
 
-# kernel.xml as written by hw/regmap/gen_regmap.py: the <kernel> attributes, its <port>s and <arg>s.
+# kernel.xml as written by hw/contract/gen_contract.py: the <kernel> attributes, its <port>s and <arg>s.
 proc read_kernel_xml {path} {
   set text [read_text $path]
   if {![regexp {<kernel\s([^>]*)>} $text -> kattrs]} { fail "$path: no <kernel> element" }
@@ -198,12 +182,9 @@ proc read_core_files {path} {
 
 # Everything the packaging does, derived from the inputs; both modes work from this.
 proc make_plan {opts} {
-  set toml [read_platform_toml [dict get $opts platform-toml]]
+  set board [read_platform_config [dict get $opts platform-config]]
   set xml [read_kernel_xml [dict get $opts kernel-xml]]
   set kernel [dict get $xml kernel]
-  foreach need {platform.part} {
-    if {![dict exists $toml $need]} { fail "[dict get $opts platform-toml]: missing $need" }
-  }
   lassign [split [dict get $kernel vlnv] :] vendor library name version
   if {$name ne [dict get $kernel name]} { fail "kernel.xml: vlnv $name differs from name [dict get $kernel name]" }
 
@@ -223,10 +204,7 @@ proc make_plan {opts} {
   }
   set rtl [concat $extra $rtl]
 
-  set generics {}
-  if {[dict exists $toml kernel]} {
-    foreach key [dict get $toml kernel] { lappend generics [list $key [dict get $toml "kernel.$key"]] }
-  }
+  set generics [dict get $board generics]
 
   set busifs {}
   set range ""
@@ -248,7 +226,7 @@ proc make_plan {opts} {
                          [expr {8 * [dict get $a size]}] $busif]
   }
   return [dict create kernel_name $name vendor $vendor library $library version $version \
-            part [dict get $toml platform.part] rtl $rtl generics $generics busifs $busifs \
+            part [dict get $board part] rtl $rtl generics $generics busifs $busifs \
             control_range $range registers $registers \
             interrupt [expr {[dict exists $kernel interrupt] && [dict get $kernel interrupt] eq "true"}] \
             work [file normalize [dict get $opts work]] xo [file normalize [dict get $opts xo]] \

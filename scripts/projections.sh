@@ -35,22 +35,10 @@ if [[ -z "$boards" ]]; then
   boards=${boards%,}
 fi
 
-# The CMake cache options of the Verilated kernel for one board, from its platform.toml.
+# The CMake cache options of the Verilated kernel for one board, from its platform.toml (read by
+# scripts/platform_config.py, which fills in the contract's defaults).
 sim_options() {
-  python3 - "$here/bitstreams/$1/platform.toml" <<'EOF'
-import sys, tomllib
-path = sys.argv[1]
-try:
-    kernel = tomllib.load(open(path, "rb"))["kernel"]
-except (OSError, KeyError, tomllib.TOMLDecodeError) as e:
-    sys.exit(f"projections.sh: {path}: no readable [kernel] section ({e})")
-option = {"NumWeightPorts": "MMFREE_SIM_WEIGHT_PORTS", "WeightDataWidth": "MMFREE_SIM_WEIGHT_DATA_WIDTH",
-          "WeightFifoDepth": "MMFREE_SIM_WEIGHT_FIFO_DEPTH", "WeightOutstanding": "MMFREE_SIM_WEIGHT_OUTSTANDING"}
-missing = [k for k in option if k not in kernel]
-if missing:
-    sys.exit(f"projections.sh: {path}: [kernel] does not name {', '.join(missing)}")
-print(" ".join(f"-D{option[k]}={kernel[k]}" for k in option))
-EOF
+  python3 "$here/scripts/platform_config.py" "$1" --format cmake
 }
 
 mkdir -p "$out"

@@ -2,9 +2,10 @@
 
 #include <algorithm>
 #include <charconv>
-#include <fstream>
-#include <regex>
 
+#include <nlohmann/json.hpp>
+
+#include "child_process.hpp"
 #include "mmfree/error.hpp"
 
 namespace board_flow {
@@ -37,34 +38,23 @@ double PlatformConfig::number(const std::string& key) const {
   throw mmfree::Error(file.string() + ": " + key + " = " + v + " is not a number");
 }
 
-PlatformConfig read_platform_config(const fs::path& toml, const std::string& folder) {
-  std::ifstream in(toml);
-  if (!in) throw mmfree::Error("cannot read " + toml.string());
-  PlatformConfig config{folder, toml, {}, {}};
-  static const std::regex section_line(R"(\[([A-Za-z0-9_]+)\])");
-  static const std::regex key_line(R"(([A-Za-z0-9_]+)\s*=\s*("[^"#]*"|[-+0-9.eE]+))");
-  std::string section;
-  std::string line;
-  for (int number = 1; std::getline(in, line); ++number) {
-    line = line.substr(0, line.find('#'));
-    line.erase(line.find_last_not_of(" \t\r") + 1);
-    line.erase(0, line.find_first_not_of(" \t"));
-    if (line.empty()) continue;
-    std::smatch m;
-    if (std::regex_match(line, m, section_line)) {
-      section = m[1];
-    } else if (std::regex_match(line, m, key_line) && !section.empty()) {
-      std::string value = m[2];
-      if (value.front() == '"') value = value.substr(1, value.size() - 2);
-      const std::string key = section + "." + m[1].str();
-      if (!config.values.emplace(key, value).second) {
-        throw mmfree::Error(toml.string() + ":" + std::to_string(number) + ": " + key + " given twice");
-      }
-      if (section == "kernel") config.kernel_parameters.push_back(m[1]);
-    } else {
-      throw mmfree::Error(toml.string() + ":" + std::to_string(number) +
-                          ": not a [section] or a key = number / \"string\" line inside a section");
-    }
+PlatformConfig read_platform_config(const std::string& folder, const fs::path& bitstreams) {
+  // scripts/platform_config.py is the one reader of platform.toml; its JSON is what every
+  // tool sees (with the contract's parameter defaults filled in).
+  const fs::path tool = fs::path(MMFREE_SOURCE_ROOT) / "scripts" / "platform_config.py";
+  const ChildResult r =
+      run_child({python3(), tool.string(), folder, "--bitstreams", bitstreams.string(), "--format", "json"});
+  if (r.exit_code != 0) throw mmfree::Error("platform_config.py " + folder + " failed: " + r.err);
+  const auto doc = nlohmann::json::parse(r.out);
+  PlatformConfig config{folder, doc.at("file").get<std::string>(), {}, {}};
+  const auto text_of = [](const nlohmann::json& v) { return v.is_string() ? v.get<std::string>() : v.dump(); };
+  for (const auto& section : {"platform", "limits"}) {
+    for (const auto& [key, value] : doc.at(section).items()) config.values[std::string(section) + "." + key] = text_of(value);
+  }
+  for (const auto& parameter : doc.at("kernel")) {
+    const std::string name = parameter.at("name").get<std::string>();
+    config.values["kernel." + name] = text_of(parameter.at("value"));
+    config.kernel_parameters.push_back(name);
   }
   return config;
 }
@@ -82,8 +72,6 @@ std::vector<std::string> platform_folders() {
   return names;
 }
 
-PlatformConfig platform_config(const std::string& folder) {
-  return read_platform_config(bitstreams_dir() / folder / "platform.toml", folder);
-}
+PlatformConfig platform_config(const std::string& folder) { return read_platform_config(folder); }
 
 }  // namespace board_flow

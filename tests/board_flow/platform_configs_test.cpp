@@ -8,9 +8,11 @@
 #include <fstream>
 #include <regex>
 #include <set>
+#include <sstream>
 
 #include <nlohmann/json.hpp>
 
+#include "child_process.hpp"
 #include "link_config.hpp"
 #include "mmfree/contract.hpp"
 #include "mmfree/error.hpp"
@@ -30,16 +32,42 @@ TEST(BitstreamsFolder, HoldsTheFourBoardsAndTheirNotes) {
   EXPECT_TRUE(fs::exists(bitstreams_dir() / "kv260" / "README.md"));
 }
 
-TEST(PlatformConfigParser, RejectsALineOutsideTheSubset) {
-  const fs::path bad = fs::temp_directory_path() / "mmfree-board-flow-bad-platform.toml";
-  std::ofstream(bad) << "[platform]\nname = unquoted words\n";
+// The one reader (scripts/platform_config.py) refuses what is not TOML and what is missing,
+// naming the file and where.
+TEST(PlatformConfigReader, RefusesMalformedTomlNamingFileAndLine) {
+  TempDir dir;
+  fs::create_directories(dir.path() / "bad");
+  std::ofstream(dir.path() / "bad" / "platform.toml") << "[platform]\nname = unquoted words\n";
   try {
-    read_platform_config(bad, "bad");
+    read_platform_config("bad", dir.path());
     ADD_FAILURE() << "no error for an unquoted string";
   } catch (const mmfree::Error& e) {
-    EXPECT_NE(std::string(e.what()).find(bad.string() + ":2"), std::string::npos) << e.what();
+    EXPECT_NE(std::string(e.what()).find((dir.path() / "bad" / "platform.toml").string()), std::string::npos)
+        << e.what();
+    EXPECT_NE(std::string(e.what()).find("line 2"), std::string::npos) << e.what();
   }
-  fs::remove(bad);
+}
+
+TEST(PlatformConfigReader, RefusesAMissingKey) {
+  TempDir dir;
+  fs::create_directories(dir.path() / "nopart");
+  std::string text;
+  {
+    std::ifstream in(bitstreams_dir() / "u250" / "platform.toml");
+    std::ostringstream s;
+    s << in.rdbuf();
+    text = s.str();
+  }
+  const auto at = text.find("\npart = ");
+  ASSERT_NE(at, std::string::npos);
+  text.insert(at + 1, "# ");
+  std::ofstream(dir.path() / "nopart" / "platform.toml") << text;
+  try {
+    read_platform_config("nopart", dir.path());
+    ADD_FAILURE() << "no error for a missing [platform] part";
+  } catch (const mmfree::Error& e) {
+    EXPECT_NE(std::string(e.what()).find("missing [platform] part"), std::string::npos) << e.what();
+  }
 }
 
 class PlatformTest : public ::testing::TestWithParam<std::string> {};
