@@ -1,4 +1,4 @@
-// A Vitis kernel.xml (the one hw/regmap/gen_regmap.py writes), read with Python's XML parser
+// A Vitis kernel.xml (the one hw/contract/gen_contract.py writes), read with Python's XML parser
 // through tests/board_flow/xml_summary.py.
 #pragma once
 
