@@ -9,6 +9,7 @@
 #include <memory>
 
 #include "Vmmfree_token_norm_constants.h"
+#include "mmfree/contract.hpp"
 #include "mmfree/golden/numerics.hpp"
 
 namespace {
@@ -71,8 +72,8 @@ TEST(TokenNormConstants, EqualGoldenForEveryLengthAndSeveralEpsilons) {
   NormConstantsUnit unit;
   for (const float eps : {1e-6f, 1e-5f, 3.7e-7f, 1e-8f, 0.0f}) {
     unsigned mismatches = 0;
-    for (uint32_t n = 1; n <= 6912; ++n) {
-      const uint32_t other = 6913 - n;  // I runs the other way, so d and I differ
+    for (uint32_t n = 1; n <= mmfree::contract::kMaxIntermediate; ++n) {
+      const uint32_t other = mmfree::contract::kMaxIntermediate + 1 - n;  // I runs the other way, so d and I differ
       const auto got = unit.run(n, other, eps);
       const auto want_d = mmfree::golden::norm_constants(n, eps);
       const auto want_i = mmfree::golden::norm_constants(other, eps);

@@ -19,6 +19,7 @@
 #include <random>
 #include <vector>
 
+#include "mmfree/contract.hpp"
 #include "mmfree/device/golden_device.hpp"
 #include "mmfree/mmf_format.hpp"
 #include "mmfree/sim/sim_device.hpp"
@@ -29,8 +30,9 @@ namespace {
 
 namespace rm = regmap;
 
+// The contract's MaxHidden and MaxIntermediate (the sim kernel is built with them).
 // V = 131: a prime, so the lm_head rows are dealt unevenly over any port count.
-constexpr Shape kMaxima{"d2560_l1_i6912_v131", 2560, 1, 6912, 131, true};
+constexpr Shape kMaxima{"maxima_l1_v131", contract::kMaxHidden, 1, contract::kMaxIntermediate, 131, true};
 
 const Model& maxima_model() {
   static const Model model = synthetic_model(kMaxima);
