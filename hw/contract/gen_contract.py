@@ -201,6 +201,8 @@ def load(path: Path) -> Regmap:
         else:
             raise ContractError(f"descriptor field {fd['name']}: unknown type '{kind}'")
         descriptor_fields.append(DescriptorField(fd["name"], int(fd["offset"]), size, kind, fd["description"]))
+    # Every view lists the fields in byte order, whatever order the description gives them in.
+    descriptor_fields.sort(key=lambda f: f.offset)
     layouts = [Layout(lo["name"], list(lo["arguments"]), lo["formula"], lo["description"])
                for lo in doc.get("layout", [])]
     regmap = Regmap(doc["kernel"], registers, arguments, counters, doc["weight_ports"],
