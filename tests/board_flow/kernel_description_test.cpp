@@ -164,18 +164,19 @@ class KernelDescriptionTest : public ::testing::TestWithParam<std::string> {
       EXPECT_EQ(plan_.generics[i].second, config_.text("kernel." + config_.kernel_parameters[i]));
     }
     EXPECT_EQ(plan_.xo, fs::path(out_.path() / "xo" / ("mmfree_kernel_" + GetParam() + ".xo")));
-    // The file list: this platform's generated register package and top first, then the core's
-    // files from hw/, all present, none twice.
-    ASSERT_GE(plan_.rtl_files.size(), 3u);
+    // The file list: this platform's generated packages (register map, contract) and top first,
+    // then the core's files from hw/, all present, none twice.
+    ASSERT_GE(plan_.rtl_files.size(), 4u);
     EXPECT_EQ(plan_.rtl_files[0], plan_.generated_dir / "mmfree_reg_pkg.sv");
-    EXPECT_EQ(plan_.rtl_files[1], plan_.generated_dir / "mmfree_kernel.sv");
+    EXPECT_EQ(plan_.rtl_files[1], plan_.generated_dir / "mmfree_contract_pkg.sv");
+    EXPECT_EQ(plan_.rtl_files[2], plan_.generated_dir / "mmfree_kernel.sv");
     std::set<fs::path> seen;
     const fs::path hw = fs::path(MMFREE_SOURCE_ROOT) / "hw";
     for (size_t i = 0; i < plan_.rtl_files.size(); ++i) {
       const fs::path& f = plan_.rtl_files[i];
       EXPECT_TRUE(fs::exists(f)) << f;
       EXPECT_TRUE(seen.insert(f.filename()).second) << f.filename() << " listed twice";
-      if (i >= 2) {
+      if (i >= 3) {
         EXPECT_EQ(f.string().rfind(hw.string() + "/", 0), 0u) << f << " is not under hw/";
       }
     }

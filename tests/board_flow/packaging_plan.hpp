@@ -40,7 +40,7 @@ struct PackagingPlan {
   uint64_t control_range = 0;
   std::vector<PlannedRegister> registers;
   std::filesystem::path xo;
-  std::filesystem::path generated_dir;  // kernel.xml, mmfree_reg_pkg.sv, registers.txt, mmfree_kernel.sv
+  std::filesystem::path generated_dir;  // kernel.xml, mmfree_*_pkg.sv, registers.txt, platform.tcl, top
 
   const PlannedRegister* find_register(const std::string& name) const;
 };
