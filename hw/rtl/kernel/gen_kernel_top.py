@@ -12,6 +12,17 @@ import argparse
 import sys
 from pathlib import Path
 
+# The weight ports' AXI names and their largest count come from the contract description.
+sys.path.insert(0, str(Path(__file__).resolve().parents[2] / "contract"))
+import gen_contract  # noqa: E402
+
+CONTRACT = gen_contract.load(Path(__file__).resolve().parents[2] / "contract" / "mmfree_contract.toml")
+
+
+def master(port: int) -> str:
+    """Weight port p's AXI master, "m_axi_w00" for p = 0 (the contract's port_format)."""
+    return CONTRACT.weight_ports["port_format"].format(port=port)
+
 READ_CHANNEL = [  # (name, direction seen from the kernel, width expression)
     ("arvalid", "output", "1"), ("arready", "input", "1"), ("araddr", "output", "64"),
     ("arlen", "output", "8"), ("arsize", "output", "3"), ("arburst", "output", "2"),
@@ -56,7 +67,7 @@ def generate(ports: int) -> str:
         decl.append(f"  {d:6} logic {width(w, 'GmemDataWidth')}m_axi_gmem_{name},")
     for p in range(ports):
         for name, d, w in READ_CHANNEL:
-            decl.append(f"  {d:6} logic {width(w, 'WeightDataWidth')}m_axi_w{p:02d}_{name},")
+            decl.append(f"  {d:6} logic {width(w, 'WeightDataWidth')}{master(p)}_{name},")
     decl[-1] = decl[-1].rstrip(",")
 
     conn = []
@@ -70,7 +81,7 @@ def generate(ports: int) -> str:
     for name, d, _ in READ_CHANNEL:
         suffix = "_i" if d == "input" else "_o"
         # Port p is bit/slice p of the packed vector: concatenate from the highest port down.
-        parts = ", ".join(f"m_axi_w{p:02d}_{name}" for p in reversed(range(ports)))
+        parts = ", ".join(f"{master(p)}_{name}" for p in reversed(range(ports)))
         conn.append(f"    .wt_{name}{suffix}({{{parts}}}),")
     conn[-1] = conn[-1].rstrip(",")
 
@@ -118,8 +129,8 @@ def main(argv):
     ap.add_argument("--weight-ports", type=int, required=True)
     ap.add_argument("--out", type=Path, required=True)
     args = ap.parse_args(argv)
-    if not 1 <= args.weight_ports <= 32:
-        print(f"gen_kernel_top: --weight-ports {args.weight_ports} outside 1..32", file=sys.stderr)
+    if not 1 <= args.weight_ports <= CONTRACT.max_ports:
+        print(f"gen_kernel_top: --weight-ports {args.weight_ports} outside 1..{CONTRACT.max_ports}", file=sys.stderr)
         return 1
     text = generate(args.weight_ports)
     args.out.parent.mkdir(parents=True, exist_ok=True)
