@@ -66,6 +66,10 @@ def load(board: str, bitstreams: Path) -> dict:
             raise ConfigError(f"{path}: missing [platform] {key}")
         if not isinstance(platform[key], kind) or isinstance(platform[key], bool):
             raise ConfigError(f"{path}: [platform] {key} = {platform[key]!r} has the wrong type")
+        if kind != str and not platform[key] > 0:
+            raise ConfigError(f"{path}: [platform] {key} = {platform[key]!r} is not a positive number")
+    if platform["memory"] not in ("HBM2", "DDR4"):
+        raise ConfigError(f"{path}: [platform] memory = {platform['memory']!r} (known: HBM2, DDR4)")
 
     contract = gen_contract.load(ROOT / "hw" / "contract" / "mmfree_contract.toml")
     defaults = {p.name: p.default for p in contract.parameters}

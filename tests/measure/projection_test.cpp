@@ -103,23 +103,25 @@ TEST(Board, UnknownBoardListsTheKnownOnes) {
 }
 
 TEST(Board, MissingOrBadKeysAreNamed) {
+  // What scripts/platform_config.py writes for a board (its own checks: tests/board_flow).
   const std::string good =
-      "[platform]\nboard = \"x\"\nkernel_clock_mhz = 300\nmemory = \"HBM2\"\nmemory_bandwidth_gbps = 460.0\n"
-      "weight_port_bandwidth_gbps = 14.375 # per port\n[kernel]\nNumWeightPorts = 4\nWeightDataWidth = 512\n";
-  EXPECT_EQ(parse_platform_toml(good, "x", "x.toml").weight_ports, 4u);
+      R"({"platform": {"board": "x", "kernel_clock_mhz": 300, "memory": "HBM2", "memory_bandwidth_gbps": 460.0,
+          "weight_port_bandwidth_gbps": 14.375},
+          "kernel": [{"name": "NumWeightPorts", "value": 4}, {"name": "WeightDataWidth", "value": 512}]})";
+  EXPECT_EQ(parse_board_json(good, "x", "x.json").weight_ports, 4u);
   try {
-    parse_platform_toml("[platform]\nboard = \"x\"\n", "x", "x.toml");
+    parse_board_json(R"({"platform": {"board": "x"}, "kernel": []})", "x", "x.json");
     FAIL() << "no error";
   } catch (const mmfree::Error& e) {
-    EXPECT_NE(std::string(e.what()).find("x.toml: missing key platform.kernel_clock_mhz"), std::string::npos) << e.what();
+    EXPECT_NE(std::string(e.what()).find("x.json: missing key platform.kernel_clock_mhz"), std::string::npos) << e.what();
   }
   std::string bad = good;
-  bad.replace(bad.find("= 300"), 5, "= fast");
+  bad.replace(bad.find(": 300"), 5, ": \"fast\"");
   try {
-    parse_platform_toml(bad, "x", "x.toml");
+    parse_board_json(bad, "x", "x.json");
     FAIL() << "no error";
   } catch (const mmfree::Error& e) {
-    EXPECT_NE(std::string(e.what()).find("kernel_clock_mhz = 'fast'"), std::string::npos) << e.what();
+    EXPECT_NE(std::string(e.what()).find("kernel_clock_mhz = \"fast\""), std::string::npos) << e.what();
   }
 }
 

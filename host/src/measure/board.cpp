@@ -1,11 +1,11 @@
 #include "mmfree/measure/board.hpp"
 
 #include <algorithm>
-#include <charconv>
 #include <cstdlib>
 #include <fstream>
-#include <map>
 #include <sstream>
+
+#include <nlohmann/json.hpp>
 
 #include "mmfree/error.hpp"
 
@@ -13,53 +13,27 @@ namespace mmfree::measure {
 
 namespace {
 
-std::string_view trim(std::string_view s) {
-  while (!s.empty() && (s.front() == ' ' || s.front() == '\t' || s.front() == '\r')) s.remove_prefix(1);
-  while (!s.empty() && (s.back() == ' ' || s.back() == '\t' || s.back() == '\r')) s.remove_suffix(1);
-  return s;
+// scripts/platform_config.py has checked every value already (types, positive numbers, the
+// memory kind, the port count); a value of the wrong JSON type here means a stale or foreign file.
+const nlohmann::json& required(const nlohmann::json& object, const std::string& key, const std::string& where,
+                               const std::string& source) {
+  if (!object.is_object() || !object.contains(key)) throw Error(source + ": missing key " + where + "." + key);
+  return object.at(key);
 }
 
-// "section.key" -> raw value (strings without their quotes), per the flat TOML subset of
-// bitstreams/README.md: no arrays, no inline tables, `#` never inside a string.
-std::map<std::string, std::string> read_flat_toml(std::string_view text, const std::string& source) {
-  std::map<std::string, std::string> values;
-  std::string section;
-  std::istringstream lines{std::string(text)};
-  std::string raw;
-  for (unsigned number = 1; std::getline(lines, raw); ++number) {
-    std::string_view line = raw;
-    if (auto hash = line.find('#'); hash != std::string_view::npos) line = line.substr(0, hash);
-    line = trim(line);
-    if (line.empty()) continue;
-    if (line.front() == '[') {
-      if (line.back() != ']') throw Error(source + ":" + std::to_string(number) + ": unterminated section header");
-      section = std::string(trim(line.substr(1, line.size() - 2)));
-      continue;
-    }
-    const auto eq = line.find('=');
-    if (eq == std::string_view::npos) throw Error(source + ":" + std::to_string(number) + ": expected key = value");
-    std::string_view value = trim(line.substr(eq + 1));
-    if (value.size() >= 2 && value.front() == '"' && value.back() == '"') value = value.substr(1, value.size() - 2);
-    values[section + "." + std::string(trim(line.substr(0, eq)))] = std::string(value);
-  }
-  return values;
+double number(const nlohmann::json& object, const std::string& key, const std::string& where,
+              const std::string& source) {
+  const auto& value = required(object, key, where, source);
+  if (!value.is_number() || !(value.get<double>() > 0))
+    throw Error(source + ": " + where + "." + key + " = " + value.dump() + " is not a positive number");
+  return value.get<double>();
 }
 
-const std::string& required(const std::map<std::string, std::string>& values, const std::string& key,
-                            const std::string& source) {
-  auto it = values.find(key);
-  if (it == values.end()) throw Error(source + ": missing key " + key);
-  return it->second;
-}
-
-double positive_number(const std::map<std::string, std::string>& values, const std::string& key,
-                       const std::string& source) {
-  const std::string& text = required(values, key, source);
-  double value = 0;
-  auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), value);
-  if (ec != std::errc() || end != text.data() + text.size() || !(value > 0))
-    throw Error(source + ": " + key + " = '" + text + "' is not a positive number");
-  return value;
+std::string text(const nlohmann::json& object, const std::string& key, const std::string& where,
+                 const std::string& source) {
+  const auto& value = required(object, key, where, source);
+  if (!value.is_string()) throw Error(source + ": " + where + "." + key + " = " + value.dump() + " is not a string");
+  return value.get<std::string>();
 }
 
 }  // namespace
@@ -70,55 +44,58 @@ double BoardConfig::weight_streaming_bandwidth_bytes_per_second() const {
   return double(weight_ports) * std::min(port_channel, port_bus);
 }
 
-std::filesystem::path default_bitstreams_dir() {
-  if (const char* env = std::getenv("MMFREE_BITSTREAMS_DIR"); env != nullptr && *env != '\0') return env;
-  return std::filesystem::path(MMFREE_ASSETS_DIR).parent_path() / "bitstreams";
+std::filesystem::path default_boards_dir() {
+  if (const char* env = std::getenv("MMFREE_BOARDS_DIR"); env != nullptr && *env != '\0') return env;
+  return MMFREE_BOARDS_DIR;
 }
 
-std::vector<std::string> board_names(const std::filesystem::path& bitstreams_dir) {
+std::vector<std::string> board_names(const std::filesystem::path& boards_dir) {
   std::vector<std::string> names;
   std::error_code ec;
-  for (const auto& entry : std::filesystem::directory_iterator(bitstreams_dir, ec))
-    if (entry.is_directory() && std::filesystem::exists(entry.path() / "platform.toml"))
-      names.push_back(entry.path().filename().string());
+  for (const auto& entry : std::filesystem::directory_iterator(boards_dir, ec))
+    if (entry.is_regular_file() && entry.path().extension() == ".json") names.push_back(entry.path().stem().string());
   std::sort(names.begin(), names.end());
   return names;
 }
 
-BoardConfig parse_platform_toml(std::string_view text, std::string name, const std::string& source) {
-  const auto values = read_flat_toml(text, source);
+BoardConfig parse_board_json(std::string_view text_in, std::string name, const std::string& source) {
+  nlohmann::json doc;
+  try {
+    doc = nlohmann::json::parse(text_in);
+  } catch (const nlohmann::json::parse_error& e) {
+    throw Error(source + ": not JSON (" + e.what() + ")");
+  }
+  const auto& platform = required(doc, "platform", "", source);
   BoardConfig board;
   board.name = std::move(name);
-  board.description = required(values, "platform.board", source);
-  board.kernel_clock_mhz = positive_number(values, "platform.kernel_clock_mhz", source);
-  board.memory = required(values, "platform.memory", source);
-  if (board.memory != "HBM2" && board.memory != "DDR4")
-    throw Error(source + ": platform.memory = '" + board.memory + "' (known: HBM2, DDR4)");
-  board.memory_bandwidth_gbps = positive_number(values, "platform.memory_bandwidth_gbps", source);
-  board.weight_port_bandwidth_gbps = positive_number(values, "platform.weight_port_bandwidth_gbps", source);
-  const double ports = positive_number(values, "kernel.NumWeightPorts", source);
-  const double width = positive_number(values, "kernel.WeightDataWidth", source);
-  if (ports != double(unsigned(ports)) || ports > 32)
-    throw Error(source + ": kernel.NumWeightPorts must be an integer in 1..32");
-  if (width != double(unsigned(width)) || unsigned(width) % 8 != 0)
-    throw Error(source + ": kernel.WeightDataWidth must be a whole number of bytes");
-  board.weight_ports = unsigned(ports);
-  board.weight_data_width = unsigned(width);
+  board.description = text(platform, "board", "platform", source);
+  board.kernel_clock_mhz = number(platform, "kernel_clock_mhz", "platform", source);
+  board.memory = text(platform, "memory", "platform", source);
+  board.memory_bandwidth_gbps = number(platform, "memory_bandwidth_gbps", "platform", source);
+  board.weight_port_bandwidth_gbps = number(platform, "weight_port_bandwidth_gbps", "platform", source);
+  const auto& kernel = required(doc, "kernel", "", source);
+  for (const auto& parameter : kernel) {
+    const std::string key = parameter.value("name", "");
+    if (key == "NumWeightPorts") board.weight_ports = parameter.at("value").get<unsigned>();
+    if (key == "WeightDataWidth") board.weight_data_width = parameter.at("value").get<unsigned>();
+  }
+  if (board.weight_ports == 0 || board.weight_data_width == 0)
+    throw Error(source + ": kernel NumWeightPorts or WeightDataWidth missing");
   return board;
 }
 
-BoardConfig load_board(std::string_view name, const std::filesystem::path& bitstreams_dir) {
-  const auto file = bitstreams_dir / std::string(name) / "platform.toml";
+BoardConfig load_board(std::string_view name, const std::filesystem::path& boards_dir) {
+  const auto file = boards_dir / (std::string(name) + ".json");
   std::ifstream in(file);
   if (name.empty() || name.find('/') != std::string_view::npos || !in) {
     std::string known;
-    for (const auto& n : board_names(bitstreams_dir)) known += (known.empty() ? "" : ", ") + n;
+    for (const auto& n : board_names(boards_dir)) known += (known.empty() ? "" : ", ") + n;
     throw UsageError("unknown board '" + std::string(name) + "': no " + file.string() + " (known: " +
                      (known.empty() ? "none" : known) + ")");
   }
-  std::stringstream text;
-  text << in.rdbuf();
-  return parse_platform_toml(text.str(), std::string(name), file.string());
+  std::stringstream contents;
+  contents << in.rdbuf();
+  return parse_board_json(contents.str(), std::string(name), file.string());
 }
 
 }  // namespace mmfree::measure

@@ -26,17 +26,19 @@ struct BoardConfig {
   double weight_streaming_bandwidth_bytes_per_second() const;
 };
 
-// The bitstreams/ folder: $MMFREE_BITSTREAMS_DIR if set, else the one beside assets/.
-std::filesystem::path default_bitstreams_dir();
+// The boards' parameters as JSON, one <board>.json per bitstreams/<board>/platform.toml, written
+// at build time by scripts/platform_config.py (the one reader of platform.toml):
+// $MMFREE_BOARDS_DIR if set, else the build tree's boards/.
+std::filesystem::path default_boards_dir();
 
-// The boards with a platform.toml under `bitstreams_dir`, sorted by name.
-std::vector<std::string> board_names(const std::filesystem::path& bitstreams_dir = default_bitstreams_dir());
+// The boards with a <name>.json under `boards_dir`, sorted by name.
+std::vector<std::string> board_names(const std::filesystem::path& boards_dir = default_boards_dir());
 
-// Reads bitstreams_dir/<name>/platform.toml. Throws UsageError for an unknown board (listing
-// the known ones) and mmfree::Error naming the file and key for a missing or bad value.
-BoardConfig load_board(std::string_view name, const std::filesystem::path& bitstreams_dir = default_bitstreams_dir());
+// Reads boards_dir/<name>.json. Throws UsageError for an unknown board (listing the known ones)
+// and mmfree::Error naming the file and key for a missing or bad value.
+BoardConfig load_board(std::string_view name, const std::filesystem::path& boards_dir = default_boards_dir());
 
-// Parses platform.toml text (`source` names it in messages).
-BoardConfig parse_platform_toml(std::string_view text, std::string name, const std::string& source);
+// Parses platform_config.py's JSON of one board (`source` names it in messages).
+BoardConfig parse_board_json(std::string_view text, std::string name, const std::string& source);
 
 }  // namespace mmfree::measure
