@@ -244,6 +244,9 @@ def check(regmap: Regmap) -> None:
 
 
 def check_descriptor(regmap: Regmap) -> None:
+    magic = regmap.descriptor.get("image_magic", "")
+    if len(magic) != 8 or not magic.isascii():
+        raise ContractError(f"descriptor: image_magic '{magic}' is not 8 ASCII characters")
     total = int(regmap.descriptor.get("bytes", 0))
     if total <= 0 or total % 8:
         raise ContractError(f"descriptor: bytes = {total}, expected a positive multiple of 8")
@@ -445,7 +448,13 @@ def gen_sv_contract(regmap: Regmap) -> str:
     for prm in regmap.parameters:
         lines.append(f"  parameter int unsigned {prm.name} = {prm.default};  // {prm.description}")
     d = regmap.descriptor
+    magic_value = int.from_bytes(d["image_magic"].encode("ascii"), "little")
     lines += [
+        "",
+        f"  // The image's file header: magic \"{d['image_magic']}\" (little-endian, as the first 8 bytes",
+        "  // of a beat hold it) and format version.",
+        f"  parameter logic [63:0] ImageMagic = 64'h{magic_value:016X};",
+        f"  parameter logic [31:0] ImageFormatVersion = 32'd{d['image_format_version']};",
         "",
         "  // The device descriptor: DescriptorBytes bytes at image offset DescriptorImageOffset.",
         f"  parameter int unsigned DescriptorImageOffset = {d['image_offset']};",
@@ -499,6 +508,9 @@ def gen_cpp_contract(regmap: Regmap) -> str:
     lines += [
         "",
         f"// The device descriptor: {d['bytes']} bytes at image offset {d['image_offset']}, little-endian.",
+        "// The image's file header starts with kImageMagic and the uint32 kImageFormatVersion.",
+        "inline constexpr char kImageMagic[8] = {" + ", ".join(f"'{c}'" for c in d["image_magic"]) + "};",
+        f"inline constexpr uint32_t kImageFormatVersion = {d['image_format_version']};",
         f"inline constexpr uint64_t kDescriptorImageOffset = {d['image_offset']};",
         f"inline constexpr uint64_t kDescriptorBytes = {d['bytes']};",
         "",
@@ -799,6 +811,8 @@ def gen_markdown(regmap: Regmap) -> str:
         "",
         "## Device descriptor",
         "",
+        f"The image starts with the magic `{d['image_magic']}` and the uint32 format version "
+        f"{d['image_format_version']} (the kernel checks both). The descriptor is "
         f"{d['bytes']} bytes at byte {d['image_offset']} of the `.mmf` image (docs/mmf-format.md), "
         "little-endian; the kernel reads it at the start of every command. Offsets named `*_offset` "
         "are bytes from the image start.",

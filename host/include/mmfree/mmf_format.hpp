@@ -21,8 +21,8 @@ namespace mmfree::mmf {
 static_assert(std::endian::native == std::endian::little,
               ".mmf images are little-endian and read with memcpy");
 
-inline constexpr char kMagic[8] = {'M', 'M', 'F', 'R', 'E', 'E', 'L', 'M'};
-inline constexpr uint32_t kFormatVersion = 1;
+inline constexpr const auto& kMagic = contract::kImageMagic;          // hw/contract
+inline constexpr uint32_t kFormatVersion = contract::kImageFormatVersion;
 inline constexpr uint64_t kSectionAlignment = 4096;  // every section starts on a page
 inline constexpr uint64_t kVectorAlignment = 64;     // one 512-bit beat
 inline constexpr uint64_t kRowAlignment = 64;        // packed matrix rows

@@ -86,7 +86,6 @@ module mmfree_sequencer #(
 );
 
   localparam int unsigned PortBits = NumWeightPorts > 1 ? $clog2(NumWeightPorts) : 1;
-  localparam logic [63:0] ImageMagic = 64'h4D4C_4545_5246_4D4D;  // "MMFREELM"
   // The file header (beats 0, 1) and the device descriptor after it, in 512-bit beats.
   localparam int unsigned DescriptorFirstBeat = mmfree_contract_pkg::DescriptorImageOffset / 64;
   localparam int unsigned DescriptorBeats     = DescriptorFirstBeat + mmfree_contract_pkg::DescriptorBytes / 64;
@@ -156,7 +155,8 @@ module mmfree_sequencer #(
                           cur_rows_vocab * sbd;
 
   logic descriptor_bad, too_large;
-  assign descriptor_bad = (magic_q != ImageMagic) || (version_q != 32'd1) ||
+  assign descriptor_bad = (magic_q != mmfree_contract_pkg::ImageMagic) ||
+                          (version_q != mmfree_contract_pkg::ImageFormatVersion) ||
                           (hidden_size == '0) || (num_layers == '0) ||
                           (intermediate_size == '0) || (vocab_size == '0) ||
                           (row_stride_d == '0) || (row_stride_i == '0) ||
