@@ -25,6 +25,9 @@ class ClockedModel {
 
   Model* operator->() { return model_.get(); }
   Model& dut() { return *model_; }
+  // The model's own context: where a failed RTL assertion is recorded (gotError) and whether it
+  // ends the process (fatalOnError, the default).
+  VerilatedContext& context() { return *context_; }
 
   // Holds reset for a few edges with the inputs as the caller left them, then releases it.
   void reset(int cycles = 2) {
