@@ -93,6 +93,7 @@ class ControlSlaveAssertions : public ::testing::Test {
   void finish_reads() {
     slave->rready_i = 1;
     slave.tick();  // first response taken
+    slave->rready_i = 0;
     slave.tick();  // second address accepted
     slave->arvalid_i = 0;
     slave.tick();

@@ -21,6 +21,8 @@ module mmfree_axi_write_master #(
   input  logic [AddrWidth-1:0]     cmd_addr_i,   // BeatBytes aligned
   input  logic [BeatCountBits-1:0] cmd_beats_i,  // >= 1
 
+  // valid/ready: once offered, a beat is held, unchanged, until in_ready_o (it drives WVALID,
+  // which AXI forbids to drop before WREADY; asserted below as WValidHeld_A / WStable_A).
   input  logic                     in_valid_i,
   output logic                     in_ready_o,
   input  logic [DataWidth-1:0]     in_data_i,
