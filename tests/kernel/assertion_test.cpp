@@ -35,7 +35,13 @@ class DirectUnit {
     model_->rst_ni = 0;
     model_->eval();
   }
-  ~DirectUnit() { model_->final(); }
+  // Verilator 5.006 unregisters a model's scopes (which --assert builds have) from
+  // Verilated::threadContextp(), not from the model's own context: point it here first, or a
+  // context destroyed earlier in the process is locked and the process hangs.
+  ~DirectUnit() {
+    Verilated::threadContextp(context_.get());
+    model_->final();
+  }
 
   Model* operator->() { return model_.get(); }
   bool assertion_failed() const { return context_->gotError(); }

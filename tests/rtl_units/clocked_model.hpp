@@ -19,7 +19,13 @@ class ClockedModel {
     model_->rst_ni = 0;
     model_->eval();
   }
-  ~ClockedModel() { model_->final(); }
+  // Verilator 5.006 unregisters a model's scopes (which --assert builds have) from
+  // Verilated::threadContextp(), not from the model's own context: point it here first, or a
+  // context destroyed earlier in the process is locked and the process hangs.
+  ~ClockedModel() {
+    Verilated::threadContextp(context_.get());
+    model_->final();
+  }
   ClockedModel(const ClockedModel&) = delete;
   ClockedModel& operator=(const ClockedModel&) = delete;
 
