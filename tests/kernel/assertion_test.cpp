@@ -4,6 +4,8 @@
 //     ARREADY; the slave holds ARREADY low while its read response waits for RREADY.
 //   - mmfree_axi_read_streamer (AXI4 read): an R beat is an answer to an accepted burst; one that
 //     arrives with nothing requested is the memory side's error.
+//   - mmfree_axi_master_checker (the generated top's checker on every m_axi port): a burst across
+//     a 4 KiB boundary, WLAST before the beat AWLEN says, an AR request changed while waiting.
 // The pins are driven directly, cycle by cycle. Each model's context is told not to end the
 // process on a failed assertion so the test can observe it (VerilatedContext::gotError); built
 // without --assert, the violation tests fail.
@@ -14,6 +16,7 @@
 #include <cstdint>
 #include <memory>
 
+#include "Vmmfree_axi_master_checker.h"
 #include "Vmmfree_axi_read_streamer.h"
 #include "Vmmfree_control_slave.h"
 #include "mmfree/regmap.hpp"
@@ -183,6 +186,103 @@ TEST_F(ReadStreamerAssertions, RBeatWithNothingRequestedFires) {
   r_beat(7, true);  // the planted violation: an answer to no request
   EXPECT_TRUE(streamer.assertion_failed())
       << "RespOnlyWhenOutstanding_A did not fire (built without --assert?)";
+}
+
+// ------------------------------------------------------------------ AXI4 master checker
+
+class AxiMasterCheckerAssertions : public ::testing::Test {
+ protected:
+  AxiMasterCheckerAssertions() {
+    checker->arvalid_i = 0;
+    checker->arready_i = 0;
+    checker->rvalid_i = 0;
+    checker->rready_i = 1;
+    checker->awvalid_i = 0;
+    checker->awready_i = 0;
+    checker->wvalid_i = 0;
+    checker->wready_i = 0;
+    checker->bvalid_i = 0;
+    checker->bready_i = 1;
+    // What docs/device.md promises of every burst: INCR, full width, AxCACHE 0011, AxPROT 0.
+    checker->arsize_i = checker->awsize_i = 6;
+    checker->arburst_i = checker->awburst_i = 1;
+    checker->arcache_i = checker->awcache_i = 3;
+    checker->arprot_i = checker->awprot_i = 0;
+    checker.reset();
+  }
+
+  void read_address(uint64_t addr, uint8_t len) {
+    checker->arvalid_i = 1;
+    checker->arready_i = 1;
+    checker->araddr_i = addr;
+    checker->arlen_i = len;
+    checker.tick();
+    checker->arvalid_i = 0;
+    checker->arready_i = 0;
+  }
+  void r_beat(bool last) {
+    checker->rvalid_i = 1;
+    checker->rlast_i = last;
+    checker.tick();
+    checker->rvalid_i = 0;
+    checker->rlast_i = 0;
+  }
+  void write_address(uint64_t addr, uint8_t len) {
+    checker->awvalid_i = 1;
+    checker->awready_i = 1;
+    checker->awaddr_i = addr;
+    checker->awlen_i = len;
+    checker.tick();
+    checker->awvalid_i = 0;
+    checker->awready_i = 0;
+  }
+  void w_beat(bool last) {
+    checker->wvalid_i = 1;
+    checker->wready_i = 1;
+    checker->wlast_i = last;
+    checker.tick();
+    checker->wvalid_i = 0;
+    checker->wready_i = 0;
+    checker->wlast_i = 0;
+  }
+
+  DirectUnit<Vmmfree_axi_master_checker> checker;
+};
+
+TEST_F(AxiMasterCheckerAssertions, LegalBurstsAreSilent) {
+  read_address(0x1000 - 4 * 64, 3);  // ends exactly at the 4 KiB boundary
+  for (int beat = 0; beat < 4; ++beat) r_beat(beat == 3);
+  write_address(0x2000, 1);
+  w_beat(false);
+  w_beat(true);
+  checker->bvalid_i = 1;
+  checker.tick();
+  checker->bvalid_i = 0;
+  checker.tick();
+  EXPECT_FALSE(checker.assertion_failed()) << "an assertion fired on legal traffic";
+}
+
+TEST_F(AxiMasterCheckerAssertions, BurstAcrossFourKibFires) {
+  read_address(0x1000 - 64, 1);  // the planted violation: the second beat is in the next page
+  EXPECT_TRUE(checker.assertion_failed()) << "ArWithin4KiB_A did not fire (built without --assert?)";
+}
+
+TEST_F(AxiMasterCheckerAssertions, EarlyWlastFires) {
+  write_address(0x2000, 3);
+  EXPECT_FALSE(checker.assertion_failed()) << "fired before the violation";
+  w_beat(true);  // the planted violation: WLAST on the first of four beats
+  EXPECT_TRUE(checker.assertion_failed()) << "WLastOnLenBeat_A did not fire (built without --assert?)";
+}
+
+TEST_F(AxiMasterCheckerAssertions, ArChangedWhileWaitingFires) {
+  checker->arvalid_i = 1;
+  checker->araddr_i = 0x3000;
+  checker->arlen_i = 0;
+  checker.tick();  // not accepted (arready low)
+  EXPECT_FALSE(checker.assertion_failed()) << "fired before the violation";
+  checker->araddr_i = 0x3040;  // the planted violation: another address before ARREADY
+  checker.tick();
+  EXPECT_TRUE(checker.assertion_failed()) << "ArStable_A did not fire (built without --assert?)";
 }
 
 }  // namespace
