@@ -1,13 +1,16 @@
 #!/usr/bin/env bash
-# verilator --lint-only -Wall on every module of hw/rtl, each as its own top (so parameters'
-# defaults and unused ports are checked module by module). Modules are found by file name
-# (one module per file) through -y on every RTL directory; the contract's packages, which
-# the build generates, are generated here into a temporary directory first.
+# verilator --lint-only -Wall on every module of hw/rtl and of tests/rtl_units/rtl (the unit-test
+# wrappers of datapath functions), each as its own top (so parameters' defaults and unused ports
+# are checked module by module). Modules are found by file name (one module per file) through -y
+# on every RTL directory; the contract's packages, which the build generates, are generated
+# here into a temporary directory first. The simulation-only code (assertions, protocol checkers,
+# inside `ifndef SYNTHESIS) is linted with the rest: SYNTHESIS is not defined here.
 # Exit status: 0 when every module is clean, 1 otherwise (each failure is printed).
 set -euo pipefail
 
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 rtl="$root/hw/rtl"
+test_rtl="$root/tests/rtl_units/rtl"
 command -v verilator >/dev/null || { echo "lint: verilator not found (run 'make deps')" >&2; exit 1; }
 
 work="$(mktemp -d)"
@@ -18,12 +21,12 @@ python3 "$root/hw/contract/gen_contract.py" --description "$root/hw/contract/mmf
 packages=("$work/mmfree_reg_pkg.sv" "$work/mmfree_contract_pkg.sv")
 
 search=()
-while IFS= read -r dir; do search+=(-y "$dir"); done < <(find "$rtl" -type d | sort)
+while IFS= read -r dir; do search+=(-y "$dir"); done < <(find "$rtl" "$test_rtl" -type d | sort)
 
 # Checked-in packages (a file declaring `package`) go before the modules that import them.
 while IFS= read -r file; do
   if grep -qE '^[[:space:]]*package[[:space:]]' "$file"; then packages+=("$file"); fi
-done < <(find "$rtl" -name '*.sv' | sort)
+done < <(find "$rtl" "$test_rtl" -name '*.sv' | sort)
 
 checked=0
 failed=()
@@ -36,7 +39,7 @@ while IFS= read -r file; do
     echo "lint: $top ($file) FAILED:"
     echo "$out"
   fi
-done < <(find "$rtl" -name '*.sv' | sort)
+done < <(find "$rtl" "$test_rtl" -name '*.sv' | sort)
 
 if [ "${#failed[@]}" -ne 0 ]; then
   echo "lint: ${#failed[@]} of $checked modules have warnings: ${failed[*]}"

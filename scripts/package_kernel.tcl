@@ -269,6 +269,10 @@ proc package_in_vivado {plan} {
     if {[string match {*.sv} $f]} { set_property file_type SystemVerilog [get_files $f] }
   }
   set_property top $top [current_fileset]
+  # The RTL's assertions and AXI protocol checkers are simulation-only code inside
+  # `ifndef SYNTHESIS (and `// pragma translate_off`, which Vivado synthesis honours wherever the
+  # packaged files are synthesized): define SYNTHESIS here too, as Yosys does implicitly.
+  set_property verilog_define SYNTHESIS [current_fileset]
   # Elaborate with this platform's parameters, so the ports inferred below are the ones the
   # platform's build has (the weight ports depend on NumWeightPorts).
   set generic {}

@@ -85,7 +85,13 @@ class FastKernelTop final : public VerilatedTop {
     context_->randReset(0);
     model_ = std::make_unique<Vmmfree_kernel>(context_.get(), "mmfree_kernel");
   }
-  ~FastKernelTop() override { model_->final(); }
+  // Verilator 5.006 unregisters a model's scopes (which --assert builds have) from
+  // Verilated::threadContextp(), not from the model's own context: point it here first, or a
+  // context destroyed earlier in the process is locked and the process hangs.
+  ~FastKernelTop() override {
+    Verilated::threadContextp(context_.get());
+    model_->final();
+  }
 
   void set_clock_and_eval(bool high) override {
     model_->ap_clk = high;
@@ -110,8 +116,10 @@ class TracedKernelTop final : public VerilatedTop {
     context_->traceEverOn(true);
     model_ = std::make_unique<Vmmfree_kernel_traced>(context_.get(), "mmfree_kernel");
   }
+  // Scopes are unregistered from Verilated::threadContextp() (see ~FastKernelTop).
   ~TracedKernelTop() override {
     close_trace();
+    Verilated::threadContextp(context_.get());
     model_->final();
   }
 

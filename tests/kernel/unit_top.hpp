@@ -27,7 +27,13 @@ class UnitTop final : public sim::VerilatedTop {
     context_->randReset(0);  // deterministic (zero) initial values
     model_ = std::make_unique<Model>(context_.get(), "dut");
   }
-  ~UnitTop() override { model_->final(); }
+  // Verilator 5.006 unregisters a model's scopes (which --assert builds have) from
+  // Verilated::threadContextp(), not from the model's own context: point it here first, or a
+  // context destroyed earlier in the process is locked and the process hangs.
+  ~UnitTop() override {
+    Verilated::threadContextp(context_.get());
+    model_->final();
+  }
 
   Model& dut() { return *model_; }
 

@@ -86,6 +86,9 @@ class WriteMaster : public ::testing::Test {
     const uint64_t bursts_before = harness_->port(0).stats().write_bursts;
     std::mt19937_64 rng(seed);
     bool sent = false, done = false, error = false;
+    // The source stalls at random, but once it offers a beat it holds it until taken: in_valid_i
+    // drives WVALID, which AXI forbids to drop before WREADY (the master asserts it).
+    bool offering = false;
     uint32_t beat = 0;
     std::vector<uint32_t> data(16);
     uint64_t strb = 0;
@@ -105,6 +108,7 @@ class WriteMaster : public ::testing::Test {
         }
         ++beat;
         next_beat();
+        offering = false;
       }
       if (dut_->done_o) {
         done = true;
@@ -120,7 +124,8 @@ class WriteMaster : public ::testing::Test {
       dut_->cmd_valid_i = !sent;
       dut_->cmd_addr_i = addr;
       dut_->cmd_beats_i = beats;
-      dut_->in_valid_i = sent && beat < beats && (rng() % 3 != 0);
+      if (sent && beat < beats && rng() % 3 != 0) offering = true;
+      dut_->in_valid_i = offering;
       for (unsigned w = 0; w < 16; ++w) dut_->in_data_i[w] = data[w];
       dut_->in_strb_i = strb;
       harness_->tick();

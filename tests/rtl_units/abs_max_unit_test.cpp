@@ -1,4 +1,4 @@
-// hw/rtl/datapath/abs_max_unit.sv against golden::abs_max, on vectors of one to many beats,
+// tests/rtl_units/rtl/abs_max_unit.sv against golden::abs_max, on vectors of one to many beats,
 // under random valid/stall.
 #include <gtest/gtest.h>
 

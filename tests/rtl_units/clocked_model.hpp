@@ -19,12 +19,21 @@ class ClockedModel {
     model_->rst_ni = 0;
     model_->eval();
   }
-  ~ClockedModel() { model_->final(); }
+  // Verilator 5.006 unregisters a model's scopes (which --assert builds have) from
+  // Verilated::threadContextp(), not from the model's own context: point it here first, or a
+  // context destroyed earlier in the process is locked and the process hangs.
+  ~ClockedModel() {
+    Verilated::threadContextp(context_.get());
+    model_->final();
+  }
   ClockedModel(const ClockedModel&) = delete;
   ClockedModel& operator=(const ClockedModel&) = delete;
 
   Model* operator->() { return model_.get(); }
   Model& dut() { return *model_; }
+  // The model's own context: where a failed RTL assertion is recorded (gotError) and whether it
+  // ends the process (fatalOnError, the default).
+  VerilatedContext& context() { return *context_; }
 
   // Holds reset for a few edges with the inputs as the caller left them, then releases it.
   void reset(int cycles = 2) {

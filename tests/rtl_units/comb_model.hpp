@@ -13,7 +13,13 @@ class CombModel {
   CombModel() : context_(std::make_unique<VerilatedContext>()) {
     model_ = std::make_unique<Model>(context_.get(), "dut");
   }
-  ~CombModel() { model_->final(); }
+  // Verilator 5.006 unregisters a model's scopes (which --assert builds have) from
+  // Verilated::threadContextp(), not from the model's own context: point it here first, or a
+  // context destroyed earlier in the process is locked and the process hangs.
+  ~CombModel() {
+    Verilated::threadContextp(context_.get());
+    model_->final();
+  }
   CombModel(const CombModel&) = delete;
   CombModel& operator=(const CombModel&) = delete;
 

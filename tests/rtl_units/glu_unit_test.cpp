@@ -1,4 +1,4 @@
-// hw/rtl/datapath/glu_unit.sv against mul_a(silu_a(y_gate), y_up) built from the golden
+// tests/rtl_units/rtl/glu_unit.sv against mul_a(silu_a(y_gate), y_up) built from the golden
 // primitives (docs/numerics.md 5), under random valid/stall.
 #include <gtest/gtest.h>
 

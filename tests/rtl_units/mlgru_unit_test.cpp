@@ -1,4 +1,4 @@
-// hw/rtl/datapath/mlgru_unit.sv against golden::forget_complement_g, silu_a and
+// tests/rtl_units/rtl/mlgru_unit.sv against golden::forget_complement_g, silu_a and
 // mlgru_update_a composed as docs/numerics.md section 5 does, under random valid/stall.
 #include <gtest/gtest.h>
 

@@ -1,4 +1,4 @@
-// hw/rtl/datapath/mul_a_unit.sv against golden::mul_a, under random valid/stall.
+// tests/rtl_units/rtl/mul_a_unit.sv against golden::mul_a, under random valid/stall.
 #include <gtest/gtest.h>
 
 #include <random>

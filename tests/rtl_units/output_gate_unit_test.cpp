@@ -1,4 +1,4 @@
-// hw/rtl/datapath/output_gate_unit.sv against mul_a(mul_a(g, g_norm), silu_a(h)) built from the
+// tests/rtl_units/rtl/output_gate_unit.sv against mul_a(mul_a(g, g_norm), silu_a(h)) built from the
 // golden primitives (docs/numerics.md 5), under random valid/stall.
 #include <gtest/gtest.h>
 

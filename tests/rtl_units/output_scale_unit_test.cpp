@@ -1,4 +1,4 @@
-// hw/rtl/datapath/output_scale_unit.sv against golden::apply_scale_a, under random valid/stall.
+// tests/rtl_units/rtl/output_scale_unit.sv against golden::apply_scale_a, under random valid/stall.
 #include <gtest/gtest.h>
 
 #include <random>

@@ -1,4 +1,4 @@
-// hw/rtl/datapath/param_convert_unit.sv (float32 -> format A, and -> format G with the clamp of
+// tests/rtl_units/rtl/param_convert_unit.sv (float32 -> format A, and -> format G with the clamp of
 // the lower bounds) against golden::to_fixed (docs/numerics.md 2), under random valid/stall.
 #include <gtest/gtest.h>
 

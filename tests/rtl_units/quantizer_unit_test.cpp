@@ -1,4 +1,4 @@
-// hw/rtl/datapath/quantizer_unit.sv against golden::quantize_q8 with the quantizer scalars the
+// tests/rtl_units/rtl/quantizer_unit.sv against golden::quantize_q8 with the quantizer scalars the
 // datapath produces (golden::quantizer_scale) and arbitrary ones, under random valid/stall.
 #include <gtest/gtest.h>
 

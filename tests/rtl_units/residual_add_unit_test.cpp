@@ -1,4 +1,4 @@
-// hw/rtl/datapath/residual_add_unit.sv against golden::sat32(x + delta), under random
+// tests/rtl_units/rtl/residual_add_unit.sv against golden::sat32(x + delta), under random
 // valid/stall.
 #include <gtest/gtest.h>
 

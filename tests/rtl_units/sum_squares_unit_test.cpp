@@ -1,4 +1,4 @@
-// hw/rtl/datapath/sum_squares_unit.sv against golden::sum_squares (exact, 76 bits), on vectors
+// tests/rtl_units/rtl/sum_squares_unit.sv against golden::sum_squares (exact, 76 bits), on vectors
 // of one to many beats including the longest at full magnitude, under random valid/stall.
 #include <gtest/gtest.h>
 

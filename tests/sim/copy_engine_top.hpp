@@ -21,7 +21,13 @@ class CopyEngineTop final : public sim::VerilatedTop {
     context_->randReset(0);
     model_ = std::make_unique<Vaxi_copy_engine>(context_.get(), "copy_engine");
   }
-  ~CopyEngineTop() override { model_->final(); }
+  // Verilator 5.006 unregisters a model's scopes (which --assert builds have) from
+  // Verilated::threadContextp(), not from the model's own context: point it here first, or a
+  // context destroyed earlier in the process is locked and the process hangs.
+  ~CopyEngineTop() override {
+    Verilated::threadContextp(context_.get());
+    model_->final();
+  }
 
   void set_clock_and_eval(bool high) override {
     model_->ap_clk = high;

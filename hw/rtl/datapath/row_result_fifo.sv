@@ -48,4 +48,21 @@ module row_result_fifo #(
     end
   end
 
+  // -------------------------------------------------------------------------------------------
+  // Assertions: simulation only (Yosys defines SYNTHESIS; Vivado skips translate_off).
+  // pop_i while empty is allowed (it is the consumer's ready and is ignored then).
+`ifndef SYNTHESIS
+  // pragma translate_off
+  NoPushWhenFull_A: assert property (@(posedge clk_i) disable iff (!rst_ni)
+      push_i |-> count_q < (PtrBits + 1)'(Depth))
+    else $error("row_result_fifo: push into a full FIFO (a row was admitted without a credit)");
+  // The head entry stays put until it is popped.
+  HeadStable_A: assert property (@(posedge clk_i) disable iff (!rst_ni)
+      valid_o && !pop_i |=> valid_o && $stable(data_o))
+    else $error("row_result_fifo: head entry changed or vanished before it was popped");
+  ValidKnown_A: assert property (@(posedge clk_i) disable iff (!rst_ni) !$isunknown(valid_o))
+    else $error("row_result_fifo: X on valid_o after reset");
+  // pragma translate_on
+`endif
+
 endmodule

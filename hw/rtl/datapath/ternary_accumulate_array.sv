@@ -106,4 +106,28 @@ module ternary_accumulate_array #(
     .data_o (sum_o)
   );
 
+  // -------------------------------------------------------------------------------------------
+  // Assertions: simulation only (Yosys defines SYNTHESIS; Vivado skips translate_off). The
+  // output handshake is the result FIFO's (row_result_fifo asserts its head waits for ready_i).
+`ifndef SYNTHESIS
+  // pragma translate_off
+  // Rows are framed by the caller: the first beat after a row's last beat (or after reset)
+  // restarts the sum, and no other beat does; otherwise rows would merge or lose beats.
+  logic sva_in_row_q;  // a row has begun and its last beat has not been accepted yet
+  always_ff @(posedge clk_i or negedge rst_ni) begin
+    if (!rst_ni)     sva_in_row_q <= 1'b0;
+    else if (accept) sva_in_row_q <= !last_i;
+  end
+  RowFraming_A: assert property (@(posedge clk_i) disable iff (!rst_ni)
+      accept |-> first_i == !sva_in_row_q)
+    else $error("ternary_accumulate_array: first_i does not follow the row framing (first after last)");
+  CreditsInRange_A: assert property (@(posedge clk_i) disable iff (!rst_ni)
+      rows_outstanding_q <= CountBits'(FifoDepth))
+    else $error("ternary_accumulate_array: more rows admitted than the result FIFO holds");
+  HandshakeKnown_A: assert property (@(posedge clk_i) disable iff (!rst_ni)
+      !$isunknown({ready_o, valid_o}))
+    else $error("ternary_accumulate_array: X on ready_o or valid_o after reset");
+  // pragma translate_on
+`endif
+
 endmodule

@@ -236,4 +236,57 @@ module mmfree_axi_read_streamer #(
   logic unused_fifo_status;
   assign unused_fifo_status = fifo_in_ready ^ (|fifo_count) ^ rresp_i[0];  // rresp[0]: EXOKAY vs OKAY
 
+  // -------------------------------------------------------------------------------------------
+  // Assertions: simulation only (Yosys defines SYNTHESIS; Vivado skips translate_off).
+`ifndef SYNTHESIS
+  // pragma translate_off
+  // What a command must be (the ports' contract).
+  CmdBeatsNonZero_A: assert property (@(posedge clk_i) disable iff (!rst_ni)
+      cmd_fire |-> cmd_beats_i != '0)
+    else $error("mmfree_axi_read_streamer: command of zero beats");
+  CmdAddrAligned_A: assert property (@(posedge clk_i) disable iff (!rst_ni)
+      cmd_fire |-> cmd_addr_i[OffsetBits-1:0] == '0)
+    else $error("mmfree_axi_read_streamer: command address not BeatBytes aligned");
+  // The data stream is valid/ready: a presented beat stays, unchanged, until it is taken.
+  DataValidHeld_A: assert property (@(posedge clk_i) disable iff (!rst_ni)
+      data_valid_o && !data_ready_i |=> data_valid_o)
+    else $error("mmfree_axi_read_streamer: data_valid_o dropped before data_ready_i");
+  DataStable_A: assert property (@(posedge clk_i) disable iff (!rst_ni)
+      data_valid_o && !data_ready_i |=> $stable({data_o, data_last_o}))
+    else $error("mmfree_axi_read_streamer: data_o or data_last_o changed while stalled");
+  // AXI4 read address channel: ARVALID held until ARREADY, the request unchanged meanwhile;
+  // bursts as docs/device.md promises: BeatBytes aligned, at most MaxBurstBeats, inside 4 KiB.
+  ArValidHeld_A: assert property (@(posedge clk_i) disable iff (!rst_ni)
+      arvalid_o && !arready_i |=> arvalid_o)
+    else $error("mmfree_axi_read_streamer: ARVALID dropped before ARREADY");
+  ArStable_A: assert property (@(posedge clk_i) disable iff (!rst_ni)
+      arvalid_o && !arready_i |=> $stable({araddr_o, arlen_o}))
+    else $error("mmfree_axi_read_streamer: ARADDR/ARLEN changed while ARVALID waited");
+  ArAligned_A: assert property (@(posedge clk_i) disable iff (!rst_ni)
+      arvalid_o |-> araddr_o[OffsetBits-1:0] == '0)
+    else $error("mmfree_axi_read_streamer: burst address not BeatBytes aligned");
+  ArLenInRange_A: assert property (@(posedge clk_i) disable iff (!rst_ni)
+      arvalid_o |-> 32'(arlen_o) < MaxBurstBeats)
+    else $error("mmfree_axi_read_streamer: burst longer than MaxBurstBeats");
+  ArWithin4KiB_A: assert property (@(posedge clk_i) disable iff (!rst_ni)
+      arvalid_o |-> 32'(araddr_o[11:0]) + (32'(arlen_o) + 1) * BeatBytes <= 4096)
+    else $error("mmfree_axi_read_streamer: burst crosses a 4 KiB boundary");
+  // R beats only for accepted bursts (outstanding_q counts a burst from its request on; the one
+  // still waiting for ARREADY, if any, cannot be answered yet), and each lands in the FIFO,
+  // whose room was reserved: rready_o is always high, so a beat the FIFO refused would be lost.
+  RespOnlyWhenOutstanding_A: assert property (@(posedge clk_i) disable iff (!rst_ni)
+      rvalid_i |-> outstanding_q > OutstBits'(arvalid_q))
+    else $error("mmfree_axi_read_streamer: R beat with no accepted burst outstanding");
+  RBeatStored_A: assert property (@(posedge clk_i) disable iff (!rst_ni)
+      r_fire |-> fifo_in_ready)
+    else $error("mmfree_axi_read_streamer: R beat arrived with the data FIFO full (lost)");
+  CountsInRange_A: assert property (@(posedge clk_i) disable iff (!rst_ni)
+      outstanding_q <= OutstBits'(MaxOutstanding) && 32'(reserved_q) <= FifoDepth)
+    else $error("mmfree_axi_read_streamer: more bursts or beats in flight than allowed");
+  HandshakeKnown_A: assert property (@(posedge clk_i) disable iff (!rst_ni)
+      !$isunknown({arvalid_o, data_valid_o, cmd_ready_o}))
+    else $error("mmfree_axi_read_streamer: X on a valid or ready after reset");
+  // pragma translate_on
+`endif
+
 endmodule

@@ -21,6 +21,8 @@ module mmfree_axi_write_master #(
   input  logic [AddrWidth-1:0]     cmd_addr_i,   // BeatBytes aligned
   input  logic [BeatCountBits-1:0] cmd_beats_i,  // >= 1
 
+  // valid/ready: once offered, a beat is held, unchanged, until in_ready_o (it drives WVALID,
+  // which AXI forbids to drop before WREADY; asserted below as WValidHeld_A / WStable_A).
   input  logic                     in_valid_i,
   output logic                     in_ready_o,
   input  logic [DataWidth-1:0]     in_data_i,
@@ -149,5 +151,76 @@ module mmfree_axi_write_master #(
 
   logic unused_exokay;
   assign unused_exokay = bresp_i[0];  // EXOKAY vs OKAY: no exclusive accesses here
+
+  // -------------------------------------------------------------------------------------------
+  // Assertions: simulation only (Yosys defines SYNTHESIS; Vivado skips translate_off).
+`ifndef SYNTHESIS
+  // pragma translate_off
+  logic aw_fire;
+  assign aw_fire = awvalid_o && awready_i;
+  // W beats of the current burst so far, and the burst's AWLEN (checked against WLAST).
+  logic [8:0] sva_w_beats_q;
+  logic [7:0] sva_awlen_q;
+  always_ff @(posedge clk_i or negedge rst_ni) begin
+    if (!rst_ni) begin
+      sva_w_beats_q <= '0;
+      sva_awlen_q   <= '0;
+    end else begin
+      if (aw_fire) begin
+        sva_w_beats_q <= '0;
+        sva_awlen_q   <= awlen_o;
+      end else if (w_fire) begin
+        sva_w_beats_q <= sva_w_beats_q + 1'b1;
+      end
+    end
+  end
+
+  CmdBeatsNonZero_A: assert property (@(posedge clk_i) disable iff (!rst_ni)
+      cmd_valid_i && cmd_ready_o |-> cmd_beats_i != '0)
+    else $error("mmfree_axi_write_master: command of zero beats");
+  CmdAddrAligned_A: assert property (@(posedge clk_i) disable iff (!rst_ni)
+      cmd_valid_i && cmd_ready_o |-> cmd_addr_i[OffsetBits-1:0] == '0)
+    else $error("mmfree_axi_write_master: command address not BeatBytes aligned");
+  // AXI4 write address channel: held until AWREADY, unchanged meanwhile; bursts BeatBytes
+  // aligned, at most MaxBurstBeats, never crossing 4 KiB.
+  AwValidHeld_A: assert property (@(posedge clk_i) disable iff (!rst_ni)
+      awvalid_o && !awready_i |=> awvalid_o)
+    else $error("mmfree_axi_write_master: AWVALID dropped before AWREADY");
+  AwStable_A: assert property (@(posedge clk_i) disable iff (!rst_ni)
+      awvalid_o && !awready_i |=> $stable({awaddr_o, awlen_o}))
+    else $error("mmfree_axi_write_master: AWADDR/AWLEN changed while AWVALID waited");
+  AwAligned_A: assert property (@(posedge clk_i) disable iff (!rst_ni)
+      awvalid_o |-> awaddr_o[OffsetBits-1:0] == '0)
+    else $error("mmfree_axi_write_master: burst address not BeatBytes aligned");
+  AwLenInRange_A: assert property (@(posedge clk_i) disable iff (!rst_ni)
+      awvalid_o |-> 32'(awlen_o) < MaxBurstBeats)
+    else $error("mmfree_axi_write_master: burst longer than MaxBurstBeats");
+  AwWithin4KiB_A: assert property (@(posedge clk_i) disable iff (!rst_ni)
+      awvalid_o |-> 32'(awaddr_o[11:0]) + (32'(awlen_o) + 1) * BeatBytes <= 4096)
+    else $error("mmfree_axi_write_master: burst crosses a 4 KiB boundary");
+  // AXI4 write data channel. WVALID follows in_valid_i, so these also hold the data source
+  // (sum collector, token engine) to valid/ready: a beat offered stays, unchanged, until taken.
+  WValidHeld_A: assert property (@(posedge clk_i) disable iff (!rst_ni)
+      wvalid_o && !wready_i |=> wvalid_o)
+    else $error("mmfree_axi_write_master: WVALID dropped before WREADY");
+  WStable_A: assert property (@(posedge clk_i) disable iff (!rst_ni)
+      wvalid_o && !wready_i |=> $stable({wdata_o, wstrb_o, wlast_o}))
+    else $error("mmfree_axi_write_master: WDATA/WSTRB/WLAST changed while WVALID waited");
+  // Data only for an accepted address (this master sends AW first), WLAST exactly on beat AWLEN.
+  WAfterAw_A: assert property (@(posedge clk_i) disable iff (!rst_ni)
+      wvalid_o |-> state_q == StData)
+    else $error("mmfree_axi_write_master: W beat without an accepted burst");
+  WLastOnLenBeat_A: assert property (@(posedge clk_i) disable iff (!rst_ni)
+      w_fire |-> wlast_o == (sva_w_beats_q == {1'b0, sva_awlen_q}))
+    else $error("mmfree_axi_write_master: WLAST not on the beat AWLEN says");
+  // B only for the burst whose data are all sent (one burst in flight).
+  RespOnlyWhenOutstanding_A: assert property (@(posedge clk_i) disable iff (!rst_ni)
+      bvalid_i |-> state_q == StResp)
+    else $error("mmfree_axi_write_master: B response with no burst awaiting one");
+  HandshakeKnown_A: assert property (@(posedge clk_i) disable iff (!rst_ni)
+      !$isunknown({awvalid_o, wvalid_o, bready_o, cmd_ready_o, in_ready_o}))
+    else $error("mmfree_axi_write_master: X on a valid or ready after reset");
+  // pragma translate_on
+`endif
 
 endmodule

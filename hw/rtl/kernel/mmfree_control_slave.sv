@@ -354,4 +354,54 @@ module mmfree_control_slave #(
     end
   end
 
+  // -------------------------------------------------------------------------------------------
+  // Assertions: simulation only (Yosys defines SYNTHESIS; Vivado skips translate_off).
+`ifndef SYNTHESIS
+  // pragma translate_off
+  // AXI4-Lite, the host's side: a valid is held until its ready, its payload unchanged.
+  HostAwValidHeld_A: assert property (@(posedge clk_i) disable iff (!rst_ni)
+      awvalid_i && !awready_o |=> awvalid_i)
+    else $error("mmfree_control_slave: host dropped AWVALID before AWREADY");
+  HostAwAddrStable_A: assert property (@(posedge clk_i) disable iff (!rst_ni)
+      awvalid_i && !awready_o |=> $stable(awaddr_i))
+    else $error("mmfree_control_slave: host changed AWADDR while AWVALID waited");
+  HostWValidHeld_A: assert property (@(posedge clk_i) disable iff (!rst_ni)
+      wvalid_i && !wready_o |=> wvalid_i)
+    else $error("mmfree_control_slave: host dropped WVALID before WREADY");
+  HostWStable_A: assert property (@(posedge clk_i) disable iff (!rst_ni)
+      wvalid_i && !wready_o |=> $stable({wdata_i, wstrb_i}))
+    else $error("mmfree_control_slave: host changed WDATA/WSTRB while WVALID waited");
+  HostArValidHeld_A: assert property (@(posedge clk_i) disable iff (!rst_ni)
+      arvalid_i && !arready_o |=> arvalid_i)
+    else $error("mmfree_control_slave: host dropped ARVALID before ARREADY");
+  HostArAddrStable_A: assert property (@(posedge clk_i) disable iff (!rst_ni)
+      arvalid_i && !arready_o |=> $stable(araddr_i))
+    else $error("mmfree_control_slave: host changed ARADDR while ARVALID waited");
+  HostHandshakeKnown_A: assert property (@(posedge clk_i) disable iff (!rst_ni)
+      !$isunknown({awvalid_i, wvalid_i, bready_i, arvalid_i, rready_i}))
+    else $error("mmfree_control_slave: X on a host valid or ready after reset");
+  // AXI4-Lite, this slave's side: responses held until taken, unchanged, and only ever for a
+  // request (a write whose address and data were both taken; a read whose address was).
+  BValidHeld_A: assert property (@(posedge clk_i) disable iff (!rst_ni)
+      bvalid_o && !bready_i |=> bvalid_o && $stable(bresp_o))
+    else $error("mmfree_control_slave: BVALID dropped or BRESP changed before BREADY");
+  RValidHeld_A: assert property (@(posedge clk_i) disable iff (!rst_ni)
+      rvalid_o && !rready_i |=> rvalid_o && $stable({rdata_o, rresp_o}))
+    else $error("mmfree_control_slave: RVALID dropped or RDATA changed before RREADY");
+  BOnlyAfterWrite_A: assert property (@(posedge clk_i) disable iff (!rst_ni)
+      $rose(bvalid_o) |-> $past(do_write))
+    else $error("mmfree_control_slave: B response without a complete write request");
+  ROnlyAfterRead_A: assert property (@(posedge clk_i) disable iff (!rst_ni)
+      $rose(rvalid_o) |-> $past(rd_accept))
+    else $error("mmfree_control_slave: R response without a read request");
+  // ap_ctrl_hs with the core: completion only of a started command.
+  DoneOnlyWhenBusy_A: assert property (@(posedge clk_i) disable iff (!rst_ni)
+      done_i |-> busy_q)
+    else $error("mmfree_control_slave: done_i while no command runs");
+  SlaveHandshakeKnown_A: assert property (@(posedge clk_i) disable iff (!rst_ni)
+      !$isunknown({awready_o, wready_o, bvalid_o, arready_o, rvalid_o, start_o, interrupt_o}))
+    else $error("mmfree_control_slave: X on a valid, ready, start or interrupt after reset");
+  // pragma translate_on
+`endif
+
 endmodule

@@ -81,4 +81,27 @@ module mmfree_fifo #(
   assign out_data_o  = out_data_q;
   assign count_o     = mem_count_q + CountBits'(out_valid_q);
 
+  // -------------------------------------------------------------------------------------------
+  // Assertions: simulation only (Yosys defines SYNTHESIS; Vivado skips translate_off).
+  // Pushing while in_ready_o is low is an ordinary stall here, not an error: callers that may
+  // never stall (the read streamer's R channel) assert that at their end.
+`ifndef SYNTHESIS
+  // pragma translate_off
+  // The output is valid/ready: a presented entry stays, unchanged, until it is taken.
+  OutValidHeld_A: assert property (@(posedge clk_i) disable iff (!rst_ni)
+      out_valid_o && !out_ready_i |=> out_valid_o)
+    else $error("mmfree_fifo: out_valid_o dropped before out_ready_i");
+  OutDataStable_A: assert property (@(posedge clk_i) disable iff (!rst_ni)
+      out_valid_o && !out_ready_i |=> $stable(out_data_o))
+    else $error("mmfree_fifo: out_data_o changed while stalled");
+  // The storage count never wraps: at most Depth - 1 entries besides the output register.
+  StorageCountInRange_A: assert property (@(posedge clk_i) disable iff (!rst_ni)
+      mem_count_q <= CountBits'(Depth - 1))
+    else $error("mmfree_fifo: storage count out of range (written when full or read when empty)");
+  HandshakeKnown_A: assert property (@(posedge clk_i) disable iff (!rst_ni)
+      !$isunknown({out_valid_o, in_ready_o}))
+    else $error("mmfree_fifo: X on out_valid_o or in_ready_o after reset");
+  // pragma translate_on
+`endif
+
 endmodule

@@ -337,4 +337,30 @@ module mmfree_sequencer #(
   assign token_start_o  = (state_q == StTokenStart);
   assign token_active_o = (state_q == StTokenStart) || (state_q == StToken);
 
+  // -------------------------------------------------------------------------------------------
+  // Assertions: simulation only (Yosys defines SYNTHESIS; Vivado skips translate_off).
+`ifndef SYNTHESIS
+  // pragma translate_off
+  // Commands to the memory engines are valid/ready: held, unchanged, until accepted.
+  RdCmdHeld_A: assert property (@(posedge clk_i) disable iff (!rst_ni)
+      rd_cmd_valid_o && !rd_cmd_ready_i |=> rd_cmd_valid_o && $stable({rd_cmd_addr_o, rd_cmd_beats_o}))
+    else $error("mmfree_sequencer: gmem read command withdrawn or changed before accepted");
+  WrCmdHeld_A: assert property (@(posedge clk_i) disable iff (!rst_ni)
+      wr_cmd_valid_o && !wr_cmd_ready_i |=> wr_cmd_valid_o && $stable({wr_cmd_addr_o, wr_cmd_beats_o}))
+    else $error("mmfree_sequencer: gmem write command withdrawn or changed before accepted");
+  for (genvar p = 0; p < NumWeightPorts; p++) begin : gen_sva_port
+    WsCmdHeld_A: assert property (@(posedge clk_i) disable iff (!rst_ni)
+        ws_cmd_valid_o[p] && !ws_cmd_ready_i[p] |=> ws_cmd_valid_o[p] &&
+          $stable({ws_cmd_addr_o[64*p +: 64], ws_cmd_beats_o[CountBits*p +: CountBits]}))
+      else $error("mmfree_sequencer: weight command of port %0d withdrawn or changed before accepted", p);
+  end
+  // done_o is the one-cycle completion pulse the control slave expects.
+  DonePulse_A: assert property (@(posedge clk_i) disable iff (!rst_ni) done_o |=> !done_o)
+    else $error("mmfree_sequencer: done_o high for more than one cycle");
+  HandshakeKnown_A: assert property (@(posedge clk_i) disable iff (!rst_ni)
+      !$isunknown({rd_cmd_valid_o, rd_ready_o, wr_cmd_valid_o, ws_cmd_valid_o, done_o, token_start_o}))
+    else $error("mmfree_sequencer: X on a valid, ready, done or start after reset");
+  // pragma translate_on
+`endif
+
 endmodule

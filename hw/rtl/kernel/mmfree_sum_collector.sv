@@ -125,4 +125,29 @@ module mmfree_sum_collector #(
   assign out_valid_o = out_valid_q;
   assign out_data_o  = out_data_q;
 
+  // -------------------------------------------------------------------------------------------
+  // Assertions: simulation only (Yosys defines SYNTHESIS; Vivado skips translate_off).
+`ifndef SYNTHESIS
+  // pragma translate_off
+  // A new pass only once every row of the previous one has been taken.
+  StartWhenIdle_A: assert property (@(posedge clk_i) disable iff (!rst_ni)
+      start_i |-> !busy_q)
+    else $error("mmfree_sum_collector: start_i while rows of the previous pass are outstanding");
+  // The packed beats are valid/ready: held, unchanged, until the write master takes them.
+  OutValidHeld_A: assert property (@(posedge clk_i) disable iff (!rst_ni)
+      out_valid_o && !out_ready_i |=> out_valid_o)
+    else $error("mmfree_sum_collector: out_valid_o dropped before out_ready_i");
+  OutStable_A: assert property (@(posedge clk_i) disable iff (!rst_ni)
+      out_valid_o && !out_ready_i |=> $stable({out_data_o, out_strb_o}))
+    else $error("mmfree_sum_collector: out_data_o/out_strb_o changed while stalled");
+  // Only the port whose row is due is ever offered a ready.
+  OneReady_A: assert property (@(posedge clk_i) disable iff (!rst_ni)
+      $onehot0(sum_ready_o))
+    else $error("mmfree_sum_collector: sum_ready_o to more than one port");
+  HandshakeKnown_A: assert property (@(posedge clk_i) disable iff (!rst_ni)
+      !$isunknown({out_valid_o, sum_ready_o, busy_o}))
+    else $error("mmfree_sum_collector: X on a valid, ready or busy after reset");
+  // pragma translate_on
+`endif
+
 endmodule

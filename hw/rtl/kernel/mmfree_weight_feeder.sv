@@ -105,4 +105,27 @@ module mmfree_weight_feeder #(
   assign q_index_o      = beat_q;
   assign stall_o        = busy_q && array_ready_i && !stream_valid_i;
 
+  // -------------------------------------------------------------------------------------------
+  // Assertions: simulation only (Yosys defines SYNTHESIS; Vivado skips translate_off).
+`ifndef SYNTHESIS
+  // pragma translate_off
+  // A new pass only once the previous one has handed out its last beat: a start while busy
+  // would drop the rest of the pass.
+  StartWhenIdle_A: assert property (@(posedge clk_i) disable iff (!rst_ni)
+      start_i |-> !busy_q)
+    else $error("mmfree_weight_feeder: start_i while a pass is still being fed");
+  // The beat to the array is valid/ready: held, with its framing and activation index, until taken.
+  ArrayValidHeld_A: assert property (@(posedge clk_i) disable iff (!rst_ni)
+      array_valid_o && !array_ready_i |=> array_valid_o)
+    else $error("mmfree_weight_feeder: array_valid_o dropped before array_ready_i");
+  ArrayBeatStable_A: assert property (@(posedge clk_i) disable iff (!rst_ni)
+      array_valid_o && !array_ready_i |=>
+        $stable({array_codes_o, array_first_o, array_last_o, q_sel_o, q_index_o}))
+    else $error("mmfree_weight_feeder: array beat changed while stalled");
+  HandshakeKnown_A: assert property (@(posedge clk_i) disable iff (!rst_ni)
+      !$isunknown({array_valid_o, stream_ready_o, busy_o}))
+    else $error("mmfree_weight_feeder: X on a valid, ready or busy after reset");
+  // pragma translate_on
+`endif
+
 endmodule
