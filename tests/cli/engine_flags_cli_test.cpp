@@ -9,10 +9,10 @@ namespace {
 using namespace mmfree::test;
 
 TEST(EngineFlagsCli, FlagOfAnotherBackendIsAUsageErrorNamingBoth) {
-  const auto r = run_cli({"generate", "--model", demo_model_path(), "--backend", "golden", "--memory", "hbm",
+  const auto r = run_cli({"generate", "--model", demo_model_path(), "--backend", "golden", "--timeout", "5",
                           "--prompt", "The jury", "-n", "2"});
   EXPECT_EQ(r.exit_code, 2);
-  EXPECT_TRUE(contains(r.err, "--memory is not an option of backend 'golden' (it takes none)")) << r.err;
+  EXPECT_TRUE(contains(r.err, "--timeout is not an option of backend 'golden' (it takes none)")) << r.err;
   EXPECT_TRUE(r.out.empty()) << "nothing runs: " << r.out;
 }
 
@@ -36,9 +36,9 @@ TEST(EngineFlagsCli, CompareRefusesAFlagNoneOfItsBackendsTakes) {
 TEST(EngineFlagsCli, HelpNamesTheBackendsOfEachFlag) {
   const auto r = run_cli({"generate", "--help"});
   ASSERT_EQ(r.exit_code, 0) << r.err;
-  // (Boost wraps the help lines; these pieces stay on one line.)
-  EXPECT_TRUE(contains(r.out, "--memory arg               sim backend: memory model")) << r.out;
-  EXPECT_TRUE(contains(r.out, "golden-kernel, xrt, sim backends: seconds to wait")) << r.out;
+  // (Boost wraps the help lines; this piece stays on one line. Which backends follow depends on
+  // the build: xrt and sim are optional.)
+  EXPECT_TRUE(contains(r.out, "--timeout arg              golden-kernel, ")) << r.out;
 }
 
 }  // namespace
