@@ -65,7 +65,7 @@ int run_compare(const Args& args) {
   std::vector<std::unique_ptr<Engine>> owned;
   std::vector<Engine*> engines;
   for (const auto& name : names) {
-    owned.push_back(make_engine(name, model, flags.options));
+    owned.push_back(make_flagged_engine(flags, names, name, model));
     engines.push_back(owned.back().get());
   }
 

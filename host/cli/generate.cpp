@@ -10,9 +10,10 @@
 #include "engine_flags.hpp"
 #include "parse_flags.hpp"
 #include "mmfree/device/cycle_breakdown.hpp"
-#include "mmfree/device/device_runtime.hpp"
 #include "mmfree/error.hpp"
+#include "mmfree/measure/generation_stats.hpp"
 #include "mmfree/sampling/sampler.hpp"
+#include "mmfree/sequence.hpp"
 #include "mmfree/tokenizer/streaming_detokenizer.hpp"
 #include "mmfree/tokenizer/tokenizer.hpp"
 
@@ -27,10 +28,7 @@ void print_now(const std::string& text) {
   std::fflush(stdout);
 }
 
-double tokens_per_second(uint64_t tokens, std::chrono::steady_clock::duration elapsed) {
-  const double seconds = std::chrono::duration<double>(elapsed).count();
-  return seconds > 0 ? double(tokens) / seconds : 0.0;
-}
+double seconds(std::chrono::steady_clock::duration elapsed) { return std::chrono::duration<double>(elapsed).count(); }
 
 }  // namespace
 
@@ -63,7 +61,11 @@ int run_generate(const Args& args) {
   std::vector<uint32_t> ids{tokenizer.bos_id()};
   const auto encoded = tokenizer.encode(prompt);
   ids.insert(ids.end(), encoded.begin(), encoded.end());
-  auto engine = make_engine(flags.backend, model, flags.options);
+  auto engine = make_flagged_engine(flags, model);
+  // Device backends count kernel clock cycles per start command (cleared at each start), so
+  // summing them over the decode steps gives simulated (sim) or real (xrt) cycles per token,
+  // and summing their causes says where those cycles went.
+  Sequence sequence(*engine, stats ? Counters::Read : Counters::Skip);
 
   // The prompt is echoed through the same detokenizer, so the continuation joins it exactly.
   StreamingDetokenizer detokenizer(tokenizer);
@@ -71,29 +73,23 @@ int run_generate(const Args& args) {
 
   using Clock = std::chrono::steady_clock;
   const auto prefill_start = Clock::now();
-  engine->reset();
-  std::span<const float> logits;
-  for (uint32_t id : ids) logits = engine->step(id);
+  // Greedy decoding needs only the argmax: on a device four bytes per token cross the bus.
+  const bool greedy = sampler.is_greedy();
+  const OutputKind kind = greedy ? OutputKind::Argmax : OutputKind::Logits;
+  const SequenceOutput* output = &sequence.feed(ids, Outputs::Last, kind);
   const auto prefill_time = Clock::now() - prefill_start;
 
-  // Device backends count kernel clock cycles per start command (cleared at each start), so
-  // summing them over the decode steps gives simulated (sim) or real (xrt) cycles per token,
-  // and summing their causes says where those cycles went.
-  auto* device_sequence = dynamic_cast<device::DeviceSequence*>(engine.get());
-  device::CycleBreakdown decode_cycles;
-  const auto command_cycles = [&] { return device::cycle_breakdown(device_sequence->runtime().read_counters()); };
-
+  measure::GenerationStats measured;
   Clock::duration decode_time{};
-  uint64_t decode_steps = 0, generated = 0;
-  while (generated < max_new_tokens) {
+  while (measured.generated < max_new_tokens) {
     const auto decode_start = Clock::now();
-    const uint32_t next = sampler.sample(logits);
-    ++generated;
-    const bool stop = (next == tokenizer.eos_id() && !ignore_eos) || generated == max_new_tokens;
+    const uint32_t next = greedy ? output->argmax.front() : sampler.sample(output->row(0));
+    ++measured.generated;
+    const bool stop = (next == tokenizer.eos_id() && !ignore_eos) || measured.generated == max_new_tokens;
     if (!stop) {
-      logits = engine->step(next);
-      ++decode_steps;
-      if (stats && device_sequence) decode_cycles += command_cycles();
+      output = &sequence.feed(std::span<const uint32_t>(&next, 1), Outputs::Last, kind);
+      ++measured.decode_steps;
+      measured.decode_cycles += device::cycle_breakdown(sequence.counters());
     }
     decode_time += Clock::now() - decode_start;
     print_now(detokenizer.push(next));
@@ -103,17 +99,12 @@ int run_generate(const Args& args) {
   print_now("\n");
 
   if (stats) {
-    std::fprintf(stderr, "backend %s: prefill %zu tokens at %.1f tokens/s; decode %llu steps at %.1f tokens/s; %llu tokens generated\n",
-                 flags.backend.c_str(), ids.size(), tokens_per_second(ids.size(), prefill_time),
-                 static_cast<unsigned long long>(decode_steps), tokens_per_second(decode_steps, decode_time),
-                 static_cast<unsigned long long>(generated));
-    if (device_sequence && decode_steps > 0 && decode_cycles.cycles > 0)
-      std::fprintf(stderr, "backend %s: %.0f kernel cycles per decode token%s\n", flags.backend.c_str(),
-                   double(decode_cycles.cycles) / double(decode_steps),
-                   flags.backend == "sim" ? " (simulated)" : "");
-    if (device_sequence && decode_steps > 0 && decode_cycles.available())
-      std::fprintf(stderr, "backend %s: decode token cycles: %s\n", flags.backend.c_str(),
-                   decode_cycles.describe().c_str());
+    measured.backend = flags.backend;
+    measured.prompt_tokens = ids.size();
+    measured.prefill_seconds = seconds(prefill_time);
+    measured.decode_seconds = seconds(decode_time);
+    measured.simulated = flags.backend == "sim";
+    measure::print_generation_stats(stderr, measured);
   }
   return 0;
 }

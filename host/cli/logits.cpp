@@ -11,6 +11,7 @@
 #include "parse_flags.hpp"
 #include "mmfree/error.hpp"
 #include "mmfree/sampling/sampler.hpp"
+#include "mmfree/sequence.hpp"
 #include "mmfree/tokenizer/id_list.hpp"
 #include "mmfree/tokenizer/tokenizer.hpp"
 
@@ -48,12 +49,14 @@ int run_logits(const Args& args) {
     ids.insert(ids.end(), encoded.begin(), encoded.end());
   }
 
-  auto engine = make_engine(flags.backend, model, flags.options);
-  engine->reset();
+  auto engine = make_flagged_engine(flags, model);
+  Sequence sequence(*engine);
+  // One call with the logits after every position: each line shows its argmax's logit.
+  const SequenceOutput& output = sequence.feed(ids, Outputs::All, OutputKind::Logits);
   nlohmann::json positions = nlohmann::json::array();
   for (std::size_t pos = 0; pos < ids.size(); ++pos) {
-    const auto logits = engine->step(ids[pos]);
-    const uint32_t best = argmax(logits);
+    const auto logits = output.row(pos);
+    const uint32_t best = output.argmax[pos];
     const bool with_logits = all || pos + 1 == ids.size();
     if (json) {
       nlohmann::json entry = {{"position", pos}, {"token", ids[pos]}, {"argmax", best}};

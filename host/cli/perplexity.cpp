@@ -41,7 +41,7 @@ int run_perplexity(const Args& args) {
   const Model model = open_model(flags);
   const auto tokens = heldout_tokens(heldout, model);
   // An engine made up front reports a bad --backend before any work starts.
-  auto engine = make_engine(flags.backend, model, flags.options);
+  auto engine = make_flagged_engine(flags, model);
 
   Progress progress("perplexity", tokens.size(), Progress::stderr_is_terminal());
   const auto on_tokens_fed = [&](uint64_t fed) { progress.advance(fed); };
@@ -52,7 +52,7 @@ int run_perplexity(const Args& args) {
   } else {
     engine.reset();
     result = reference::evaluate_next_token_parallel(
-        [&] { return make_engine(flags.backend, model, flags.options); }, tokens, heldout.sequence_length, threads,
+        [&] { return make_flagged_engine(flags, model); }, tokens, heldout.sequence_length, threads,
         on_tokens_fed);
   }
   progress.finish();

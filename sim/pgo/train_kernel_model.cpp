@@ -10,16 +10,18 @@
 
 #include "mmfree/engine.hpp"
 #include "mmfree/model.hpp"
+#include "mmfree/sequence.hpp"
 #include "mmfree/sim/sim_engine.hpp"
 
 int main() {
   constexpr int kSteps = 4;  // a few decode tokens cover every matrix and element-wise loop
   try {
     const mmfree::Model model = mmfree::Model::open(MMFREE_ASSETS_DIR "/models/mmfree-demo-d256-l6");
-    auto engine = mmfree::sim::make_sim_engine(model, mmfree::EngineOptions{});
+    auto engine = mmfree::sim::make_sim_engine(model);
+    mmfree::Sequence sequence(*engine);
     uint32_t token = model.config().bos_token_id;
     for (int step = 0; step < kSteps; ++step) {
-      const auto logits = engine->step(token);
+      const auto logits = sequence.step(token);
       token = static_cast<uint32_t>(std::max_element(logits.begin(), logits.end()) - logits.begin());
     }
     std::printf("sim profile training: %d demo tokens decoded\n", kSteps);

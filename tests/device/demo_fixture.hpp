@@ -9,7 +9,8 @@
 #include <string>
 #include <vector>
 
-#include "mmfree/engine.hpp"
+#include "mmfree/backends.hpp"
+#include "mmfree/sequence.hpp"
 #include "mmfree/model.hpp"
 #include "mmfree/tokenizer/tokenizer.hpp"
 
@@ -37,9 +38,10 @@ inline std::vector<uint32_t> heldout_tokens(std::size_t count) {
 // The logits of the "golden" engine after each of `tokens`, from a fresh sequence.
 inline std::vector<std::vector<float>> golden_logits(const std::vector<uint32_t>& tokens) {
   const auto engine = make_engine("golden", demo_model());
+  Sequence sequence(*engine);
   std::vector<std::vector<float>> out;
   for (const uint32_t t : tokens) {
-    const auto logits = engine->step(t);
+    const auto logits = sequence.step(t);
     out.emplace_back(logits.begin(), logits.end());
   }
   return out;

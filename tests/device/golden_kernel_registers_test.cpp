@@ -9,7 +9,7 @@
 #include <vector>
 
 #include "demo_fixture.hpp"
-#include "mmfree/device/device_runtime.hpp"
+#include "mmfree/runtime/device_runtime.hpp"
 #include "mmfree/device/golden_device.hpp"
 #include "mmfree/error.hpp"
 #include "mmfree/mmf_format.hpp"

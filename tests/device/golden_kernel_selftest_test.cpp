@@ -10,7 +10,9 @@
 #include <vector>
 
 #include "demo_fixture.hpp"
-#include "mmfree/device/device_runtime.hpp"
+#include "mmfree/runtime/device_engine.hpp"
+#include "mmfree/runtime/device_runtime.hpp"
+#include "mmfree/sequence.hpp"
 #include "mmfree/device/golden_device.hpp"
 #include "mmfree/error.hpp"
 #include "mmfree/mmf_format.hpp"
@@ -97,9 +99,10 @@ INSTANTIATE_TEST_SUITE_P(Ports, GoldenKernelSelftest, ::testing::Values(1u, 4u, 
 
 TEST(DeviceRuntimeSelftest, SumsMatchAndTokenModeCarriesOnAfterwards) {
   const auto runtime = DeviceRuntime::create(demo_model(), mmfree::device::make_golden_device());
-  const auto sequence = runtime->open_sequence("golden-kernel");
+  const auto engine = mmfree::device::make_device_engine("golden-kernel", runtime);
+  mmfree::Sequence sequence(*engine);
   const auto& c = demo_model().config();
-  const auto before = sequence->step(1);
+  const auto before = sequence.step(1);
   const std::vector<float> first(before.begin(), before.end());
 
   std::vector<int8_t> qd(c.hidden_size), qi(c.intermediate_size);
@@ -111,7 +114,7 @@ TEST(DeviceRuntimeSelftest, SumsMatchAndTokenModeCarriesOnAfterwards) {
   // The io argument is back on the token buffer and the slot untouched: the sequence goes on
   // exactly as the golden engine does.
   const auto golden = mmfree::test::golden_logits({1, 349});
-  const auto after = sequence->step(349);
+  const auto after = sequence.step(349);
   EXPECT_EQ(first, golden[0]);
   EXPECT_EQ(std::vector<float>(after.begin(), after.end()), golden[1]);
 }

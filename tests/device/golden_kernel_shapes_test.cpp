@@ -11,7 +11,9 @@
 #include <string>
 #include <vector>
 
-#include "mmfree/device/device_runtime.hpp"
+#include "mmfree/runtime/device_engine.hpp"
+#include "mmfree/runtime/device_runtime.hpp"
+#include "mmfree/sequence.hpp"
 #include "mmfree/device/golden_device.hpp"
 #include "mmfree/golden/golden_engine.hpp"
 #include "model/synthetic_checkpoint.hpp"
@@ -49,7 +51,8 @@ TEST_P(GoldenKernelShapes, LogitsAreBitIdenticalToTheGoldenEngine) {
   mmfree::device::GoldenDeviceConfig config;
   config.weight_ports = shape.weight_ports;
   const auto runtime = mmfree::device::DeviceRuntime::create(model, mmfree::device::make_golden_device(config));
-  const auto sequence = runtime->open_sequence("golden-kernel");
+  const auto engine = mmfree::device::make_device_engine("golden-kernel", runtime);
+  mmfree::Sequence sequence(*engine);
   mmfree::golden::GoldenEngine golden(model);
 
   std::mt19937 rng(shape.vocab);
@@ -58,7 +61,7 @@ TEST_P(GoldenKernelShapes, LogitsAreBitIdenticalToTheGoldenEngine) {
     const uint32_t id = token(rng);
     const auto want = golden.step(id);
     const std::vector<float> expected(want.begin(), want.end());
-    const auto got = sequence->step(id);
+    const auto got = sequence.step(id);
     ASSERT_EQ(got.size(), expected.size());
     EXPECT_EQ(std::memcmp(got.data(), expected.data(), expected.size() * sizeof(float)), 0)
         << shape.name << ": logits differ after token " << t;

@@ -8,7 +8,9 @@
 #include <vector>
 
 #include "demo_fixture.hpp"
-#include "mmfree/device/device_runtime.hpp"
+#include "mmfree/runtime/device_engine.hpp"
+#include "mmfree/runtime/device_runtime.hpp"
+#include "mmfree/sequence.hpp"
 #include "mmfree/device/golden_device.hpp"
 #include "mmfree/mmf_format.hpp"
 #include "mmfree/regmap.hpp"
@@ -73,19 +75,20 @@ TEST(RuntimeBusTraffic, ModelGoesOnceThenEachDecodeTokenIsOneWordAndAStart) {
   const auto descriptor = mmfree::mmf::read_device_descriptor(model.image());
   EXPECT_EQ(traffic.bytes_written, descriptor.weights_offset + descriptor.weights_bytes);
 
-  const auto sequence = runtime->open_sequence("recorded");
-  sequence->step(1);    // the first command also sets num_tokens, slot and the reset flag
-  sequence->step(349);  // the second clears the reset flag
+  const auto engine = mmfree::device::make_device_engine("recorded", runtime);
+  mmfree::Sequence sequence(*engine);
+  sequence.step(1);    // the first command also sets num_tokens, slot and the reset flag
+  sequence.step(349);  // the second clears the reset flag
   traffic.clear();
   const uint32_t vocab = model.config().vocab_size;
-  sequence->step(448);
+  sequence.step(448);
   EXPECT_EQ(traffic.buffer_writes, std::vector<std::size_t>{4}) << "only the token goes into io";
   EXPECT_EQ(traffic.register_writes.size(), 1u);
   EXPECT_EQ(traffic.register_writes.at(0), std::make_pair(regmap::ctrl::kOffset, regmap::ctrl::kApStart));
   EXPECT_EQ(traffic.bytes_read, 4 + 4 * std::size_t(vocab)) << "the argmax word and one logits row";
 
   traffic.clear();
-  sequence->step_argmax(1268);
+  sequence.step_argmax(1268);
   EXPECT_EQ(traffic.bytes_read, 4u) << "argmax-only decoding reads one word";
   // The flags changed (no_logits), so that register is written once more, nothing else.
   ASSERT_EQ(traffic.register_writes.size(), 2u);

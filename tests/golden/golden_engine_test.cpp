@@ -10,13 +10,32 @@
 #include <nlohmann/json.hpp>
 #include <vector>
 
+#include "mmfree/backends.hpp"
 #include "mmfree/error.hpp"
 #include "mmfree/golden/golden_engine.hpp"
+#include "mmfree/looped_engine.hpp"
 #include "mmfree/reference/next_token_evaluation.hpp"
 #include "mmfree/reference/reference_engine.hpp"
 #include "mmfree/sampling/sampler.hpp"
+#include "mmfree/sequence.hpp"
 #include "mmfree/tokenizer/heldout_corpus.hpp"
 #include "mmfree/tokenizer/tokenizer.hpp"
+
+namespace mmfree::test {
+
+// A stepper that forwards to one the test owns and reads afterwards.
+class BorrowedStepper final : public SequenceStepper {
+ public:
+  explicit BorrowedStepper(SequenceStepper& stepper) : stepper_(stepper) {}
+  void reset() override { stepper_.reset(); }
+  std::span<const float> step(uint32_t token) override { return stepper_.step(token); }
+  std::string_view name() const override { return stepper_.name(); }
+
+ private:
+  SequenceStepper& stepper_;
+};
+
+}  // namespace mmfree::test
 
 namespace {
 
@@ -43,9 +62,13 @@ TEST(GoldenFidelity, HeldOutTop1AgreementAndPerplexityRatio) {
   const auto tokens = mmfree::heldout_token_stream_from_file(
       tokenizer, std::filesystem::path(MMFREE_ASSETS_DIR) / "data" / "heldout.txt", kHeldoutTokens);
   ASSERT_EQ(tokens.size(), kHeldoutTokens);
-  mmfree::reference::ReferenceEngine reference(demo_model());
+  const auto reference = mmfree::make_engine("reference", demo_model());
+  // The golden engine's one sequence steps this GoldenEngine, so its saturations can be read.
   GoldenEngine golden(demo_model());
-  mmfree::Engine* engines[] = {&reference, &golden};
+  const auto golden_engine = mmfree::make_looped_engine("golden", demo_model(), [&golden] {
+    return std::make_unique<mmfree::test::BorrowedStepper>(golden);
+  });
+  mmfree::Engine* engines[] = {reference.get(), golden_engine.get()};
   const auto eval = mmfree::reference::evaluate_next_token(engines, tokens, 512);
   const double ratio = eval.perplexity(1) / eval.perplexity(0);
   EXPECT_EQ(golden.saturations(), 0u) << "format A overflowed on the demo model";
@@ -132,7 +155,8 @@ TEST(GoldenEngine, IsRegisteredInTheFactory) {
   const auto engine = mmfree::make_engine("golden", demo_model());
   EXPECT_EQ(engine->name(), "golden");
   GoldenEngine direct(demo_model());
-  const auto a = engine->step(1);
+  mmfree::Sequence sequence(*engine);
+  const auto a = sequence.step(1);
   const std::vector<float> copy(a.begin(), a.end());
   const auto b = direct.step(1);
   EXPECT_TRUE(std::ranges::equal(copy, b));

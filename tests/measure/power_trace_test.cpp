@@ -2,7 +2,9 @@
 // interval, the readings a mean rests on) and PowerSampler's answer when there is no board.
 #include <gtest/gtest.h>
 
+#if MMFREE_BACKEND_XRT
 #include <experimental/xrt_system.h>
+#endif
 
 #include <cstdlib>
 #include <string>
@@ -62,11 +64,15 @@ TEST(PowerTrace, ConstantReadingHasNoUpdateIntervalAndOneReading) {
 }
 
 bool board_present() {
+#if MMFREE_BACKEND_XRT
   try {
     return xrt::system::enumerate_devices() > 0;
   } catch (const std::exception&) {
     return false;
   }
+#else
+  return false;  // the sampler reports that this build has no XRT instead
+#endif
 }
 
 TEST(PowerSampler, WithoutABoardSaysMeasuringNeedsOne) {

@@ -1,20 +1,21 @@
-// The reference engine through the Engine interface: state, reset, errors, the factory.
+// The reference engine through the Engine interface: state, reset, errors, the backend list.
 #include <gtest/gtest.h>
 
 #include <algorithm>
 #include <vector>
 
 #include "demo_assets.hpp"
-#include "mmfree/engine.hpp"
+#include "mmfree/backends.hpp"
 #include "mmfree/error.hpp"
+#include "mmfree/sequence.hpp"
 
 namespace {
 
 using mmfree::test::demo_model;
 
-std::vector<float> feed(mmfree::Engine& engine, const std::vector<uint32_t>& ids) {
+std::vector<float> feed(mmfree::Sequence& sequence, const std::vector<uint32_t>& ids) {
   std::span<const float> logits;
-  for (uint32_t id : ids) logits = engine.step(id);
+  for (uint32_t id : ids) logits = sequence.step(id);
   return {logits.begin(), logits.end()};
 }
 
@@ -35,26 +36,29 @@ TEST(ReferenceEngine, UnknownBackendIsAUsageErrorNamingIt) {
 }
 
 TEST(ReferenceEngine, ResetReturnsToTheZeroState) {
-  auto fresh = mmfree::make_engine("reference", demo_model());
-  const auto expected = feed(*fresh, {1, 349, 448});
+  auto engine = mmfree::make_engine("reference", demo_model());
+  mmfree::Sequence fresh(*engine);
+  const auto expected = feed(fresh, {1, 349, 448});
 
-  auto reused = mmfree::make_engine("reference", demo_model());
-  const auto before_reset = feed(*reused, {1, 492, 263, 1, 349, 448});
+  mmfree::Sequence reused(*engine);
+  const auto before_reset = feed(reused, {1, 492, 263, 1, 349, 448});
   EXPECT_NE(before_reset, expected) << "the state should carry context across steps";
-  reused->reset();
-  EXPECT_EQ(feed(*reused, {1, 349, 448}), expected);
+  reused.reset();
+  EXPECT_EQ(feed(reused, {1, 349, 448}), expected);
 }
 
 TEST(ReferenceEngine, LogitsCoverTheVocabularyAndAreFinite) {
   auto engine = mmfree::make_engine("reference", demo_model());
-  const auto logits = feed(*engine, {1, 349});
+  mmfree::Sequence sequence(*engine);
+  const auto logits = feed(sequence, {1, 349});
   ASSERT_EQ(logits.size(), demo_model().config().vocab_size);
   for (float v : logits) ASSERT_TRUE(std::isfinite(v));
 }
 
 TEST(ReferenceEngine, TokenOutOfRangeIsAUsageError) {
   auto engine = mmfree::make_engine("reference", demo_model());
-  EXPECT_THROW(engine->step(demo_model().config().vocab_size), mmfree::UsageError);
+  mmfree::Sequence sequence(*engine);
+  EXPECT_THROW(sequence.step(demo_model().config().vocab_size), mmfree::UsageError);
 }
 
 }  // namespace

@@ -7,6 +7,7 @@
 #include <vector>
 
 #include "demo_assets.hpp"
+#include "mmfree/backends.hpp"
 #include "mmfree/reference/next_token_evaluation.hpp"
 #include "mmfree/reference/reference_engine.hpp"
 #include "mmfree/sampling/sampler.hpp"
@@ -92,7 +93,7 @@ TEST(ReferenceFidelity, HeldOutPerplexityWithinHalfPercent) {
   ASSERT_EQ(tokens.size(), outputs["held_out_tokens"].get<uint64_t>());
   // Sequences are independent: two engines score them in parallel, with the serial result.
   const auto result = mmfree::reference::evaluate_next_token_parallel(
-      [] { return std::make_unique<ReferenceEngine>(demo_model()); }, tokens, 512, 2);
+      [] { return mmfree::make_engine("reference", demo_model()); }, tokens, 512, 2);
   const double expected = outputs["held_out_ppl"].get<double>();
   std::printf("  held-out perplexity %.4f (authors %.4f, %+.4f%%) over %llu predictions\n", result.perplexity(0),
               expected, 100.0 * (result.perplexity(0) / expected - 1.0),

@@ -7,6 +7,7 @@
 #include "demo_assets.hpp"
 #include "mmfree/error.hpp"
 #include "mmfree/reference/log_softmax.hpp"
+#include "mmfree/backends.hpp"
 #include "mmfree/reference/next_token_evaluation.hpp"
 #include "mmfree/reference/reference_engine.hpp"
 #include "mmfree/tokenizer/heldout_corpus.hpp"
@@ -39,8 +40,8 @@ TEST(LogSoftmax, NormalizesAndKlOfIdenticalIsZero) {
 
 TEST(NextTokenEvaluation, MatchesAStepByStepComputation) {
   const auto tokens = heldout_prefix(7);  // sequences of 3: [0,1,2] [3,4,5] [6]
-  ReferenceEngine engine(demo_model());
-  mmfree::Engine* engines[] = {&engine};
+  const auto engine = mmfree::make_engine("reference", demo_model());
+  mmfree::Engine* engines[] = {engine.get()};
   const auto result = mmfree::reference::evaluate_next_token(engines, tokens, 3);
   EXPECT_EQ(result.predictions, 4u);
 
@@ -61,8 +62,8 @@ TEST(NextTokenEvaluation, MatchesAStepByStepComputation) {
 
 TEST(NextTokenEvaluation, IdenticalEnginesAgreeEverywhere) {
   const auto tokens = heldout_prefix(300);
-  ReferenceEngine a(demo_model()), b(demo_model());
-  mmfree::Engine* engines[] = {&a, &b};
+  const auto a = mmfree::make_engine("reference", demo_model()), b = mmfree::make_engine("reference", demo_model());
+  mmfree::Engine* engines[] = {a.get(), b.get()};
   const auto result = mmfree::reference::evaluate_next_token(engines, tokens, 128);
   EXPECT_EQ(result.predictions, 127u + 127u + 43u);
   EXPECT_EQ(result.top1_agreement(1), 1.0);
@@ -72,12 +73,12 @@ TEST(NextTokenEvaluation, IdenticalEnginesAgreeEverywhere) {
 
 TEST(NextTokenEvaluation, ParallelRunEqualsTheSerialRunExactly) {
   const auto tokens = heldout_prefix(1500);
-  ReferenceEngine engine(demo_model());
-  mmfree::Engine* engines[] = {&engine};
+  const auto engine = mmfree::make_engine("reference", demo_model());
+  mmfree::Engine* engines[] = {engine.get()};
   const auto serial = mmfree::reference::evaluate_next_token(engines, tokens, 256);
   uint64_t fed = 0;
   const auto parallel = mmfree::reference::evaluate_next_token_parallel(
-      [] { return std::make_unique<ReferenceEngine>(demo_model()); }, tokens, 256, 3,
+      [] { return mmfree::make_engine("reference", demo_model()); }, tokens, 256, 3,
       [&](uint64_t n) { fed += n; });
   EXPECT_EQ(fed, tokens.size());
   EXPECT_EQ(parallel.predictions, serial.predictions);
@@ -85,8 +86,8 @@ TEST(NextTokenEvaluation, ParallelRunEqualsTheSerialRunExactly) {
 }
 
 TEST(NextTokenEvaluation, RejectsDegenerateInputs) {
-  ReferenceEngine engine(demo_model());
-  mmfree::Engine* engines[] = {&engine};
+  const auto engine = mmfree::make_engine("reference", demo_model());
+  mmfree::Engine* engines[] = {engine.get()};
   const std::vector<uint32_t> tokens = {1, 349, 448};
   EXPECT_THROW(mmfree::reference::evaluate_next_token(engines, tokens, 1), mmfree::UsageError);
   EXPECT_THROW(mmfree::reference::evaluate_next_token({}, tokens, 4), mmfree::UsageError);

@@ -13,8 +13,9 @@
 #include <vector>
 
 #include "demo_model.hpp"
-#include "mmfree/device/device_runtime.hpp"
-#include "mmfree/engine.hpp"
+#include "mmfree/backends.hpp"
+#include "mmfree/sequence.hpp"
+#include "mmfree/sim/sim_engine.hpp"
 
 namespace mmfree::sim_test {
 namespace {
@@ -31,25 +32,25 @@ uint64_t counter(const std::vector<device::Counter>& counters, const std::string
 class SimSpeed : public ::testing::TestWithParam<std::string> {};
 
 TEST_P(SimSpeed, DemoTokensPerCpuSecond) {
-  EngineOptions options;
+  sim::SimEngineOptions options;
   options.memory_preset = GetParam();
-  auto engine = make_engine("sim", demo_model(), options);
-  auto* sequence = dynamic_cast<device::DeviceSequence*>(engine.get());
-  ASSERT_NE(sequence, nullptr) << "the sim engine is a device sequence";
-  auto golden = make_engine("golden", demo_model());
+  auto engine = sim::make_sim_engine(demo_model(), options);
+  Sequence sequence(*engine, Counters::Read);
+  auto golden_engine = make_engine("golden", demo_model());
+  Sequence golden(*golden_engine);
 
   uint32_t token = demo_model().config().bos_token_id;
   uint64_t cycles = 0, weight_bytes = 0;
   double cpu_seconds = 0;
   for (int t = 0; t < kTokens; ++t) {
     const std::clock_t began = std::clock();
-    const auto logits = engine->step(token);
+    const auto logits = sequence.step(token);
     cpu_seconds += double(std::clock() - began) / CLOCKS_PER_SEC;
-    const auto counters = sequence->runtime().read_counters();
+    const auto counters = sequence.counters();
     EXPECT_EQ(counter(counters, "tokens"), 1u) << "one token per step command";
     cycles += counter(counters, "cycles");
     weight_bytes += counter(counters, "weight_bytes");
-    const auto expected = golden->step(token);
+    const auto expected = golden.step(token);
     ASSERT_EQ(logits.size(), expected.size());
     ASSERT_EQ(std::memcmp(logits.data(), expected.data(), logits.size() * sizeof(float)), 0) << "token " << t;
     token = static_cast<uint32_t>(std::max_element(logits.begin(), logits.end()) - logits.begin());

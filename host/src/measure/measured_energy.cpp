@@ -1,22 +1,11 @@
 #include "mmfree/measure/measured_energy.hpp"
 
-#include <algorithm>
 #include <chrono>
 
-#include "mmfree/device/device_runtime.hpp"
 #include "mmfree/error.hpp"
+#include "mmfree/sequence.hpp"
 
 namespace mmfree::measure {
-
-namespace {
-
-uint32_t greedy_step(Engine& engine, uint32_t token) {
-  if (auto* sequence = dynamic_cast<device::DeviceSequence*>(&engine)) return sequence->step_argmax(token);
-  const auto logits = engine.step(token);
-  return static_cast<uint32_t>(std::max_element(logits.begin(), logits.end()) - logits.begin());
-}
-
-}  // namespace
 
 MeasuredEnergy measure_decode_energy(Engine& engine, uint32_t first_token, PowerSampler& sampler,
                                      double idle_seconds, double min_seconds, uint32_t restart_every) {
@@ -28,16 +17,16 @@ MeasuredEnergy measure_decode_energy(Engine& engine, uint32_t first_token, Power
   m.idle_seconds = idle.duration_seconds;
 
   using Clock = std::chrono::steady_clock;
-  engine.reset();
+  Sequence sequence(engine);  // greedy steps bring back only the argmax
   sampler.start();
   const auto began = Clock::now();
   uint32_t token = first_token;
   while (std::chrono::duration<double>(Clock::now() - began).count() < min_seconds) {
     if (m.tokens % restart_every == 0) {
-      engine.reset();
+      sequence.reset();
       token = first_token;
     }
-    token = greedy_step(engine, token);
+    token = sequence.step_argmax(token);
     ++m.tokens;
   }
   const PowerTrace decode = sampler.stop();

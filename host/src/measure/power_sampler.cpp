@@ -1,11 +1,10 @@
+// The power sampler's polling and arithmetic; opening the board and reading its sensors is in
+// xrt/xrt_power_board.cpp (or no_xrt/ in a build without XRT).
 #include "mmfree/measure/power_sampler.hpp"
-
-#include <xrt/xrt_device.h>
 
 #include <algorithm>
 #include <charconv>
 #include <cmath>
-#include <experimental/xrt_system.h>
 #include <nlohmann/json.hpp>
 #include <string>
 
@@ -93,40 +92,6 @@ double card_watts_from_electrical_json(std::string_view text) {
     throw DeviceError(where + ": power_consumption_watts = " + value +
                       " W is implausible for one card (a sensor value without its unit?)");
   return watts;
-}
-
-struct PowerSampler::Board {
-  xrt::device device;
-};
-
-PowerSampler::PowerSampler(unsigned device_index, std::chrono::milliseconds poll_interval)
-    : poll_interval_(poll_interval) {
-  unsigned devices = 0;
-  try {
-    devices = static_cast<unsigned>(xrt::system::enumerate_devices());
-  } catch (const std::exception& e) {
-    throw DeviceError(std::string("measured energy needs a board: XRT finds no device (") + e.what() + ")");
-  }
-  if (devices == 0) throw DeviceError("measured energy needs a board: XRT finds no Xilinx device");
-  if (device_index >= devices)
-    throw DeviceError("measured energy: device index " + std::to_string(device_index) + " does not exist (found " +
-                      std::to_string(devices) + ")");
-  try {
-    board_ = std::make_unique<Board>(Board{xrt::device(device_index)});
-  } catch (const std::exception& e) {
-    throw DeviceError("measured energy: cannot open device " + std::to_string(device_index) + ": " + e.what());
-  }
-}
-
-PowerSampler::~PowerSampler() {
-  if (running_) {
-    running_ = false;
-    thread_.join();
-  }
-}
-
-double PowerSampler::read_watts() {
-  return card_watts_from_electrical_json(board_->device.get_info<xrt::info::device::electrical>());
 }
 
 void PowerSampler::start() {

@@ -2,7 +2,7 @@
 
 #include <chrono>
 
-#include "mmfree/device/device_runtime.hpp"
+#include "mmfree/runtime/device_runtime.hpp"
 #include "mmfree/error.hpp"
 
 namespace mmfree::measure {
@@ -60,8 +60,11 @@ WeightPassResult run_weight_pass(const Model& model, const std::function<std::un
   result.weight_ports = runtime->weight_ports();
   const auto began = std::chrono::steady_clock::now();
   try {
-    auto sequence = runtime->open_sequence("measure");
-    sequence->step_argmax(model.config().bos_token_id);
+    // One argmax-only start command from a fresh slot: what a greedy decode step costs.
+    const uint32_t token = model.config().bos_token_id;
+    uint32_t argmax = 0;
+    runtime->run_command(runtime->acquire_slot(), std::span<const uint32_t>(&token, 1), /*reset_state=*/true,
+                         device::LogitsMode::None, std::span<uint32_t>(&argmax, 1), {});
     result.decode_token = true;
     result.what = "one decode token";
   } catch (const DeviceError& e) {

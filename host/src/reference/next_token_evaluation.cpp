@@ -11,6 +11,7 @@
 #include "mmfree/error.hpp"
 #include "mmfree/reference/log_softmax.hpp"
 #include "mmfree/sampling/sampler.hpp"
+#include "mmfree/sequence.hpp"
 
 namespace mmfree::reference {
 
@@ -43,34 +44,52 @@ std::span<const uint32_t> sequence(std::span<const uint32_t> tokens, uint32_t se
   return tokens.subspan(begin, std::min<std::size_t>(sequence_length, tokens.size() - begin));
 }
 
-// Scores one sequence from a zero state on every engine; `scratch` holds one log-probability
-// vector per engine between calls.
-NextTokenEvaluation score_sequence(std::span<Engine* const> engines, std::span<const uint32_t> tokens,
-                                   std::vector<std::vector<double>>& scratch) {
+// Positions fed per call: long enough that a device runs a whole chunk as one start command,
+// short enough that the logits of every engine's chunk (positions x vocabulary) stay small.
+constexpr std::size_t kPositionsPerCall = 256;
+
+// One open sequence per engine, reused (reset) for every text sequence.
+std::vector<std::unique_ptr<Sequence>> open_sequences(std::span<Engine* const> engines) {
+  std::vector<std::unique_ptr<Sequence>> sequences;
+  for (Engine* e : engines) sequences.push_back(std::make_unique<Sequence>(*e));
+  return sequences;
+}
+
+// Scores one text sequence from a zero state on every engine, its positions fed in calls that
+// return the logits after every token; `scratch` holds one log-probability vector per engine.
+NextTokenEvaluation score_sequence(std::span<Engine* const> engines, std::span<const std::unique_ptr<Sequence>> sequences,
+                                   std::span<const uint32_t> tokens, std::vector<std::vector<double>>& scratch) {
   NextTokenEvaluation result;
   result.engines.resize(engines.size());
   scratch.resize(engines.size());
   std::vector<uint32_t> argmaxes(engines.size());
-  for (Engine* e : engines) e->reset();
+  std::vector<const SequenceOutput*> outputs(engines.size());
+  for (const auto& s : sequences) s->reset();
   // Feeding tokens[pos] predicts tokens[pos + 1]; the last token of a sequence predicts nothing.
-  for (std::size_t pos = 0; pos + 1 < tokens.size(); ++pos) {
-    for (std::size_t k = 0; k < engines.size(); ++k) {
-      const auto logits = engines[k]->step(tokens[pos]);
-      scratch[k].resize(logits.size());
-      log_softmax(logits, scratch[k]);
-      argmaxes[k] = argmax(logits);
+  const std::size_t positions = tokens.size() - 1;
+  for (std::size_t begin = 0; begin < positions; begin += kPositionsPerCall) {
+    const std::size_t count = std::min(kPositionsPerCall, positions - begin);
+    for (std::size_t k = 0; k < engines.size(); ++k)
+      outputs[k] = &sequences[k]->feed(tokens.subspan(begin, count), Outputs::All, OutputKind::Logits);
+    for (std::size_t row = 0; row < count; ++row) {
+      for (std::size_t k = 0; k < engines.size(); ++k) {
+        const auto logits = outputs[k]->row(row);
+        scratch[k].resize(logits.size());
+        log_softmax(logits, scratch[k]);
+        argmaxes[k] = argmax(logits);
+      }
+      const uint32_t target = tokens[begin + row + 1];
+      for (std::size_t k = 0; k < engines.size(); ++k) {
+        auto& score = result.engines[k];
+        if (target >= scratch[k].size())
+          throw UsageError("token id " + std::to_string(target) + " is out of range for backend '" +
+                           std::string(engines[k]->name()) + "'");
+        score.nll_sum -= scratch[k][target];
+        if (argmaxes[k] == argmaxes[0]) ++score.top1_agreements;
+        if (k != 0) score.kl_sum += kl_divergence(scratch[0], scratch[k]);
+      }
+      ++result.predictions;
     }
-    const uint32_t target = tokens[pos + 1];
-    for (std::size_t k = 0; k < engines.size(); ++k) {
-      auto& score = result.engines[k];
-      if (target >= scratch[k].size())
-        throw UsageError("token id " + std::to_string(target) + " is out of range for backend '" +
-                         std::string(engines[k]->name()) + "'");
-      score.nll_sum -= scratch[k][target];
-      if (argmaxes[k] == argmaxes[0]) ++score.top1_agreements;
-      if (k != 0) score.kl_sum += kl_divergence(scratch[0], scratch[k]);
-    }
-    ++result.predictions;
   }
   return result;
 }
@@ -97,9 +116,10 @@ NextTokenEvaluation evaluate_next_token(std::span<Engine* const> engines, std::s
   NextTokenEvaluation result;
   result.engines.resize(engines.size());
   std::vector<std::vector<double>> scratch;
+  const auto sequences = open_sequences(engines);
   for (std::size_t s = 0; s < sequence_count(tokens, sequence_length); ++s) {
     const auto seq = sequence(tokens, sequence_length, s);
-    accumulate(result, score_sequence(engines, seq, scratch));
+    accumulate(result, score_sequence(engines, sequences, seq, scratch));
     if (on_tokens_fed) on_tokens_fed(seq.size());
   }
   check_has_predictions(result);
@@ -123,10 +143,11 @@ NextTokenEvaluation evaluate_next_token_parallel(const std::function<std::unique
     try {
       auto engine = make_engine();
       Engine* engines[] = {engine.get()};
+      const auto open = open_sequences(engines);
       std::vector<std::vector<double>> scratch;
       for (std::size_t s = next++; s < sequences; s = next++) {
         const auto seq = sequence(tokens, sequence_length, s);
-        per_sequence[s] = score_sequence(engines, seq, scratch);
+        per_sequence[s] = score_sequence(engines, open, seq, scratch);
         if (on_tokens_fed) {
           const std::lock_guard lock(progress_mutex);
           on_tokens_fed(seq.size());

@@ -1,4 +1,4 @@
-#include "mmfree/device/device_runtime.hpp"
+#include "mmfree/runtime/device_runtime.hpp"
 
 #include <algorithm>
 #include <cstdio>
@@ -193,11 +193,11 @@ std::vector<int32_t> DeviceRuntime::run_matvec_selftest(std::span<const int8_t> 
   return sums;
 }
 
-std::unique_ptr<DeviceSequence> DeviceRuntime::open_sequence(std::string name) {
+unsigned DeviceRuntime::acquire_slot() {
   for (unsigned s = 0; s < slot_in_use_.size(); ++s) {
     if (slot_in_use_[s]) continue;
     slot_in_use_[s] = true;
-    return std::make_unique<DeviceSequence>(shared_from_this(), s, std::move(name));
+    return s;
   }
   throw DeviceError(device_->description() + ": all " + std::to_string(slot_in_use_.size()) +
                     " state slots are in use (close a sequence first)");

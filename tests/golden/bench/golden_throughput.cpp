@@ -6,7 +6,8 @@
 #include <memory>
 #include <string>
 
-#include "mmfree/engine.hpp"
+#include "mmfree/backends.hpp"
+#include "mmfree/sequence.hpp"
 #include "mmfree/model.hpp"
 
 namespace {
@@ -19,10 +20,11 @@ const mmfree::Model& demo_model() {
 
 void decode(benchmark::State& state, const std::string& backend) {
   const auto engine = mmfree::make_engine(backend, demo_model());
+  mmfree::Sequence sequence(*engine);
   uint32_t token = 1;
   const uint32_t vocab = demo_model().config().vocab_size;
   for (auto _ : state) {
-    const auto logits = engine->step(token);
+    const auto logits = sequence.step(token);
     benchmark::DoNotOptimize(logits.data());
     token = (token * 2654435761u + 12345u) % vocab;  // a varied token stream, no sampling cost
   }

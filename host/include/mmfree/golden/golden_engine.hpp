@@ -9,14 +9,14 @@
 #include <string_view>
 #include <vector>
 
-#include "mmfree/engine.hpp"
+#include "mmfree/sequence_stepper.hpp"
 #include "mmfree/golden/decode_step.hpp"
 #include "mmfree/golden/numerics.hpp"
 #include "mmfree/model.hpp"
 
 namespace mmfree::golden {
 
-class GoldenEngine final : public Engine {
+class GoldenEngine final : public SequenceStepper {
  public:
   // Converts every norm weight, lower bound and beta once (docs/numerics.md section 2).
   // Throws ModelError naming the tensor for a NaN parameter or a beta that is not a positive

@@ -9,13 +9,13 @@
 #include <string_view>
 #include <vector>
 
-#include "mmfree/engine.hpp"
+#include "mmfree/sequence_stepper.hpp"
 #include "mmfree/model.hpp"
 #include "mmfree/reference/bitlinear.hpp"
 
 namespace mmfree::reference {
 
-class ReferenceEngine final : public Engine {
+class ReferenceEngine final : public SequenceStepper {
  public:
   // `model` must outlive the engine.
   explicit ReferenceEngine(const Model& model);

@@ -4,7 +4,7 @@
 // control registers exactly as it drives the golden model and the simulation (arguments
 // written at their register-map offsets, ap_start, poll ap_done), rather than through
 // xrt::run: one protocol, one runtime, three devices.
-#include "mmfree/device/xrt_device.hpp"
+#include "mmfree/xrt/xrt_device.hpp"
 
 #include <xrt/xrt_bo.h>
 #include <xrt/xrt_device.h>

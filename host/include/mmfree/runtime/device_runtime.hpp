@@ -1,14 +1,13 @@
-// The device runtime: an mmfree::Engine over any Device (golden kernel model, Verilator
-// simulation, XRT board), speaking the protocol of docs/device.md.
+// The device runtime: the protocol of docs/device.md over any Device (golden kernel model, Verilator
+// simulation, XRT board).
 //
 // A DeviceRuntime owns the device and loads the model onto it once: the .mmf image into
 // `params`, the weight rows dealt round-robin into one buffer per weight port, a buffer of
-// MLGRU state slots and an io buffer. Each DeviceSequence is one decoding sequence in its own
-// state slot; per token it writes only the token, the slot and the flags, starts, waits, and
-// reads back what it was asked for (the logits, or only the argmax).
+// MLGRU state slots and an io buffer. Each start command runs tokens of one state slot; it
+// writes only the tokens, the slot and the flags, starts, waits, and reads back what it was
+// asked for (the logits, or only the argmax). The Engine over it is device_engine.hpp's.
 //
-// One thread drives a runtime and its sequences (like the device itself, it is not
-// thread-safe); sequences share the device one start command at a time.
+// One thread drives a runtime (like the device itself, it is not thread-safe).
 #pragma once
 
 #include <chrono>
@@ -21,7 +20,6 @@
 #include <vector>
 
 #include "mmfree/device/device.hpp"
-#include "mmfree/engine.hpp"
 #include "mmfree/model.hpp"
 
 namespace mmfree::device {
@@ -39,8 +37,6 @@ enum class LogitsMode : uint8_t {
   None,  // only the argmax of every token
 };
 
-class DeviceSequence;
-
 class DeviceRuntime : public std::enable_shared_from_this<DeviceRuntime> {
  public:
   // Checks the kernel (magic, interface version, sizes it can hold) and loads `model`, which
@@ -48,8 +44,11 @@ class DeviceRuntime : public std::enable_shared_from_this<DeviceRuntime> {
   static std::shared_ptr<DeviceRuntime> create(const Model& model, std::unique_ptr<Device> device,
                                                const DeviceRuntimeOptions& options = {});
 
-  // A new sequence in a free state slot; DeviceError when all slots are taken.
-  std::unique_ptr<DeviceSequence> open_sequence(std::string name);
+  // A free state slot, now taken; DeviceError naming the slot count when all are taken.
+  unsigned acquire_slot();
+  // Gives a slot back (a slot not taken is ignored).
+  void release_slot(unsigned slot);
+  unsigned state_slots() const { return options_.state_slots; }
 
   // One start command on slot `slot`: runs `tokens` (at most max_tokens_per_command of them),
   // writing their argmax into `argmax` (same length) and, per `mode`, logits rows into
@@ -75,12 +74,10 @@ class DeviceRuntime : public std::enable_shared_from_this<DeviceRuntime> {
   DeviceRuntime& operator=(const DeviceRuntime&) = delete;
 
  private:
-  friend class DeviceSequence;
   void check_kernel();
   void load_model();
   void write_buffer_argument(uint32_t offset, const Buffer& buffer);
   void write_scalar_argument(uint32_t offset, uint32_t value);
-  void release_slot(unsigned slot);
   void start_and_wait();
 
   const Model& model_;
@@ -95,41 +92,5 @@ class DeviceRuntime : public std::enable_shared_from_this<DeviceRuntime> {
   std::vector<uint32_t> logit_words_;  // staging for the raw logits
   std::map<uint32_t, uint32_t> scalar_arguments_;  // what the scalar argument registers hold
 };
-
-// One decoding sequence on the device, in its own state slot (released on destruction).
-class DeviceSequence final : public Engine {
- public:
-  DeviceSequence(std::shared_ptr<DeviceRuntime> runtime, unsigned slot, std::string name);
-  ~DeviceSequence() override;
-
-  void reset() override;
-  std::span<const float> step(uint32_t token) override;
-  std::string_view name() const override { return name_; }
-
-  // The prompt as one start command per max_tokens_per_command tokens (the first one resets
-  // the slot if the sequence is at its start); returns the logits after the last token.
-  std::span<const float> prefill(std::span<const uint32_t> tokens);
-  // Like step() but only the argmax comes back over the bus (greedy decoding).
-  uint32_t step_argmax(uint32_t token);
-  // Like prefill() but with the logits after every token, row t at [t * V, (t + 1) * V).
-  std::span<const float> prefill_all_logits(std::span<const uint32_t> tokens);
-
-  unsigned slot() const { return slot_; }
-  DeviceRuntime& runtime() { return *runtime_; }
-
- private:
-  void run(std::span<const uint32_t> tokens, LogitsMode mode, std::span<float> logits);
-
-  std::shared_ptr<DeviceRuntime> runtime_;
-  unsigned slot_;
-  std::string name_;
-  bool at_start_ = true;  // the next command resets the slot
-  std::vector<uint32_t> argmax_;
-  std::vector<float> logits_;
-};
-
-// The Engine make_engine hands out for a device backend: one sequence owning its runtime.
-std::unique_ptr<Engine> make_device_engine(const Model& model, std::unique_ptr<Device> device,
-                                           std::string name, const EngineOptions& options);
 
 }  // namespace mmfree::device

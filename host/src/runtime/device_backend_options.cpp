@@ -1,0 +1,22 @@
+#include "mmfree/runtime/device_backend_options.hpp"
+
+#include <cstdio>
+
+#include "mmfree/error.hpp"
+
+namespace mmfree::device {
+
+BackendOption timeout_option() {
+  char text[32];
+  std::snprintf(text, sizeof text, "%g", DeviceRuntimeOptions{}.timeout_seconds);
+  return {"timeout", "seconds to wait per start/wait", text};
+}
+
+DeviceRuntimeOptions runtime_options(const BackendOptions& options) {
+  DeviceRuntimeOptions runtime;
+  runtime.timeout_seconds = options.number("timeout", runtime.timeout_seconds);
+  if (!(runtime.timeout_seconds > 0)) throw UsageError("--timeout must be > 0 seconds");
+  return runtime;
+}
+
+}  // namespace mmfree::device
