@@ -59,6 +59,7 @@ int run_compare(const Args& args) {
   check_heldout_flags(heldout);
   const auto names = split_backends(backends_text);
   if (names.size() < 2) throw UsageError("--backends needs at least two backends to compare");
+  check_memory_flag(flags, names);
 
   const Model model = open_model(flags);
   const auto tokens = heldout_tokens(heldout, model);
