@@ -16,7 +16,7 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, std::size_t size) {
     tokenizer.decode(ids);
     mmfree::StreamingDetokenizer detokenizer(tokenizer);
     const uint32_t pieces = tokenizer.vocab_size();
-    for (uint32_t id = 0; id < pieces && id < 512; ++id) {
+    for (uint32_t id = 0; id < pieces && id < 64; ++id) {
       tokenizer.piece(id);
       tokenizer.byte_value(id);
       detokenizer.push(id);
