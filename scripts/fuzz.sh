@@ -50,7 +50,7 @@ for t in $(echo "$targets" | tr ',' ' '); do
   execs=$(grep -o 'stat::number_of_executed_units: *[0-9]*' "$log" | grep -o '[0-9]*$' || echo '?')
   cov=$(grep -o 'cov: [0-9]*' "$log" | tail -1 | grep -o '[0-9]*' || echo '?')
   ft=$(grep -o 'ft: [0-9]*' "$log" | tail -1 | grep -o '[0-9]*' || echo '?')
-  secs=$(grep -o 'done [0-9]* runs in [0-9]* second' "$log" | grep -o 'in [0-9]*' | grep -o '[0-9]*' || echo '?')
+  secs=$(grep -o 'Done [0-9]* runs in [0-9]* second' "$log" | grep -o 'in [0-9]*' | grep -o '[0-9]*' || echo '?')
   units=$(ls "$build/corpus/$t" | wc -l)
   echo "fuzz $t: $execs executions in ${secs}s, coverage $cov edges / $ft features, corpus +$units inputs"
 done
