@@ -9,13 +9,21 @@ PROMPT ?= The jury said
 TOKENS ?= 48
 MMFREE := $(BUILD)/bin/mmfree
 
-.PHONY: all deps configure build run test lint synth projections xclbin contract-docs regmap-docs clean help
+# The sanitized host build of `make test` (no Verilated kernel) and the libFuzzer build of `make fuzz`.
+ASAN_BUILD ?= build-asan
+FUZZ_BUILD ?= build-fuzz
+FUZZ_RUNS ?= 1000000
+SANITIZE := -fsanitize=address,undefined -fno-sanitize-recover=undefined -fno-omit-frame-pointer
+
+.PHONY: all deps configure build run test test-asan fuzz lint synth projections xclbin contract-docs regmap-docs clean help
 
 all: build
 
 help:
 	@echo "make run     deps + build + generate text from the demo model (BACKEND=$(BACKEND))"
-	@echo "make test    deps + build + the whole test suite through CTest"
+	@echo "make test    deps + build + the whole test suite through CTest, then the host suites and the"
+	@echo "             fuzz corpus replay again under ASan+UBSan (make test-asan, $(ASAN_BUILD)/)"
+	@echo "make fuzz    [FUZZ_RUNS=N] [TARGETS=mmf_image,...]  libFuzzer (clang) on every parser of untrusted input"
 	@echo "make deps    install the Debian packages the project needs (apt-get)"
 	@echo "make lint    verilator --lint-only -Wall on the RTL"
 	@echo "make synth   Yosys synth_xilinx resource report of the kernel top"
@@ -40,6 +48,20 @@ run: build
 
 test: build
 	cd $(BUILD) && ctest --output-on-failure -j $(JOBS)
+	$(MAKE) --no-print-directory test-asan
+
+# Host only (-DMMFREE_BUILD_SIM=OFF): the Verilated kernel is not ours to sanitize and would
+# dominate the build. Runs every host suite and the replay of fuzz/corpus and fuzz/regressions.
+test-asan: deps
+	cmake -S . -B $(ASAN_BUILD) -G Ninja -DCMAKE_BUILD_TYPE=Release -DMMFREE_BUILD_SIM=OFF \
+	  -DCMAKE_CXX_FLAGS="$(SANITIZE)" -DCMAKE_C_FLAGS="$(SANITIZE)" \
+	  -DCMAKE_EXE_LINKER_FLAGS="-fsanitize=address,undefined"
+	cmake --build $(ASAN_BUILD) -j $(JOBS)
+	cd $(ASAN_BUILD) && ASAN_OPTIONS=detect_leaks=1:abort_on_error=0:strict_string_checks=1 \
+	  UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 ctest --output-on-failure -j $(JOBS)
+
+fuzz: deps
+	./scripts/fuzz.sh --build $(FUZZ_BUILD) --runs $(FUZZ_RUNS) $(if $(TARGETS),--targets $(TARGETS))
 
 lint: deps
 	./scripts/lint.sh
@@ -60,4 +82,4 @@ contract-docs:
 regmap-docs: contract-docs
 
 clean:
-	rm -rf $(BUILD)
+	rm -rf $(BUILD) $(ASAN_BUILD) $(FUZZ_BUILD)

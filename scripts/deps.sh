@@ -11,6 +11,7 @@ PACKAGES=(
   nlohmann-json3-dev libexpat1-dev
   libsentencepiece-dev sentencepiece
   libxrt-dev
+  clang-14 libclang-rt-14-dev libfuzzer-14-dev
 )
 
 missing=()

@@ -25,6 +25,7 @@
 #include <string>
 #include <vector>
 
+#include "bounded_value.hpp"
 #include "bench_projection.hpp"
 #include "command.hpp"
 #include "engine_flags.hpp"
@@ -84,9 +85,9 @@ int run_bench(const Args& raw_args) {
       "deviation of host tokens/s over -r repetitions (llama-bench style). Device backends also\n"
       "print their performance counters. Progress goes to stderr.\n\nOptions");
   description.add_options()("help,h", "show this help")                                          //
-      ("n-prompt,p", po::value(&n_prompt)->default_value(64), "prompt tokens of the pp test (0: skip)")  //
-      ("n-gen,n", po::value(&n_gen)->default_value(128), "generated tokens of the tg test (0: skip)")     //
-      ("repetitions,r", po::value(&repetitions)->default_value(3), "runs of each test")                   //
+      ("n-prompt,p", bounded_value(&n_prompt, 0, int(kMaxTokenCount))->default_value(64), "prompt tokens of the pp test (0: skip)")  //
+      ("n-gen,n", bounded_value(&n_gen, 0, int(kMaxTokenCount))->default_value(128), "generated tokens of the tg test (0: skip)")     //
+      ("repetitions,r", bounded_value(&repetitions, 1, 1000)->default_value(3), "runs of each test")                   //
       ("selftest", po::bool_switch(&selftest),
        "device backends: time the weight-path self-test (one weight pass per run) instead of pp/tg")  //
       ("json", po::bool_switch(&json), "print the results as JSON")  //
@@ -94,13 +95,13 @@ int run_bench(const Args& raw_args) {
        "project released model shapes (370M,1.3B,2.7B or all) onto --board from the RTL simulation "
        "(--backend sim; builds random ternary weights, needs no --model)")  //
       ("board", po::value(&boards), "with --shape: boards of bitstreams/ (u55c,u280,u250,kv260 or all)")  //
-      ("layers", po::value(&layers)->default_value(0),
+      ("layers", bounded_value(&layers, 0u, 1024u)->default_value(0),
        "with --shape: simulate N layers + the LM head and extrapolate to all layers (0: all)")  //
       ("energy", po::bool_switch(&energy),
        "energy per token: measured on --backend xrt (idle, then >= 30 s of decoding), estimated "
        "from the counters with --shape")  //
-      ("idle-seconds", po::value(&idle_seconds)->default_value(10.0), "--energy on a board: idle window")  //
-      ("energy-seconds", po::value(&energy_seconds)->default_value(30.0),
+      ("idle-seconds", bounded_value(&idle_seconds, 0.001, 86400.0)->default_value(10.0), "--energy on a board: idle window")  //
+      ("energy-seconds", bounded_value(&energy_seconds, 0.001, 86400.0)->default_value(30.0),
        "--energy on a board: decode window (>= 30 s)")  //
       ("plot", po::value(&plot_file), "with --shape: write a roofline SVG of the projections here")  //
       ("points", po::value(&points_files),
@@ -139,7 +140,7 @@ int run_bench(const Args& raw_args) {
     request.energy = energy;
     request.plot_file = plot_file;
     request.json = json;
-    request.timeout_seconds = std::max(flags.options.number("timeout", 60.0), 3600.0);
+    request.timeout_seconds = std::max(flags.options.number("timeout", 60.0, 0.001, 1e6), 3600.0);
     return run_projection(request);
   }
   if (layers != 0) throw UsageError("--layers goes with --shape");
@@ -224,7 +225,7 @@ int run_bench(const Args& raw_args) {
     measure::print_bench_table(model_name, config, flags.backend, results);
   if (energy && flags.backend == "xrt") {
     std::fprintf(stderr, "bench: energy: %.0f s idle, then >= %.0f s of decoding\n", idle_seconds, energy_seconds);
-    measure::PowerSampler sampler(flags.options.count("device", 0));
+    measure::PowerSampler sampler(flags.options.count("device", 0, 0, 1023));
     measure::print_measured_energy(
         measure::measure_decode_energy(*engine, config.bos_token_id, sampler, idle_seconds, energy_seconds), json);
   } else if (energy) {

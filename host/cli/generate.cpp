@@ -6,6 +6,7 @@
 #include <string>
 #include <vector>
 
+#include "bounded_value.hpp"
 #include "command.hpp"
 #include "engine_flags.hpp"
 #include "parse_flags.hpp"
@@ -43,11 +44,11 @@ int run_generate(const Args& args) {
       "produced. Greedy unless --temperature > 0. Stops after -n tokens or at EOS.\n\nOptions");
   description.add_options()("help,h", "show this help")                                          //
       ("prompt,p", po::value(&prompt)->required(), "the text to continue")                        //
-      ("tokens,n", po::value(&max_new_tokens)->default_value(64), "tokens to generate")           //
+      ("tokens,n", bounded_value(&max_new_tokens, 0u, kMaxTokenCount)->default_value(64), "tokens to generate")           //
       ("temperature", po::value(&sampling.temperature)->default_value(0.0f), "0 = greedy")         //
-      ("top-k", po::value(&sampling.top_k)->default_value(0), "sample among the k most likely (0 = all)")  //
+      ("top-k", bounded_value(&sampling.top_k, 0u, kMaxTokenCount)->default_value(0), "sample among the k most likely (0 = all)")  //
       ("top-p", po::value(&sampling.top_p)->default_value(1.0f), "sample among the most likely tokens of this total probability")  //
-      ("seed", po::value(&sampling.seed)->default_value(0), "random seed: the same seed gives the same text")  //
+      ("seed", bounded_value<uint64_t>(&sampling.seed, 0, UINT64_MAX)->default_value(0), "random seed: the same seed gives the same text")  //
       ("ignore-eos", po::bool_switch(&ignore_eos), "keep going after an end-of-sequence token")     //
       ("stats", po::bool_switch(&stats), "print prefill and decode tokens/s to stderr");
   add_engine_flags(description, flags);

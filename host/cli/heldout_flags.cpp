@@ -1,3 +1,4 @@
+#include "bounded_value.hpp"
 #include "heldout_flags.hpp"
 
 #include "mmfree/error.hpp"
@@ -11,8 +12,8 @@ namespace mmfree::cli {
 void add_heldout_flags(po::options_description& description, HeldoutFlags& flags) {
   description.add_options()                                                                           //
       ("text-file", po::value(&flags.text_file)->required(), "the text, one document per line")        //
-      ("seq", po::value(&flags.sequence_length)->default_value(512), "tokens per sequence")            //
-      ("max-tokens", po::value(&flags.max_tokens)->default_value(65536), "tokens of the stream to use (0: all)");
+      ("seq", bounded_value(&flags.sequence_length, 2u, kMaxTokenCount)->default_value(512), "tokens per sequence")            //
+      ("max-tokens", bounded_value<uint64_t>(&flags.max_tokens, 0, uint64_t(1) << 32)->default_value(65536), "tokens of the stream to use (0: all)");
 }
 
 void check_heldout_flags(const HeldoutFlags& flags) {

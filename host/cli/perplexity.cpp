@@ -5,6 +5,7 @@
 #include <nlohmann/json.hpp>
 #include <string>
 
+#include "bounded_value.hpp"
 #include "command.hpp"
 #include "engine_flags.hpp"
 #include "heldout_flags.hpp"
@@ -29,7 +30,7 @@ int run_perplexity(const Args& args) {
   description.add_options()("help,h", "show this help");
   add_heldout_flags(description, heldout);
   description.add_options()  //
-      ("threads", po::value(&threads)->default_value(1),
+      ("threads", bounded_value(&threads, 1u, 1024u)->default_value(1),
        "score sequences on this many engines in parallel (CPU backends such as reference; same result)")  //
       ("json", po::bool_switch(&json), "print {\"ppl\",\"nll\",\"predictions\",...} as JSON");
   add_engine_flags(description, flags);

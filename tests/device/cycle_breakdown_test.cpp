@@ -72,6 +72,7 @@ TEST(CycleBreakdownCli, GoldenKernelBenchPrintsNoBreakdown) {
 }
 
 TEST(CycleBreakdownCli, SimBenchCarriesTheBreakdownOfEveryCycle) {
+  if (!MMFREE_DEVICE_TEST_HAS_SIM) GTEST_SKIP() << "host-only build: no sim backend";
   const auto r = run_cli_line("bench --backend sim --model " + kModel + " -p 0 -n 2 -r 1 --json");
   if (r.exit_code != 0 && contains(run_cli_line("bench --backend sim --model " + kModel + " -p 0 -n 1 -r 1", true).out,
                                    "no Verilated kernel"))
@@ -96,6 +97,7 @@ TEST(CycleBreakdownCli, SimBenchCarriesTheBreakdownOfEveryCycle) {
 }
 
 TEST(CycleBreakdownCli, GenerateStatsPrintsTheDecodeTokenBreakdown) {
+  if (!MMFREE_DEVICE_TEST_HAS_SIM) GTEST_SKIP() << "host-only build: no sim backend";
   const std::string args = "generate --backend sim --model " + kModel + " --prompt 'The jury said' --tokens 3 --stats";
   const auto r = run_cli_line(args, true);
   if (r.exit_code != 0 && contains(r.out, "no Verilated kernel")) GTEST_SKIP() << "this build has no Verilated kernel";

@@ -35,8 +35,9 @@ class BackendOptions {
   const std::map<std::string, std::string>& values() const { return values_; }
 
   std::string text(const std::string& name, const std::string& fallback) const;
-  double number(const std::string& name, double fallback) const;
-  unsigned count(const std::string& name, unsigned fallback) const;
+  // The value of a number flag within [min, max]; UsageError naming the flag and the range.
+  double number(const std::string& name, double fallback, double min, double max) const;
+  unsigned count(const std::string& name, unsigned fallback, unsigned min, unsigned max) const;
 
  private:
   std::map<std::string, std::string> values_;

@@ -3,8 +3,10 @@
 #include <charconv>
 #include <cmath>
 #include <cstdlib>
+#include <sstream>
 
 #include "mmfree/error.hpp"
+#include "mmfree/util/number_text.hpp"
 
 namespace mmfree {
 
@@ -13,26 +15,28 @@ std::string BackendOptions::text(const std::string& name, const std::string& fal
   return found == values_.end() ? fallback : found->second;
 }
 
-double BackendOptions::number(const std::string& name, double fallback) const {
-  const auto found = values_.find(name);
-  if (found == values_.end()) return fallback;
-  const std::string& text = found->second;
-  char* end = nullptr;
-  const double value = std::strtod(text.c_str(), &end);
-  if (text.empty() || end != text.c_str() + text.size() || !std::isfinite(value))
-    throw UsageError("--" + name + ": '" + text + "' is not a number");
-  return value;
+namespace {
+template <class T>
+T ranged(const std::map<std::string, std::string>& values, const std::string& name, T fallback, T min, T max) {
+  const auto found = values.find(name);
+  if (found == values.end()) return fallback;
+  const auto value = util::parse_number_in<T>(found->second, min, max);
+  if (!value) {
+    std::ostringstream range;
+    range << (std::is_integral_v<T> ? "an integer" : "a number") << " from " << +min << " to " << +max;
+    throw UsageError("the argument ('" + found->second + "') for option '--" + name + "' is invalid: it must be " +
+                     range.str());
+  }
+  return *value;
+}
+}  // namespace
+
+double BackendOptions::number(const std::string& name, double fallback, double min, double max) const {
+  return ranged(values_, name, fallback, min, max);
 }
 
-unsigned BackendOptions::count(const std::string& name, unsigned fallback) const {
-  const auto found = values_.find(name);
-  if (found == values_.end()) return fallback;
-  const std::string& text = found->second;
-  unsigned value = 0;
-  const auto [end, error] = std::from_chars(text.data(), text.data() + text.size(), value);
-  if (text.empty() || error != std::errc() || end != text.data() + text.size())
-    throw UsageError("--" + name + ": '" + text + "' is not a non-negative integer");
-  return value;
+unsigned BackendOptions::count(const std::string& name, unsigned fallback, unsigned min, unsigned max) const {
+  return ranged(values_, name, fallback, min, max);
 }
 
 bool Backend::takes(std::string_view option) const {

@@ -1,11 +1,13 @@
 #include "model/image_reader.hpp"
 
 #include <array>
+#include <bit>
 #include <boost/crc.hpp>
 #include <cmath>
 #include <cstring>
 
 #include "mmfree/error.hpp"
+#include "model/config_limits.hpp"
 
 namespace mmfree::model {
 
@@ -75,9 +77,22 @@ ValidatedImage validate_image(std::span<const std::byte> image, const std::strin
   v.config.use_lower_bound = (h.flags & mmf::kFlagUseLowerBound) != 0;
   v.config.bos_token_id = h.bos_token_id;
   v.config.eos_token_id = h.eos_token_id;
-  if (v.config.hidden_size == 0 || v.config.num_layers == 0 || v.config.intermediate_size == 0 ||
-      v.config.vocab_size == 0) {
-    fail("header holds a zero model size");
+  // Every header field, in the type the kernel reads it: the CRC proves only that the header is
+  // what some writer wrote, not that the writer was ours.
+  if (const auto problem = size_problem(v.config)) fail("header " + problem->field + " " + problem->message);
+  if (!rms_norm_eps_in_range(v.config.rms_norm_eps)) {
+    fail("header rms_norm_eps " + std::to_string(v.config.rms_norm_eps) + " " + rms_norm_eps_range());
+  }
+  if ((h.flags & ~mmf::kFlagUseLowerBound) != 0) fail("header flags hold unknown bits " + std::to_string(h.flags));
+  if (v.config.bos_token_id >= v.config.vocab_size || v.config.eos_token_id >= v.config.vocab_size) {
+    fail("header bos/eos token id (" + std::to_string(v.config.bos_token_id) + "/" +
+         std::to_string(v.config.eos_token_id) + ") is not below the vocabulary size " +
+         std::to_string(v.config.vocab_size));
+  }
+  if (!all_zero(std::as_bytes(std::span(h.reserved)))) fail("header reserved bytes are not zero");
+  if (h.section_table_offset != mmf::kSectionTableOffset) {
+    fail("section table offset " + std::to_string(h.section_table_offset) + " is not " +
+         std::to_string(mmf::kSectionTableOffset));
   }
   const uint64_t expected_count = 6 + uint64_t(v.config.num_layers) * (kProjectionsPerLayer + 1) + 1;
   if (h.section_count != expected_count) {
@@ -91,6 +106,8 @@ ValidatedImage validate_image(std::span<const std::byte> image, const std::strin
   if (v.sections.empty() || v.sections[0].kind != uint32_t(SectionKind::Tokenizer)) {
     fail("section table does not start with the tokenizer");
   }
+  // The layout below is computed from the tokenizer's size: bound it by the image first.
+  if (v.sections[0].size > image.size()) fail("tokenizer section is larger than the image");
   const mmf::ImageLayout expected = mmf::compute_layout(v.config, v.sections[0].size);
   if (expected.header_bytes != h.header_bytes || expected.image_bytes != h.image_bytes ||
       expected.sections.size() != v.sections.size()) {
@@ -100,9 +117,15 @@ ValidatedImage validate_image(std::span<const std::byte> image, const std::strin
     fail("device descriptor does not match the model config");
   }
   for (std::size_t k = 0; k < v.sections.size(); ++k) {
-    if (!same_placement(expected.sections[k], v.sections[k])) {
-      fail("section " + std::to_string(k) + " (" + mmf::section_name(v.sections[k]) +
-           ") is not where the model config puts it");
+    const SectionEntry& e = v.sections[k];
+    if (!same_placement(expected.sections[k], e)) {
+      fail("section " + std::to_string(k) + " (" + mmf::section_name(e) + ") is not where the model config puts it");
+    }
+    if (!all_zero(std::as_bytes(std::span(e.reserved)))) {
+      fail("section " + std::to_string(k) + " (" + mmf::section_name(e) + ") has non-zero reserved bytes");
+    }
+    if (e.kind != uint32_t(SectionKind::Matrix) && std::bit_cast<uint32_t>(e.beta) != 0) {
+      fail("section " + std::to_string(k) + " (" + mmf::section_name(e) + ") has a beta, but is not a matrix");
     }
   }
 

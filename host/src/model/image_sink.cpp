@@ -17,16 +17,19 @@ void MemoryImageSink::write(uint64_t offset, std::span<const std::byte> bytes) {
   std::memcpy(image_.data() + offset, bytes.data(), bytes.size());
 }
 
-FileImageSink::FileImageSink(const std::filesystem::path& path) : path_(path) {
-  fd_ = ::open(path.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
-  if (fd_ < 0) throw ModelError(path.string() + ": cannot create: " + std::strerror(errno));
-}
+FileImageSink::FileImageSink(const std::filesystem::path& path) : path_(path) {}
 
 FileImageSink::~FileImageSink() {
   if (fd_ >= 0) ::close(fd_);
 }
 
 void FileImageSink::reserve(uint64_t image_bytes) {
+  // Created only now, once the checkpoint has been checked, so a refused checkpoint leaves no
+  // file behind even if the process dies. O_EXCL | O_NOFOLLOW: a file or symlink that appeared
+  // at this name is never written through.
+  fd_ = ::open(path_.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0644);
+  if (fd_ < 0) throw ModelError(path_.string() + ": cannot create: " + std::strerror(errno));
+  created_ = true;
   // A sparse file of the final size: the unwritten padding reads back as zeros.
   if (::ftruncate(fd_, static_cast<off_t>(image_bytes)) != 0) {
     throw ModelError(path_.string() + ": cannot size to " + std::to_string(image_bytes) +

@@ -29,8 +29,9 @@ class MemoryImageSink final : public ImageSink {
   std::vector<std::byte> image_;
 };
 
-// Writes through pwrite into a file created (or truncated) at `path`. The OS page cache,
-// not this process, holds what has been written, so memory stays bounded.
+// Writes through pwrite into a new file at `path`, created by reserve() (so nothing exists
+// until the image's size is known) and never over an existing name. The OS page cache, not
+// this process, holds what has been written, so memory stays bounded.
 class FileImageSink final : public ImageSink {
  public:
   explicit FileImageSink(const std::filesystem::path& path);
@@ -41,10 +42,13 @@ class FileImageSink final : public ImageSink {
   void write(uint64_t offset, std::span<const std::byte> bytes) override;
   // Flushes to disk and closes; throws ModelError on failure.
   void close();
+  // Whether reserve() created the file (and so whether a failed conversion must remove it).
+  bool created() const { return created_; }
 
  private:
   std::filesystem::path path_;
   int fd_ = -1;
+  bool created_ = false;
 };
 
 }  // namespace mmfree::model

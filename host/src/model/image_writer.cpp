@@ -3,6 +3,7 @@
 #include <boost/crc.hpp>
 #include <cmath>
 #include <cstring>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -13,6 +14,7 @@
 #include "model/mapped_file.hpp"
 #include "model/safetensors.hpp"
 #include "model/ternarize.hpp"
+#include "mmfree/tokenizer/tokenizer.hpp"
 
 namespace mmfree::model {
 
@@ -101,6 +103,32 @@ std::vector<float> read_vector(const TensorInfo& t) {
 }
 
 std::span<const std::byte> as_bytes(std::span<const float> v) { return std::as_bytes(v); }
+
+// SentencePiece models are well under 10 MB (the released models' is 500 KB).
+constexpr uint64_t kMaxTokenizerBytes = 64u << 20;
+
+// The tokenizer is packed into the image and used by every later command: one that does not
+// load, or whose vocabulary is not the model's, is refused now rather than there.
+void check_tokenizer(const MappedFile& file, const ModelConfig& config) {
+  const std::string where = file.path().string();
+  if (file.size() == 0) throw ModelError(where + ": empty file");
+  if (file.size() > kMaxTokenizerBytes) {
+    throw ModelError(where + ": " + std::to_string(file.size()) + " bytes, larger than any SentencePiece model (" +
+                     std::to_string(kMaxTokenizerBytes) + " bytes at most)");
+  }
+  const auto bytes = file.bytes();
+  std::optional<Tokenizer> tokenizer;
+  try {
+    tokenizer.emplace(std::string_view(reinterpret_cast<const char*>(bytes.data()), bytes.size()));
+  } catch (const Error& e) {
+    throw ModelError(where + ": " + e.what());
+  }
+  if (tokenizer->vocab_size() != config.vocab_size) {
+    throw ModelError(where + ": has " + std::to_string(tokenizer->vocab_size()) +
+                     " pieces but config.json says vocab_size " + std::to_string(config.vocab_size) +
+                     ": the tokenizer does not belong to this model");
+  }
+}
 
 class ImageBuilder {
  public:
@@ -237,7 +265,7 @@ void write_image(const std::filesystem::path& hf_dir, ImageSink& sink, const Con
   if (!std::filesystem::is_directory(hf_dir)) throw ModelError(hf_dir.string() + ": not a directory");
   const ModelConfig config = read_hf_config(hf_dir / "config.json");
   const MappedFile tokenizer(hf_dir / "tokenizer.model");
-  if (tokenizer.size() == 0) throw ModelError((hf_dir / "tokenizer.model").string() + ": empty file");
+  check_tokenizer(tokenizer, config);
   const SafetensorsCheckpoint ckpt(hf_dir);
   const CheckpointTensors t = find_tensors(ckpt, config);
 

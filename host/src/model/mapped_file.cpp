@@ -11,16 +11,18 @@
 #include <utility>
 
 #include "mmfree/error.hpp"
+#include "mmfree/util/bounded_file.hpp"
 
 namespace mmfree::model {
 
 MappedFile::MappedFile(const std::filesystem::path& path) : path_(path) {
-  const int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
-  if (fd < 0) throw ModelError(path.string() + ": cannot open: " + std::strerror(errno));
+  // Refuses a FIFO (whose open would block) or a device before anything is mapped.
+  const int fd = util::open_regular_file(path);
   struct stat st {};
-  if (::fstat(fd, &st) != 0 || !S_ISREG(st.st_mode)) {
+  if (::fstat(fd, &st) != 0) {
+    const int err = errno;
     ::close(fd);
-    throw ModelError(path.string() + ": not a regular file");
+    throw ModelError(path.string() + ": cannot stat: " + std::strerror(err));
   }
   size_ = static_cast<std::size_t>(st.st_size);
   if (size_ > 0) {

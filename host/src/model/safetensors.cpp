@@ -6,6 +6,8 @@
 
 #include "mmfree/error.hpp"
 #include "model/float_formats.hpp"
+#include "mmfree/util/bounded_file.hpp"
+#include "util/bounded_json.hpp"
 
 namespace mmfree::model {
 
@@ -13,6 +15,8 @@ namespace {
 
 // A header larger than this is not a checkpoint header (the 2.7B model's is ~30 KB).
 constexpr uint64_t kMaxHeaderBytes = 100u << 20;
+// The index of a sharded checkpoint names each tensor once: ~100 KB for the largest models.
+constexpr uint64_t kMaxIndexBytes = 64u << 20;
 
 std::string shape_to_string(const std::vector<uint64_t>& shape) {
   std::string s = "[";
@@ -59,29 +63,21 @@ SafetensorsCheckpoint::SafetensorsCheckpoint(const std::filesystem::path& dir) :
   const auto index_path = dir / "model.safetensors.index.json";
   const auto single_path = dir / "model.safetensors";
   if (std::filesystem::exists(index_path)) {
-    nlohmann::json index;
-    {
-      MappedFile index_file(index_path);
-      const auto bytes = index_file.bytes();
-      try {
-        index = nlohmann::json::parse(reinterpret_cast<const char*>(bytes.data()),
-                                      reinterpret_cast<const char*>(bytes.data()) + bytes.size());
-      } catch (const nlohmann::json::exception& e) {
-        throw ModelError(index_path.string() + ": not valid JSON: " + e.what());
-      }
-    }
+    const nlohmann::json index =
+        util::parse_untrusted_json(util::read_small_file(index_path, kMaxIndexBytes), index_path.string());
     if (!index.is_object() || !index.contains("weight_map") || !index["weight_map"].is_object()) {
       throw ModelError(index_path.string() + ": no \"weight_map\" object");
     }
     std::set<std::string> shard_names;
     for (const auto& [name, shard] : index["weight_map"].items()) {
       if (!shard.is_string()) {
-        throw ModelError(index_path.string() + ": weight_map entry of '" + name + "' is not a file name");
+        throw ModelError(index_path.string() + ": weight_map entry of '" + util::excerpt(name, 200) +
+                         "' is not a file name");
       }
       const std::string file = shard.get<std::string>();
       if (file.find('/') != std::string::npos || file == ".." || file.empty()) {
-        throw ModelError(index_path.string() + ": shard name '" + file + "' of '" + name +
-                         "' is not a plain file name");
+        throw ModelError(index_path.string() + ": shard name '" + util::excerpt(file, 200) + "' of '" +
+                         util::excerpt(name, 200) + "' is not a plain file name");
       }
       shard_names.insert(file);
     }
@@ -89,8 +85,8 @@ SafetensorsCheckpoint::SafetensorsCheckpoint(const std::filesystem::path& dir) :
     for (const auto& [name, shard] : index["weight_map"].items()) {
       const auto it = tensors_.find(name);
       if (it == tensors_.end() || it->second.info.file->path().filename() != shard.get<std::string>()) {
-        throw ModelError(index_path.string() + ": tensor '" + name + "' is not in its shard " +
-                         shard.get<std::string>());
+        throw ModelError(index_path.string() + ": tensor '" + util::excerpt(name, 200) + "' is not in its shard " +
+                         util::excerpt(shard.get<std::string>(), 200));
       }
     }
   } else if (std::filesystem::exists(single_path)) {
@@ -111,20 +107,15 @@ void SafetensorsCheckpoint::add_file(const std::filesystem::path& path) {
     throw ModelError(where + ": header length " + std::to_string(header_bytes) +
                      " exceeds the file (" + std::to_string(bytes.size()) + " bytes): truncated or not safetensors");
   }
-  nlohmann::json header;
-  try {
-    const char* text = reinterpret_cast<const char*>(bytes.data()) + 8;
-    header = nlohmann::json::parse(text, text + header_bytes);
-  } catch (const nlohmann::json::exception& e) {
-    throw ModelError(where + ": header is not valid JSON: " + e.what());
-  }
+  const nlohmann::json header = util::parse_untrusted_json(
+      std::string_view(reinterpret_cast<const char*>(bytes.data()) + 8, header_bytes), where + ": header");
   if (!header.is_object()) throw ModelError(where + ": header is not a JSON object");
   const uint64_t data_start = 8 + header_bytes;
   const uint64_t data_size = bytes.size() - data_start;
 
   for (const auto& [name, value] : header.items()) {
     if (name == "__metadata__") continue;
-    const std::string what = where + ": tensor '" + name + "'";
+    const std::string what = where + ": tensor '" + util::excerpt(name, 200) + "'";
     if (!value.is_object() || !value.contains("dtype") || !value["dtype"].is_string() ||
         !value.contains("shape") || !value["shape"].is_array() || !value.contains("data_offsets") ||
         !value["data_offsets"].is_array() || value["data_offsets"].size() != 2) {

@@ -4,10 +4,14 @@
 #include <nlohmann/json.hpp>
 
 #include "mmfree/error.hpp"
+#include "model/synthetic_tokenizer.hpp"
 
 namespace mmfree::model {
 
 namespace {
+
+// The pieces of the bundled demo model's tokenizer.model.
+constexpr uint32_t kDemoVocabSize = 4096;
 
 // splitmix64: a stateless hash of (seed, tensor, element), so any chunk can be generated
 // on its own and the values do not depend on the chunking.
@@ -94,11 +98,19 @@ void write_hf_config(const std::filesystem::path& path, const ModelConfig& c, co
 uint64_t write_synthetic_checkpoint(const std::filesystem::path& dir, const SyntheticCheckpoint& spec) {
   std::filesystem::create_directories(dir);
   write_hf_config(dir / "config.json", spec.config, torch_dtype_name(spec.dtype));
-  const std::filesystem::path tokenizer =
-      spec.tokenizer_model.empty()
-          ? std::filesystem::path(MMFREE_ASSETS_DIR) / "models/mmfree-demo-d256-l6/tokenizer.model"
-          : spec.tokenizer_model;
-  std::filesystem::copy_file(tokenizer, dir / "tokenizer.model", std::filesystem::copy_options::overwrite_existing);
+  const std::filesystem::path demo_tokenizer =
+      std::filesystem::path(MMFREE_ASSETS_DIR) / "models/mmfree-demo-d256-l6/tokenizer.model";
+  if (!spec.tokenizer_model.empty()) {
+    std::filesystem::copy_file(spec.tokenizer_model, dir / "tokenizer.model",
+                               std::filesystem::copy_options::overwrite_existing);
+  } else if (spec.config.vocab_size == kDemoVocabSize) {
+    std::filesystem::copy_file(demo_tokenizer, dir / "tokenizer.model", std::filesystem::copy_options::overwrite_existing);
+  } else {
+    // `convert` refuses a tokenizer whose size differs from vocab_size: make one that fits.
+    std::ofstream out(dir / "tokenizer.model", std::ios::binary | std::ios::trunc);
+    out << synthetic_tokenizer_model(spec.config.vocab_size);
+    if (!out) throw Error((dir / "tokenizer.model").string() + ": cannot write");
+  }
   const auto weights = dir / "model.safetensors";
   write_safetensors(weights, checkpoint_tensors(spec.config, spec.dtype),
                     [&](const TensorSpec& t, uint64_t first, std::span<float> out) {

@@ -20,8 +20,8 @@ struct SyntheticCheckpoint {
   ModelConfig config;           // hidden_size, num_layers, intermediate_size, vocab_size used
   std::string dtype = "BF16";   // of every tensor
   uint64_t seed = 1;
-  // Copied to tokenizer.model; empty: the bundled demo model's tokenizer (its vocabulary
-  // size need not match `config`, the loader does not compare them).
+  // Copied to tokenizer.model; empty: the bundled demo model's tokenizer when vocab_size is
+  // its 4,096, otherwise a synthetic tokenizer of exactly vocab_size pieces (convert checks).
   std::filesystem::path tokenizer_model;
 };
 

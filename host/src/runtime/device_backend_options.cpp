@@ -14,8 +14,7 @@ BackendOption timeout_option() {
 
 DeviceRuntimeOptions runtime_options(const BackendOptions& options) {
   DeviceRuntimeOptions runtime;
-  runtime.timeout_seconds = options.number("timeout", runtime.timeout_seconds);
-  if (!(runtime.timeout_seconds > 0)) throw UsageError("--timeout must be > 0 seconds");
+  runtime.timeout_seconds = options.number("timeout", runtime.timeout_seconds, 0.001, 1e6);
   return runtime;
 }
 

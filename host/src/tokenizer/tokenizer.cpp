@@ -2,6 +2,7 @@
 
 #include <sentencepiece_processor.h>
 
+#include <exception>
 #include <string>
 
 #include "mmfree/error.hpp"
@@ -11,7 +12,14 @@ namespace mmfree {
 Tokenizer::Tokenizer(std::string_view serialized_model)
     : processor_(std::make_unique<sentencepiece::SentencePieceProcessor>()) {
   if (serialized_model.empty()) throw ModelError("tokenizer.model is empty");
-  const auto status = processor_->LoadFromSerializedProto(serialized_model);
+  sentencepiece::util::Status status;
+  try {
+    status = processor_->LoadFromSerializedProto(serialized_model);
+  } catch (const std::exception& e) {
+    // Not every refusal is a Status: a model with an empty piece makes SentencePiece's trie
+    // builder (darts_clone) throw its own exception (found by fuzz/targets/tokenizer.cpp).
+    throw ModelError(std::string("tokenizer.model does not load as a SentencePiece model: ") + e.what());
+  }
   if (!status.ok())
     throw ModelError(std::string("tokenizer.model does not load as a SentencePiece model: ") + status.ToString());
   if (processor_->GetPieceSize() <= 0) throw ModelError("tokenizer.model has no pieces");

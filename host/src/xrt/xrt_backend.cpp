@@ -10,7 +10,7 @@ void register_xrt_backend(BackendRegistry& registry) {
   registry.add({"xrt",
                 {{"xclbin", "the kernel binary", ""}, {"device", "device index", "0"}, timeout_option()},
                 [](const Model& model, const BackendOptions& options) {
-                  auto device = open_xrt_device(options.text("xclbin", ""), options.count("device", 0));
+                  auto device = open_xrt_device(options.text("xclbin", ""), options.count("device", 0, 0, 1023));
                   return make_device_engine("xrt", model, std::move(device), runtime_options(options));
                 }});
 }
