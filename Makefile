@@ -9,7 +9,7 @@ PROMPT ?= The jury said
 TOKENS ?= 48
 MMFREE := $(BUILD)/bin/mmfree
 
-.PHONY: all deps configure build run test lint synth projections xclbin regmap-docs clean help
+.PHONY: all deps configure build run test lint synth timing projections xclbin regmap-docs clean help
 
 all: build
 
@@ -19,6 +19,8 @@ help:
 	@echo "make deps    install the Debian packages the project needs (apt-get)"
 	@echo "make lint    verilator --lint-only -Wall on the RTL"
 	@echo "make synth   Yosys synth_xilinx resource report of the kernel top"
+	@echo "make timing [CONFIG=default]   synth + register-to-register depth and delay estimate"
+	@echo "             (build/timing/<config>/timing.md; ~16 min of Yosys for the default kernel)"
 	@echo "make projections [BOARDS=u55c,u280] [SHAPES=370M,2.7B]   tok/s and energy per board, simulated"
 	@echo "             with each board's own kernel configuration (build/projections/; ~15 min per HBM build)"
 	@echo "make regmap-docs  regenerate docs/registers.md from hw/regmap/"
@@ -46,6 +48,14 @@ lint: deps
 
 synth: deps
 	./scripts/synth.sh
+
+# Logic depth and estimated delay of every register-to-register path of the mapped kernel
+# (scripts/timing_estimate.py; its docstring says what is estimated and where the figures come from).
+CONFIG ?= default
+timing: deps
+	./scripts/synth.sh $(CONFIG) --json --out $(BUILD)/timing/$(CONFIG)
+	python3 scripts/timing_estimate.py $(BUILD)/timing/$(CONFIG)/netlist.json \
+	  --title "mmfree_kernel, scripts/synth.sh configuration $(CONFIG)"
 
 projections: deps
 	./scripts/projections.sh $(if $(BOARDS),--boards $(BOARDS)) $(if $(SHAPES),--shapes $(SHAPES))
