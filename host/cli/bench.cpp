@@ -285,6 +285,8 @@ int run_bench(const Args& raw_args) {
     request.energy = energy;
     request.plot_file = plot_file;
     request.json = json;
+    // --memory (an engine flag) names the memory of a projection: nominal, sustained or both.
+    request.memory = flags.options.memory_preset == "ideal" ? "nominal" : flags.options.memory_preset;
     request.timeout_seconds = std::max(flags.options.timeout_seconds, 3600.0);
     return run_projection(request);
   }

@@ -25,7 +25,8 @@ void add_engine_flags(po::options_description& description, EngineFlags& flags, 
                               ("backend: " + backend_list()).c_str());
   description.add_options()                                                                        //
       ("memory", po::value(&flags.options.memory_preset)->default_value("ideal"),
-       "sim backend: memory model (ideal | hbm | ddr4)")                                           //
+       "sim backend: memory model (ideal | hbm | ddr4 | hbm-sustained | ddr4-sustained); "
+       "bench --shape: nominal (default) | sustained | both")                                         //
       ("trace", po::value<std::string>()->notifier([&flags](const std::string& p) { flags.options.trace_file = p; }),
        "sim backend: write an FST waveform here")                                                  //
       ("xclbin", po::value<std::string>()->notifier([&flags](const std::string& p) { flags.options.xclbin = p; }),
