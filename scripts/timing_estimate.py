@@ -25,6 +25,7 @@ Delay model (UltraScale+, -2 speed grade; ns). Sources:
     reports show for -2 UltraScale+ parts; the block-RAM clock-to-out without its output
     register is set near DS958's 0.90 ns for Versal -2 (the UltraScale+ figure is in the same
     range; the with-register figure likewise). Every constant is in DELAYS below.
+  Kernel ports (IBUF/OBUF) count as registers: the platform's AXI interconnect registers them.
   Routing: ROUTE_NS per net + ROUTE_FANOUT_NS * log2(fanout): an allowance, not a measurement;
     carry (CO -> CI) and DSP cascade nets use dedicated wires and get none.
 """
@@ -78,7 +79,7 @@ SRL = {"SRL16E", "SRLC16E", "SRLC32E"}
 BRAM = {"RAMB18E2", "RAMB36E2"}
 URAM = {"URAM288", "URAM288_BASE"}
 DSP = {"DSP48E2"}
-PASS_THROUGH = {"IBUF", "OBUF", "BUFG", "IBUFG", "BUFGCE"}
+CLOCK_BUFFERS = {"BUFG", "IBUFG", "BUFGCE"}
 LUTRAM_READ_ADDR = re.compile(r"^(A\d*|ADDR[A-G]|DPRA\d*|RADR\d*|A)$")
 DSP_CASCADE_IN = {"ACIN", "BCIN", "PCIN", "CARRYCASCIN", "MULTSIGNIN"}
 
@@ -93,6 +94,8 @@ def param_int(value, default=0):
     if isinstance(value, int):
         return value
     text = str(value).strip().strip('"')
+    if text.upper() in ("TRUE", "FALSE"):
+        return int(text.upper() == "TRUE")
     if re.fullmatch(r"[01]+", text) and len(text) > 1:
         return int(text, 2)
     try:
@@ -221,8 +224,14 @@ def classify(cell):
         return "muxf", {}, {}, [(ins, "O", D["muxf"], "muxf")]
     if t in CARRY:
         return "carry", {}, {}, [(ins, o, None, "carry") for o in outs]
-    if t in PASS_THROUGH:
-        return "buf", {}, {}, []           # ports: not register-to-register
+    if t in CLOCK_BUFFERS:
+        return "buf", {}, {}, []
+    # The kernel's ports: in a Vitis build they meet the platform's AXI interconnect, which
+    # registers them (register slices), so a port is a start/end point like a flip-flop.
+    if t == "IBUF":
+        return "port", {"O": D["ff_clk_to_q"]}, {}, []
+    if t == "OBUF":
+        return "port", {}, {"I": D["ff_setup_d"]}, []
     if LUTRAM.match(t):
         reads = [pin for pin in ins if LUTRAM_READ_ADDR.match(pin)]
         ends = {pin: D["lutram_setup"] for pin in ins}
