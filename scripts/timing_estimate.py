@@ -71,7 +71,7 @@ ROUTE_FANOUT_CAP = 12    # log2(4096): Vivado replicates beyond that
 FLIP_FLOPS = {"FDRE", "FDSE", "FDCE", "FDPE"}
 ASYNC_PINS = {"CLR", "PRE"}
 CLOCK_PINS = re.compile(r"^(C|CLK|WCLK|CLKARDCLK|CLKBWRCLK|CLKA|CLKB)$")
-LUT = re.compile(r"^LUT[1-6]$")
+LUT = re.compile(r"^(LUT[1-6]|INV)$")   # INV: Vivado implements it in a LUT
 MUXF = re.compile(r"^MUXF[789]$")
 CARRY = {"CARRY4": 4, "CARRY8": 8}
 LUTRAM = re.compile(r"^RAM(32|64|128|256|512)(M|M16|M8|X1S|X1D|X8SW|X16DR8)$")
@@ -104,12 +104,52 @@ def param_int(value, default=0):
         return default
 
 
-def hw_src(attrs):
-    """The first design (not Yosys library) source location in a src attribute, or ''."""
-    for part in str(attrs.get("src", "")).split("|"):
-        if part and "/share/yosys/" not in part:
-            return part
-    return ""
+_LINES = {}
+# `module #(`, `module name (` or, where Yosys points at the instance name, `) name (` / `name (`.
+_INSTANCE = re.compile(r"^(?:[A-Za-z_][A-Za-z0-9_$]*\s*#|(?:\)\s*)?(?:[A-Za-z_][A-Za-z0-9_$]*\s+)?"
+                       r"([A-Za-z_][A-Za-z0-9_$]*)\s*(?:\[[^\]]*\]\s*)?\()")
+
+
+def _is_instantiation(part):
+    """Whether a src location `file:line.col-line.col` is a module instantiation statement:
+    False, or the instance name ('' when the statement starts before it)."""
+    m = re.match(r"^(.*):(\d+)\.(\d+)-", part)
+    if not m:
+        return False
+    path, line, col = m.group(1), int(m.group(2)), int(m.group(3))
+    if path not in _LINES:
+        try:
+            _LINES[path] = Path(path).read_text(errors="replace").splitlines()
+        except OSError:
+            _LINES[path] = []
+    lines = _LINES[path]
+    if not 0 < line <= len(lines):
+        return False
+    text = " ".join([lines[line - 1][col - 1:]] + lines[line:line + 2]).strip()
+    if re.match(r"^(always|assign|if|else|case|for|begin|end)\b", text):
+        return False
+    m = _INSTANCE.match(text)
+    return (m.group(1) or "") if m else False
+
+
+def hw_src(attrs, cell_name=""):
+    """The design (not Yosys library) source location of a cell itself, or ''.
+
+    After `flatten` a cell's src also lists the instantiation statements of the instances it
+    sits in, in no fixed order; those are recognized by their text and skipped. A cell with no
+    location of its own (a memory mapped onto a RAM) gets the innermost instantiation: the one
+    whose instance name comes last in the cell's hierarchical name."""
+    parts = [p for p in str(attrs.get("src", "")).split("|") if p and "/share/yosys/" not in p]
+    kinds = [(p, _is_instantiation(p)) for p in parts]
+    own = [p for p, k in kinds if k is False]
+    if own:
+        return own[-1]
+    path = re.split(r"[.\\]", cell_name)
+    best, depth = (parts or [""])[-1], -1
+    for p, k in kinds:
+        if k and k in path and path.index(k) > depth:
+            best, depth = p, path.index(k)
+    return best
 
 
 def src_module(src):
@@ -188,7 +228,7 @@ class Netlist:
 
     def cell_src(self, cell_name):
         cell = self.cells[cell_name]
-        src = hw_src(cell.get("attributes", {}))
+        src = hw_src(cell.get("attributes", {}), cell_name)
         if src:
             return src
         # Mapped cells (LUTs, flip-flops out of techmap) may carry only library locations:
@@ -295,21 +335,21 @@ def classify(cell):
 # -------------------------------------------------------------------------------------------
 
 class Arrival:
-    __slots__ = ("delay", "luts", "muxf", "carry_bits", "carry_cells", "pred", "start", "cell")
+    """The slowest path to a bit: its delay, what it went through, and where it came from.
 
-    def __init__(self, delay, luts, muxf, carry_bits, carry_cells, pred, start, cell):
+    carry_bits: the carry chain the path is in (or last left); longest_chain: the longest chain
+    anywhere on the path; carry8: CARRY8s on the whole path (each chain in 8-bit steps)."""
+    __slots__ = ("delay", "luts", "muxf", "carry_bits", "carry8", "longest_chain", "dsps", "pred", "start", "cell")
+
+    def __init__(self, delay, luts, muxf, carry_bits, carry8, longest_chain, dsps, pred, start, cell):
         self.delay, self.luts, self.muxf = delay, luts, muxf
-        self.carry_bits, self.carry_cells = carry_bits, carry_cells
+        self.carry_bits, self.carry8, self.longest_chain, self.dsps = carry_bits, carry8, longest_chain, dsps
         self.pred, self.start, self.cell = pred, start, cell
 
     @property
-    def carry8(self):
-        return math.ceil(self.carry_bits / 8)
-
-    @property
     def levels(self):
-        """Logic levels the way Vivado counts them: each LUT, MUXF and CARRY8 on the path."""
-        return self.luts + self.muxf + self.carry8
+        """Logic levels the way Vivado counts them: each LUT, MUXF, CARRY8 and DSP on the path."""
+        return self.luts + self.muxf + self.carry8 + self.dsps
 
 
 def analyse(net):
@@ -335,7 +375,7 @@ def analyse(net):
         for out_port, delay in starts.items():
             for ob in conn.get(out_port, []):
                 if isinstance(ob, int):
-                    arrival[ob] = Arrival(delay, 0, 0, 0, 0, None, name, name)
+                    arrival[ob] = Arrival(delay, 0, 0, 0, 0, 0, 0, None, name, name)
 
     # Kahn's order over combinational output bits.
     indeg = {ob: 0 for ob in deps}
@@ -366,23 +406,27 @@ def analyse(net):
                 continue
             drv = net.driver.get(ib)
             drv_type = cells[drv[0]]["type"] if drv else ""
-            luts, muxf, cbits, ccells = a.luts, a.muxf, a.carry_bits, a.carry_cells
+            luts, muxf, cbits, c8, longest, dsps = a.luts, a.muxf, a.carry_bits, a.carry8, a.longest_chain, a.dsps
             if arc_kind == "carry":
                 width = CARRY[ctype]
                 chained = ip in ("CI", "CI_TOP") and drv_type in CARRY
                 wire = 0.0 if chained else route(net.fanout(ib))
                 if chained:
                     d = D_carry_cascade(width)
+                    c8 += math.ceil((cbits + width) / 8) - math.ceil(cbits / 8)
                     cbits += width
                 else:
                     d = DELAYS["carry_enter"]
+                    c8 += math.ceil(width / 8)
                     cbits = width
-                ccells += 1
+                longest = max(longest, cbits)
             else:
                 wire = route(net.fanout(ib))
                 d = delay
                 if arc_kind == "lut":
                     luts += 1
+                elif arc_kind == "dsp":
+                    dsps += 1
                 elif arc_kind == "muxf":
                     muxf += 1
                     # MUXF inputs come from the LUTs beside it: no general routing.
@@ -391,7 +435,7 @@ def analyse(net):
                 # A path leaving a carry chain keeps its carry length for the report.
             total = a.delay + wire + d
             if best is None or total > best.delay:
-                best = Arrival(total, luts, muxf, cbits, ccells, ib, a.start, cell_name)
+                best = Arrival(total, luts, muxf, cbits, c8, longest, dsps, ib, a.start, cell_name)
         if best is not None:
             arrival[ob] = best
 
@@ -458,8 +502,9 @@ def describe(net, arrival, end):
         "delay_ns": round(delay, 3),
         "lut_levels": a.luts,
         "muxf_levels": a.muxf,
-        "carry_bits": a.carry_bits,
+        "carry_bits": a.longest_chain,
         "carry8": a.carry8,
+        "dsp_levels": a.dsps,
         "logic_levels": a.levels,
         "start_cell": start.lstrip("\\"),
         "start_type": net.cells[start]["type"],
@@ -498,8 +543,9 @@ def report(result, top_n, budget_ns, title):
         f"({ROUTE_NS:.2f} ns per net + {ROUTE_FANOUT_NS:.2f} ns per doubling of fanout, capped at "
         f"fanout {2 ** ROUTE_FANOUT_CAP}). Delay constants and their sources: "
         "`scripts/timing_estimate.py` (UltraScale+, -2 speed grade; DSP from DS923, CLB figures estimated).",
-        "Logic levels count each LUT, MUXF7/F8 and CARRY8 on a path (Vivado's way); Yosys maps carry "
-        "chains onto CARRY4 and Vivado packs them into CARRY8, so chains are given in bits and in CARRY8s.",
+        "Logic levels count each LUT, MUXF7/F8, CARRY8 and unregistered DSP48E2 on a path (Vivado's way); "
+        "Yosys maps carry chains onto CARRY4 and Vivado packs them into CARRY8, so chains count in 8-bit "
+        "steps and the longest chain on a path is also given in bits.",
         "",
     ]
     if worst:
@@ -507,7 +553,7 @@ def report(result, top_n, budget_ns, title):
         lines += [
             f"- **Estimated Fmax of `{result['top']}`: {fmax:.0f} MHz** (worst path {worst['delay_ns']:.2f} ns, "
             f"{worst['logic_levels']} logic levels: {worst['lut_levels']} LUT, {worst['muxf_levels']} MUXF, "
-            f"{worst['carry8']} CARRY8 / {worst['carry_bits']} carry bits; "
+            f"{worst['carry8']} CARRY8, {worst['dsp_levels']} DSP; longest carry chain {worst['carry_bits']} bits; "
             f"`{worst['start_signal']}` ({short_loc(worst['start_src'])}) -> "
             f"`{worst['end_signal']}` ({short_loc(worst['end_src'])})).",
         ]
@@ -526,7 +572,7 @@ def report(result, top_n, budget_ns, title):
     for p in paths:
         by_module[src_module(p["end_src"])].append(p)
     lines += ["## Per module (by the end point's source file)", "",
-              f"| module | end points | over {budget_ns:.1f} ns | worst ns | est. Fmax MHz | worst levels (LUT/MUXF/CARRY8) | longest carry (bits) |",
+              f"| module | end points | over {budget_ns:.1f} ns | worst ns | est. Fmax MHz | worst levels (LUT/MUXF/CARRY8/DSP) | longest carry (bits) |",
               "|---|---:|---:|---:|---:|---|---:|"]
     order = sorted(by_module, key=lambda m: -by_module[m][0]["delay_ns"])
     for m in order:
@@ -534,20 +580,20 @@ def report(result, top_n, budget_ns, title):
         w = ps[0]
         n_over = sum(1 for p in ps if p["delay_ns"] > budget_ns)
         lines.append(f"| {m} | {len(ps):,} | {n_over:,} | {w['delay_ns']:.2f} | {1000 / w['delay_ns']:.0f} | "
-                     f"{w['logic_levels']} ({w['lut_levels']}/{w['muxf_levels']}/{w['carry8']}) | "
+                     f"{w['logic_levels']} ({w['lut_levels']}/{w['muxf_levels']}/{w['carry8']}/{w['dsp_levels']}) | "
                      f"{max(p['carry_bits'] for p in ps)} |")
     lines.append("")
     for m in order:
         ps = by_module[m][:top_n]
         lines += [f"### {m}: worst {len(ps)} paths", "",
-                  "| ns | levels | LUT | MUXF | CARRY8 (bits) | start | end | through |",
-                  "|---:|---:|---:|---:|---|---|---|---|"]
+                  "| ns | levels | LUT | MUXF | CARRY8 (longest chain, bits) | DSP | start | end | through |",
+                  "|---:|---:|---:|---:|---|---:|---|---|---|"]
         for p in ps:
             start = f"`{p['start_signal']}` ({p['start_type']}, {short_loc(p['start_src'])})"
             end = f"`{p['end_signal']}` ({p['end_type']}.{p['end_pin']}, {short_loc(p['end_src'])})"
             through = ", ".join(f"`{t}`" for t in p["through"][:3])
             lines.append(f"| {p['delay_ns']:.2f} | {p['logic_levels']} | {p['lut_levels']} | {p['muxf_levels']} | "
-                         f"{p['carry8']} ({p['carry_bits']}) | {start} | {end} | {through} |")
+                         f"{p['carry8']} ({p['carry_bits']}) | {p['dsp_levels']} | {start} | {end} | {through} |")
         lines.append("")
     return "\n".join(lines)
 
