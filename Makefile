@@ -15,7 +15,7 @@ FUZZ_BUILD ?= build-fuzz
 FUZZ_RUNS ?= 1000000
 SANITIZE := -fsanitize=address,undefined -fno-sanitize-recover=undefined -fno-omit-frame-pointer
 
-.PHONY: all deps configure build run test test-asan fuzz lint synth projections xclbin contract-docs regmap-docs clean help
+.PHONY: all deps configure build run test test-asan fuzz lint synth timing projections xclbin contract-docs regmap-docs clean help
 
 all: build
 
@@ -27,6 +27,8 @@ help:
 	@echo "make deps    install the Debian packages the project needs (apt-get)"
 	@echo "make lint    verilator --lint-only -Wall on the RTL"
 	@echo "make synth   Yosys synth_xilinx resource report of the kernel top"
+	@echo "make timing [CONFIG=default]   synth + register-to-register depth and delay estimate"
+	@echo "             (build/timing/<config>/timing.md; ~16 min of Yosys for the default kernel)"
 	@echo "make projections [BOARDS=u55c,u280] [SHAPES=370M,2.7B]   tok/s and energy per board, simulated"
 	@echo "             with each board's own kernel configuration (build/projections/; ~15 min per HBM build)"
 	@echo "make contract-docs  regenerate docs/registers.md from hw/contract/"
@@ -68,6 +70,14 @@ lint: deps
 
 synth: deps
 	./scripts/synth.sh
+
+# Logic depth and estimated delay of every register-to-register path of the mapped kernel
+# (scripts/timing_estimate.py; its docstring says what is estimated and where the figures come from).
+CONFIG ?= default
+timing: deps
+	./scripts/synth.sh $(CONFIG) --json --out $(BUILD)/timing/$(CONFIG)
+	python3 scripts/timing_estimate.py $(BUILD)/timing/$(CONFIG)/netlist.json \
+	  --title "mmfree_kernel, scripts/synth.sh configuration $(CONFIG)"
 
 projections: deps
 	./scripts/projections.sh $(if $(BOARDS),--boards $(BOARDS)) $(if $(SHAPES),--shapes $(SHAPES))

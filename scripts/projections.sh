@@ -8,8 +8,11 @@
 #
 # Boards with the same kernel configuration share one Verilated build under the build root
 # (default build/boards/<config>); a configuration with 31 or 32 ports takes about 15 minutes to
-# build on two cores. Writes DIR/<board>-<shape>.json (mmfree bench --json), DIR/projections.md
-# (one table of every row, with each row's label) and DIR/roofline.svg (default DIR: build/projections).
+# build on two cores. Every board and shape is simulated twice: under the board's nominal memory
+# bandwidth (the figures published so far) and under the bandwidth measured on real boards
+# (`--memory both`: the *-sustained presets of sim/src/memory_timing.cpp, Shuhai). Writes
+# DIR/<board>-<shape>.json (mmfree bench --json), DIR/projections.md (one table of every row, with
+# each row's label; also printed) and DIR/roofline.svg (default DIR: build/projections).
 set -euo pipefail
 
 here=$(cd "$(dirname "$0")/.." && pwd)
@@ -19,7 +22,7 @@ out="$here/build/projections"
 build_root="$here/build/boards"
 jobs=$(nproc)
 
-usage() { sed -n '2,12p' "$0" | sed 's/^# \{0,1\}//'; }
+usage() { sed -n '2,15p' "$0" | sed 's/^# \{0,1\}//'; }
 while [[ $# -gt 0 ]]; do
   case "$1" in
     --boards) boards="$2"; shift 2 ;;
@@ -72,10 +75,11 @@ for board in "${board_list[@]}"; do
   for shape in "${shape_list[@]}"; do
     json="$out/$board-$shape.json"
     echo "projections.sh: $board: $shape..." >&2
-    "$build/bin/mmfree" bench --backend sim --shape "$shape" --board "$board" --layers 1 --energy --json > "$json"
+    "$build/bin/mmfree" bench --backend sim --shape "$shape" --board "$board" --layers 1 --memory both --energy --json > "$json"
     points="${points:+$points,}$json"
   done
 done
 "$build/bin/mmfree" bench --points "$points" --plot "$out/roofline.svg" >&2
 python3 "$here/scripts/projection_table.py" "$out/projections.md" "${points//,/ }"
+cat "$out/projections.md"
 echo "projections.sh: tables in $out/projections.md, roofline in $out/roofline.svg" >&2

@@ -6,12 +6,14 @@
 # result. Single-threaded: the default configuration took 765 s of Yosys (13 minutes on a busy
 # two-core machine) at commit 948b469.
 #
-#   scripts/synth.sh [CONFIG] [--top MODULE] [--out DIR]
+#   scripts/synth.sh [CONFIG] [--top MODULE] [--out DIR] [--json]
 #
 #   CONFIG        default | p1 | small (their parameters: the table below in this script)
 #   --top MODULE  synthesize one module of hw/rtl instead of the kernel top, with the
 #                 configuration's parameters that it declares (e.g. mmfree_token_engine: quicker)
 #   --out DIR     where the report and logs go (default build/synth/<config>[-<module>])
+#   --json        also write the mapped netlist, flattened, to OUT/netlist.json (after the
+#                 resource statistics; scripts/timing_estimate.py reads it: `make timing`)
 #
 # Yosys 0.23's UltraScale LUTRAM library (share/yosys/xilinx/lutrams_xcu.txt) offers single-port
 # distributed RAMs with an "ABITS 16" option, while its mapping file (lutrams_xc5v_map.v) only
@@ -27,15 +29,17 @@ set -euo pipefail
 
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 
-usage() { sed -n '/^#   scripts/,/^#   --out/p' "$0" | sed 's/^# \{0,1\}//'; }
+usage() { sed -n '/^#   scripts/,/^#                 resource statistics/p' "$0" | sed 's/^# \{0,1\}//'; }
 
 config=default
 top=mmfree_kernel
 out=""
+json=0
 while [ $# -gt 0 ]; do
   case "$1" in
     --top) [ $# -ge 2 ] || { echo "synth: --top needs a module name" >&2; exit 2; }; top="$2"; shift 2 ;;
     --out) [ $# -ge 2 ] || { echo "synth: --out needs a directory" >&2; exit 2; }; out="$2"; shift 2 ;;
+    --json) json=1; shift ;;
     -h|--help) usage; exit 0 ;;
     -*) echo "synth: unknown option '$1'" >&2; usage >&2; exit 2 ;;
     *) config="$1"; shift ;;
@@ -127,6 +131,11 @@ memory_libmap -logic-cost-rom 0.015625 -lib $lutrams -lib +/xilinx/brams_xc4v.tx
 $synth -run map_memory:
 tee -q -o $out/stat_modules.txt stat -tech xilinx
 EOF
+if [ "$json" = 1 ]; then
+  # Flattened after the per-module statistics: one graph for the timing estimate, every cell
+  # named by its instance path and keeping Yosys' src attributes.
+  printf 'flatten\nwrite_json %s\n' "$out/netlist.json" >> "$out/synth.ys"
+fi
 
 title="configuration \`$config\` (P = $ports, MaxHidden = $max_d, MaxIntermediate = $max_i, WeightFifoDepth = $fifo)"
 echo "synth: $top, $title -> $out"

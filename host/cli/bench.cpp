@@ -140,6 +140,9 @@ int run_bench(const Args& raw_args) {
     request.energy = energy;
     request.plot_file = plot_file;
     request.json = json;
+    // --memory (the sim backend's flag) names the memory of a projection: nominal, sustained or both.
+    const std::string memory = flags.options.text("memory", "nominal");
+    request.memory = memory == "ideal" ? "nominal" : memory;
     request.timeout_seconds = std::max(flags.options.number("timeout", 60.0, 0.001, 1e6), 3600.0);
     return run_projection(request);
   }

@@ -47,16 +47,37 @@ uint64_t cycle_budget(const BoardConfig& board, const ModelConfig& config, unsig
   return uint64_t(4 * share / bytes_per_cycle) + 1000000;
 }
 
-std::unique_ptr<device::Device> open_board_simulation(const BoardConfig& board, uint64_t max_cycles) {
+std::string memory_preset(const BoardConfig& board, const std::string& memory) {
+  return std::string(board.memory == "HBM2" ? "hbm" : "ddr4") + (memory == "sustained" ? "-sustained" : "");
+}
+
+// The board as its memory was measured: each weight port gets at most what one channel sustains
+// (the *-sustained preset), and the board's bound shrinks by sustained / nominal. The port limit
+// of the board (e.g. the KV260's 4 GB/s HP ports) stays where it is lower.
+BoardConfig sustained_board(BoardConfig board) {
+#if MMFREE_BACKEND_SIM
+  const double clock = board.kernel_clock_hz();
+  const double nominal = sim::memory_timing_preset(memory_preset(board, "nominal"), clock).bytes_per_cycle;
+  const double sustained = sim::memory_timing_preset(memory_preset(board, "sustained"), clock).bytes_per_cycle;
+  board.memory_bandwidth_gbps *= sustained / nominal;
+  board.weight_port_bandwidth_gbps = std::min(board.weight_port_bandwidth_gbps, sustained * clock / 1e9);
+#endif
+  return board;
+}
+
+std::unique_ptr<device::Device> open_board_simulation(const BoardConfig& board, const std::string& memory,
+                                                      uint64_t max_cycles) {
 #if MMFREE_BACKEND_SIM
   sim::SimDeviceOptions options;
   options.max_cycles_per_command = max_cycles;
-  options.timing = sim::memory_timing_preset(board.memory == "HBM2" ? "hbm" : "ddr4", board.kernel_clock_hz());
-  options.timing.name = board.name + " (" + options.timing.name + " latency, port channel bandwidth)";
+  options.timing = sim::memory_timing_preset(memory_preset(board, memory), board.kernel_clock_hz());
+  options.timing.name = board.name + " (" + options.timing.name + " latency, port channel bandwidth" +
+                        (memory == "sustained" ? " as measured" : "") + ")";
   options.timing.bytes_per_cycle = board.weight_port_bandwidth_gbps * 1e9 / board.kernel_clock_hz();
   return sim::open_sim_kernel(options);
 #else
   (void)board;
+  (void)memory;
   (void)max_cycles;
   throw UsageError("--shape/--board project from the RTL simulation, and this build has none (MMFREE_BUILD_SIM=OFF)");
 #endif
@@ -71,14 +92,14 @@ struct Simulated {
 };
 
 Simulated simulate(const std::string& shape_name, const Model& model, const ModelConfig& full,
-                   const BoardConfig& board, double timeout_seconds) {
+                   const BoardConfig& board, const std::string& memory, double timeout_seconds) {
   Simulated out;
   out.config = model.config();
   std::fprintf(stderr, "bench: simulating %s (%u of %u layers + LM head) on %s timing...\n", shape_name.c_str(),
                out.config.num_layers, full.num_layers, board.name.c_str());
   // The simulated kernel has at least one port; the budget assumes one (the most cycles).
   const uint64_t budget = cycle_budget(board, out.config, 1);
-  const auto open = [&] { return open_board_simulation(board, budget); };
+  const auto open = [&] { return open_board_simulation(board, memory, budget); };
   out.pass = measure::run_weight_pass(model, open, timeout_seconds);
   std::fprintf(stderr, "bench: %s: %llu cycles, simulated in %.1f s on this host\n", board.name.c_str(),
                static_cast<unsigned long long>(out.pass.cycles), out.pass.host_seconds);
@@ -99,9 +120,10 @@ double extend(double a, double b, double k) { return b + k * (b - a); }
 // The row of one board from one simulated model (b) or two that differ by one layer (a, b):
 // with two, the cycles and counters of the missing layers are the per-layer difference b - a.
 Row make_row(const std::string& shape_name, const ModelConfig& full, const BoardConfig& board,
-             const Simulated* a, const Simulated& b) {
+             const std::string& memory, const Simulated* a, const Simulated& b) {
   Row row;
   row.shape = shape_name;
+  row.memory = memory;
   row.board = board;
   row.simulated = b.config;
   row.pass = b.pass;
@@ -134,6 +156,9 @@ Row make_row(const std::string& shape_name, const ModelConfig& full, const Board
           << board.weight_ports;
   else
     label << "; simulated with the board's " << board.weight_ports << " weight ports, cycles not scaled";
+  if (memory == "sustained")
+    label << "; memory as measured (Shuhai, sim/src/memory_timing.cpp): " << board.memory_bandwidth_gbps
+          << " GB/s board bound, " << board.weight_port_bandwidth_gbps << " GB/s per weight port";
   row.label = label.str();
 
   row.coefficients = measure::energy_coefficients(board);
@@ -197,7 +222,20 @@ int plot_from_json(const std::vector<std::string>& json_files, const std::string
 
 int run_projection(const ProjectionRequest& request) {
   std::vector<BoardConfig> boards;
-  for (const auto& name : request.boards) boards.push_back(measure::load_board(name));
+  if (request.memory != "nominal" && request.memory != "sustained" && request.memory != "both")
+    throw UsageError("--memory with --shape: nominal, sustained or both (got '" + request.memory + "')");
+  std::vector<std::string> memories;  // per entry of boards
+  for (const auto& name : request.boards) {
+    const BoardConfig board = measure::load_board(name);
+    if (request.memory != "sustained") {
+      boards.push_back(board);
+      memories.push_back("nominal");
+    }
+    if (request.memory != "nominal") {
+      boards.push_back(sustained_board(board));
+      memories.push_back("sustained");
+    }
+  }
   std::vector<Row> rows;
   for (const auto& shape_name : request.shapes) {
     const ModelConfig full = measure::released_shape(shape_name).config;
@@ -216,10 +254,11 @@ int run_projection(const ProjectionRequest& request) {
                    simulated.vocab_size);
       const Model model = measure::make_synthetic_model(simulated);
       runs.emplace_back();
-      for (const auto& board : boards) runs.back().push_back(simulate(shape_name, model, full, board, request.timeout_seconds));
+      for (std::size_t k = 0; k < boards.size(); ++k)
+        runs.back().push_back(simulate(shape_name, model, full, boards[k], memories[k], request.timeout_seconds));
     }
     for (std::size_t k = 0; k < boards.size(); ++k)
-      rows.push_back(make_row(shape_name, full, boards[k], two ? &runs[0][k] : nullptr, runs.back()[k]));
+      rows.push_back(make_row(shape_name, full, boards[k], memories[k], two ? &runs[0][k] : nullptr, runs.back()[k]));
   }
   if (request.json)
     measure::print_projection_json(rows, request.energy);

@@ -14,6 +14,10 @@ struct ProjectionRequest {
   bool energy = false;              // add the energy estimate (and say what a measurement needs)
   std::string plot_file;            // roofline SVG, empty: none
   bool json = false;
+  // The memory the ports are timed by: "nominal" (the board's specified bandwidth, the figures
+  // published so far), "sustained" (the bandwidth measured on real boards: sim/src/memory_timing.cpp's
+  // *-sustained presets) or "both" (a row of each). `bench --shape` takes it from --memory.
+  std::string memory = "nominal";
   double timeout_seconds = 3600;    // per simulated command
 };
 

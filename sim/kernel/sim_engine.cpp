@@ -21,7 +21,7 @@ std::unique_ptr<Engine> make_sim_engine(const Model& model, const SimEngineOptio
 void register_sim_backend(BackendRegistry& registry) {
   const SimEngineOptions defaults;
   registry.add({"sim",
-                {{"memory", "memory model (ideal | hbm | ddr4)", defaults.memory_preset},
+                {{"memory", "memory model (ideal | hbm | ddr4 | hbm-sustained | ddr4-sustained); bench --shape: nominal (default) | sustained | both", defaults.memory_preset},
                  {"trace", "write an FST waveform here", ""},
                  device::timeout_option()},
                 [](const Model& model, const BackendOptions& given) {

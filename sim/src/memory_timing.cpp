@@ -11,6 +11,17 @@
 //   64 bytes per cycle at 300 MHz, i.e. one 512-bit beat per cycle at best. Its controller
 //   latency is lower than HBM's in the same measurements; we use 80 cycles (~270 ns).
 // Both allow 32 outstanding bursts per direction, enough to cover the latency with 16-beat bursts.
+//
+// The sustained presets: the same latencies, the bandwidth that was measured rather than specified.
+// hbm-sustained: Wang et al., "Shuhai: Benchmarking High Bandwidth Memory on FPGAs", FCCM 2020
+//   (extended: Huang et al., IEEE Trans. Computers 2021, doi:10.1109/TC.2021.3075765) measure up to
+//   425 GB/s over the 32 pseudo-channels of a U280 (of the nominal 460 GB/s: 92.4%), i.e. 13.28 GB/s
+//   per pseudo-channel, with sequential reads of long bursts and no crossbar traffic, the access
+//   pattern of a weight port. Shorter bursts, strided addresses or ports reaching other pseudo-
+//   channels through the switch get less (their per-channel figures).
+// ddr4-sustained: the same papers run Shuhai on the U280's two DDR4-2400 channels: about 18 GB/s
+//   per channel of the 19.2 GB/s peak (93.8%), again sequential long bursts; refresh and
+//   read/write turnaround take the rest. The U250's channels are the same DDR4-2400 x64.
 #include "mmfree/sim/memory_timing.hpp"
 
 #include <algorithm>
@@ -23,10 +34,14 @@ namespace {
 
 constexpr double kHbmPseudoChannelBytesPerSecond = 14.375e9;
 constexpr double kDdr4ChannelBytesPerSecond = 19.2e9;
+constexpr double kHbmSustainedBytesPerSecond = 425e9 / 32;   // Shuhai, U280
+constexpr double kDdr4SustainedBytesPerSecond = 18.0e9;       // Shuhai, U280 DDR4-2400 channel
 
 }  // namespace
 
-std::vector<std::string_view> memory_timing_preset_names() { return {"ideal", "hbm", "ddr4"}; }
+std::vector<std::string_view> memory_timing_preset_names() {
+  return {"ideal", "hbm", "ddr4", "hbm-sustained", "ddr4-sustained"};
+}
 
 MemoryTiming memory_timing_preset(std::string_view name, double kernel_clock_hz) {
   if (!(kernel_clock_hz > 0)) throw UsageError("memory preset: kernel clock must be positive");
@@ -47,6 +62,13 @@ MemoryTiming memory_timing_preset(std::string_view name, double kernel_clock_hz)
     t.write_latency_cycles = 80;
     t.bytes_per_cycle = kDdr4ChannelBytesPerSecond / kernel_clock_hz;
     t.max_outstanding = 32;
+    return t;
+  }
+  if (name == "hbm-sustained" || name == "ddr4-sustained") {
+    const bool hbm = name == "hbm-sustained";
+    t = memory_timing_preset(hbm ? "hbm" : "ddr4", kernel_clock_hz);
+    t.name = std::string(name);
+    t.bytes_per_cycle = (hbm ? kHbmSustainedBytesPerSecond : kDdr4SustainedBytesPerSecond) / kernel_clock_hz;
     return t;
   }
   std::string known;

@@ -151,7 +151,7 @@ TEST(SimEngine, UnknownMemoryPresetIsAUsageError) {
     make_engine("sim", demo_model(), {{"memory", "sram"}});
     FAIL() << "an unknown preset must be refused";
   } catch (const UsageError& e) {
-    EXPECT_NE(std::string(e.what()).find("unknown memory preset 'sram' (known: ideal, hbm, ddr4)"), std::string::npos)
+    EXPECT_NE(std::string(e.what()).find("unknown memory preset 'sram' (known: ideal, hbm, ddr4, hbm-sustained, ddr4-sustained)"), std::string::npos)
         << e.what();
   }
 }

@@ -17,7 +17,8 @@ void print_projection_table(const std::vector<ProjectionRow>& rows, bool energy)
     const auto& p = r.projection;
     std::printf("| %s | %s | %.0f MHz | %u | %.1f | %u/%u layers, P=%u | %llu | %.0f | %.1f | %.1f | %.1f | %.1f%% | "
                 "%.1f%% |\n",
-                r.shape.c_str(), r.board.name.c_str(), r.board.kernel_clock_mhz, r.board.weight_ports,
+                r.shape.c_str(), (r.board.name + (r.memory == "sustained" ? " (sustained)" : "")).c_str(),
+                r.board.kernel_clock_mhz, r.board.weight_ports,
                 double(r.full_weight_bytes) / 1e6, r.simulated.num_layers,
                 released_shape(r.shape).config.num_layers, r.pass.weight_ports,
                 static_cast<unsigned long long>(r.pass.cycles), p.cycles_per_token, p.tokens_per_second,
@@ -60,6 +61,8 @@ void print_projection_json(const std::vector<ProjectionRow>& rows, bool energy) 
     for (const auto& c : r.pass.counters) counters[c.name] = c.value;
     nlohmann::json entry = {{"model", r.shape},
                             {"board", r.board.name},
+                            {"memory", r.memory},
+                            {"memory_bandwidth_gbps", r.board.memory_bandwidth_gbps},
                             {"backend", "sim"},
                             {"kind", "projected"},
                             {"label", r.label},

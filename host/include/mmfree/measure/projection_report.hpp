@@ -18,6 +18,7 @@ namespace mmfree::measure {
 struct ProjectionRow {
   std::string shape;
   BoardConfig board;
+  std::string memory;             // nominal | sustained
   ModelConfig simulated;          // the model that was simulated (its num_layers may be < L)
   WeightPassResult pass;
   uint64_t stream_cycles = 0;     // the self-test pass, when run to split the token's cycles

@@ -33,6 +33,10 @@ struct MemoryTiming {
 //   ideal  0 latency, one full-width beat every cycle
 //   hbm    one HBM2 pseudo-channel of an Alveo U55C/U280: 14.375 GB/s, 120-cycle read latency
 //   ddr4   one DDR4-2400 x64 channel of an Alveo U250: 19.2 GB/s, 80-cycle read latency
+//   hbm-sustained   hbm at the bandwidth measured on a U280: 425 of 460 GB/s (Shuhai), 13.28 GB/s
+//                   per pseudo-channel
+//   ddr4-sustained  ddr4 at the bandwidth measured on a U280's DDR4-2400 channel: 18.0 GB/s
+// The nominal presets stay as they were, so earlier figures remain comparable.
 // Throws mmfree::UsageError for an unknown name, listing the known ones.
 MemoryTiming memory_timing_preset(std::string_view name, double kernel_clock_hz = kDefaultKernelClockHz);
 std::vector<std::string_view> memory_timing_preset_names();
