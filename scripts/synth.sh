@@ -81,10 +81,15 @@ python3 "$root/hw/rtl/kernel/gen_kernel_top.py" --weight-ports "$ports" --out "$
 
 kernel="$root/hw/rtl/kernel"
 datapath="$root/hw/rtl/datapath"
-# The packages first, then every module of hw/rtl (one module per file; Yosys keeps only what
-# the top instantiates), then the generated top.
+# The packages first (the generated ones, then every file of hw/rtl declaring a package), then
+# every module of hw/rtl (one module per file; Yosys keeps only what the top instantiates), then
+# the generated top.
 sources=("$src/mmfree_reg_pkg.sv" "$src/mmfree_contract_pkg.sv")
-while IFS= read -r file; do sources+=("$file"); done < <(find "$kernel" "$datapath" -name '*.sv' | sort)
+modules=()
+while IFS= read -r file; do
+  if grep -qE '^[[:space:]]*package[[:space:]]' "$file"; then sources+=("$file"); else modules+=("$file"); fi
+done < <(find "$kernel" "$datapath" -name '*.sv' | sort)
+sources+=("${modules[@]}")
 sources+=("$src/mmfree_kernel.sv")
 
 # The top's file (one module per file, named after it) says which parameters it declares.

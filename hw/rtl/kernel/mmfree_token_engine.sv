@@ -194,8 +194,8 @@ module mmfree_token_engine #(
     StHRead, StMlgru, StHWrite,
     StGNorm, StOgate, StMlpNorm, StMlpLoop, StGlu,
     StHeadNorm, StHeadLoop, StArgmax, StTokDone, StDone,
-    // Sub-machines: write a vector, run an element loop.
-    StWrCmd, StWrData, StWrWait, StLoop
+    // Waiting for a part: the vector writer, an element loop.
+    StWrite, StLoop
   } state_e;
 
   // The vector reader runs beside the sequence (the prefetcher below feeds it).
@@ -208,8 +208,6 @@ module mmfree_token_engine #(
   typedef enum logic [2:0] {DstX, DstN, DstH, DstLb, DstBeta, DstTok} dst_e;
   // Element loops.
   typedef enum logic [2:0] {LkNorm, LkOgate, LkProj, LkMlgru, LkGlu, LkQuant} loop_e;
-  // Vector-write sources (the logits are written by the row-sum intake).
-  typedef enum logic [1:0] {SrcZero, SrcH, SrcArgmax, SrcLogits} src_e;
 
   state_e   state_q, ret_q;
   matrix_e  mx_q;
@@ -236,12 +234,8 @@ module mmfree_token_engine #(
   logic [63:0]    nx_addr_q;
   logic [31:0]    nx_n_q;
 
-  // Vector write: beats put out, the previous word of h (the funnel's other half).
-  src_e        wr_src_q;
-  logic [63:0] wr_addr_q;
-  logic [31:0] wr_n_q, wr_j_q;
-  logic        wr_done_seen_q, wr_logits_q;
-  logic [DataWidth-1:0] wr_prev_q;
+  // The logits of this token are written (set before the lm_head's row sums).
+  logic        wr_logits_q;
 
   // Element loop: words issued (lp_k_q), the word in the compute stage (lp_a_q, lp_v_q).
   loop_e       lk_q;
@@ -796,96 +790,67 @@ module mmfree_token_engine #(
     assign st_resid[32*b +: 32] = res;
   end
 
-  // ---- Write packer: one beat per push -----------------------------------------------------------
-  logic [DataWidth-1:0]   pk_beat_q, out_data_q;
-  logic [Lanes-1:0]       pk_strb_q, out_words_q;
-  logic                   out_valid_q;
-  logic                   pk_push;
-  logic [DataWidth-1:0]   pk_data;
-  logic [Lanes-1:0]       pk_words;
-  assign pk_can_push = !out_valid_q || wr_in_ready_i;
-
-  logic [LaneBits-1:0] wr_off;
-  logic [31:0]         wr_beats;
-  logic                wr_last;
-  assign wr_off   = wr_addr_q[2 +: LaneBits];
-  assign wr_beats = (32'(wr_off) + wr_n_q + 32'(Lanes - 1)) >> LaneBits;
-  assign wr_last  = (wr_j_q == wr_beats - 1);
-
-  // h: beat j is word j from lane 0 at word off, below it word j - 1's high lanes.
-  logic [2*DataWidth-1:0] wr_window;
-  assign wr_window = {h_rd, wr_prev_q} >> (32 * (Lanes - 32'(wr_off)));
-  logic unused_wr_window;
-  assign unused_wr_window = ^wr_window[2*DataWidth-1:DataWidth];
+  // ---- Vector writer (token/mmfree_token_vector_writer.sv) ----------------------------------------
+  // The sequence starts a write in the states below and waits in StWrite for its end.
+  logic                      wr_start, wr_busy, wr_done, wr_done_seen, wr_h_own;
+  mmfree_token_pkg::wr_cmd_t wr_cmd;
+  logic [31:0]               wr_h_ra;
   always_comb begin
-    if (state_q == StWrData) h_ra = HA'(pk_can_push ? wr_j_q + 1 : wr_j_q);
-    else if (state_q == StWrCmd) h_ra = '0;
-    else h_ra = HA'(lp_ra);
+    wr_start = 1'b0;
+    wr_cmd   = '{src: mmfree_token_pkg::SrcZero, addr: slot_addr, n: 32'(slot_bytes >> 2)};
+    unique case (state_q)
+      StConst: wr_start = nc_ready && flags_i[mmfree_reg_pkg::FlagsResetStateBit];
+      StProjLogits: begin
+        wr_start = (mx_q == MxHead) && write_logits;
+        wr_cmd   = '{src: mmfree_token_pkg::SrcLogits,
+                     addr: io_i + 64'd2 * io_t +
+                           (flags_i[mmfree_reg_pkg::FlagsAllLogitsBit] ? 64'(tok_idx_q) * logit_stride : 64'd0),
+                     n: nv};
+      end
+      StHWrite: begin
+        wr_start = 1'b1;
+        wr_cmd   = '{src: mmfree_token_pkg::SrcH, addr: slot_addr + 64'(layer_q) * 64'(d) * 64'd4, n: d};
+      end
+      StArgmax: begin
+        wr_start = 1'b1;
+        wr_cmd   = '{src: mmfree_token_pkg::SrcArgmax, addr: io_i + io_t + 64'(tok_idx_q) * 64'd4, n: 32'd1};
+      end
+      default: ;
+    endcase
   end
 
   logic take_logits_last;
   assign take_logits_last = (32'(in_lane0) + n_take == Lanes) || (row_q + n_take == mx_rows);
 
-  always_comb begin
-    pk_push  = 1'b0;
-    pk_data  = '0;
-    pk_words = '0;
-    if (state_q == StWrData && pk_can_push) begin
-      pk_push = 1'b1;
-      for (int unsigned w = 0; w < Lanes; w++) begin
-        pk_words[w] = (wr_j_q * Lanes + w >= 32'(wr_off)) && (wr_j_q * Lanes + w < 32'(wr_off) + wr_n_q);
-      end
-      unique case (wr_src_q)
-        SrcH:      pk_data = wr_window[DataWidth-1:0];
-        SrcArgmax: pk_data = {Lanes{argmax_q}};
-        default:   pk_data = '0;
-      endcase
-    end else if (take_any && logits_now && take_logits_last) begin
-      pk_push  = 1'b1;
-      pk_data  = pk_beat_q | group_word;
-      pk_words = pk_strb_q | group_lanes;
-    end
-  end
-
-  assign wr_cmd_valid_o = (state_q == StWrCmd);
-  assign wr_cmd_addr_o  = wr_addr_q & ~64'd63;
-  assign wr_cmd_beats_o = CountBits'(wr_beats);
-  assign wr_in_valid_o  = out_valid_q;
-  assign wr_in_data_o   = out_data_q;
-  always_comb begin
-    for (int unsigned b = 0; b < DataWidth / 8; b++) wr_in_strb_o[b] = out_words_q[b / 4];
-  end
-
-  always_ff @(posedge clk_i or negedge rst_ni) begin
-    if (!rst_ni) begin
-      pk_beat_q   <= '0;
-      pk_strb_q   <= '0;
-      out_valid_q <= 1'b0;
-      out_data_q  <= '0;
-      out_words_q <= '0;
-      wr_prev_q   <= '0;
-    end else begin
-      if (out_valid_q && wr_in_ready_i) out_valid_q <= 1'b0;
-      if (pk_push) begin
-        out_valid_q <= 1'b1;
-        out_data_q  <= pk_data;
-        out_words_q <= pk_words;
-        wr_prev_q   <= h_rd;
-      end
-      if (state_q == StWrCmd) begin
-        pk_beat_q <= '0;
-        pk_strb_q <= '0;
-      end else if (take_any && logits_now) begin
-        if (take_logits_last) begin
-          pk_beat_q <= '0;
-          pk_strb_q <= '0;
-        end else begin
-          pk_beat_q <= pk_beat_q | group_word;
-          pk_strb_q <= pk_strb_q | group_lanes;
-        end
-      end
-    end
-  end
+  mmfree_token_vector_writer #(.DataWidth(DataWidth), .CountBits(CountBits)) u_writer (
+    .clk_i, .rst_ni,
+    .start_i       (wr_start),
+    .cmd_i         (wr_cmd),
+    .busy_o        (wr_busy),
+    .done_o        (wr_done),
+    .done_seen_o   (wr_done_seen),
+    .argmax_i      (argmax_q),
+    .h_own_o       (wr_h_own),
+    .h_raddr_o     (wr_h_ra),
+    .h_rdata_i     (h_rd),
+    .can_push_o    (pk_can_push),
+    .logit_take_i  (take_any && logits_now),
+    .logit_last_i  (take_logits_last),
+    .logit_word_i  (group_word),
+    .logit_lanes_i (group_lanes),
+    .wr_cmd_valid_o,
+    .wr_cmd_ready_i,
+    .wr_cmd_addr_o,
+    .wr_cmd_beats_o,
+    .wr_in_valid_o,
+    .wr_in_ready_i,
+    .wr_in_data_o,
+    .wr_in_strb_o,
+    .wr_done_i
+  );
+  assign h_ra = wr_h_own ? HA'(wr_h_ra) : HA'(lp_ra);
+  logic unused_wr;   // the sequence starts writes only where none runs; h has HWords words
+  assign unused_wr = ^{wr_busy, wr_h_ra[31:HA]};
 
   // ---- Buffer writes ------------------------------------------------------------------------------
   logic loop_wr;
@@ -1001,11 +966,6 @@ module mmfree_token_engine #(
       ld_n_q         <= '0;
       ld_b_q         <= '0;
       ld_prev_q      <= '0;
-      wr_src_q       <= SrcZero;
-      wr_addr_q      <= '0;
-      wr_n_q         <= '0;
-      wr_j_q         <= '0;
-      wr_done_seen_q <= 1'b0;
       wr_logits_q    <= 1'b0;
       lk_q           <= LkNorm;
       lp_n_q         <= '0;
@@ -1037,10 +997,7 @@ module mmfree_token_engine #(
       for (int unsigned p = 0; p < P; p++) begin
         if (array_fire_i[p]) budget_q[CountBits*p +: CountBits] <= budget_q[CountBits*p +: CountBits] - 1'b1;
       end
-      if (wr_done_i) begin
-        wr_done_seen_q <= 1'b1;
-        if (wr_error_i) status_q[mmfree_reg_pkg::StatusAxiErrorBit] <= 1'b1;
-      end
+      if (wr_done_i && wr_error_i) status_q[mmfree_reg_pkg::StatusAxiErrorBit] <= 1'b1;
 
       // ---- The vector reader ----
       unique case (ld_state_q)
@@ -1166,11 +1123,8 @@ module mmfree_token_engine #(
         StConst: begin
           if (nc_ready) begin
             if (flags_i[mmfree_reg_pkg::FlagsResetStateBit]) begin
-              wr_src_q  <= SrcZero;
-              wr_addr_q <= slot_addr;
-              wr_n_q    <= 32'(slot_bytes >> 2);
               ret_q     <= StTokRead;
-              state_q   <= StWrCmd;
+              state_q   <= StWrite;
             end else begin
               state_q <= StTokRead;
             end
@@ -1277,12 +1231,8 @@ module mmfree_token_engine #(
         StProjLogits: begin
           wr_logits_q <= (mx_q == MxHead) && write_logits;
           if (mx_q == MxHead && write_logits) begin
-            wr_src_q  <= SrcLogits;
-            wr_addr_q <= io_i + 64'd2 * io_t +
-                         (flags_i[mmfree_reg_pkg::FlagsAllLogitsBit] ? 64'(tok_idx_q) * logit_stride : 64'd0);
-            wr_n_q    <= nv;
             ret_q     <= StProjGrant;
-            state_q   <= StWrCmd;
+            state_q   <= StWrite;
           end else begin
             state_q <= StProjGrant;
           end
@@ -1311,7 +1261,7 @@ module mmfree_token_engine #(
           end
         end
         StProjLogitsWait: begin
-          if (wr_done_seen_q) state_q <= StProjNext;
+          if (wr_done_seen) state_q <= StProjNext;
         end
         StProjNext: begin
           unique case (mx_q)
@@ -1341,11 +1291,8 @@ module mmfree_token_engine #(
           state_q <= StLoop;
         end
         StHWrite: begin
-          wr_src_q  <= SrcH;
-          wr_addr_q <= slot_addr + 64'(layer_q) * 64'(d) * 64'd4;
-          wr_n_q    <= d;
           ret_q     <= StGNorm;
-          state_q   <= StWrCmd;
+          state_q   <= StWrite;
         end
 
         // Output gate input: p1 = g * g_norm * silu(h).
@@ -1403,11 +1350,8 @@ module mmfree_token_engine #(
           state_q <= StLoop;
         end
         StArgmax: begin
-          wr_src_q  <= SrcArgmax;
-          wr_addr_q <= io_i + io_t + 64'(tok_idx_q) * 64'd4;
-          wr_n_q    <= 32'd1;
           ret_q     <= StTokDone;
-          state_q   <= StWrCmd;
+          state_q   <= StWrite;
         end
         StTokDone: begin
           if (|ws_error_i) status_q[mmfree_reg_pkg::StatusAxiErrorBit] <= 1'b1;
@@ -1417,26 +1361,8 @@ module mmfree_token_engine #(
         end
         StDone: state_q <= StIdle;
 
-        // ---- Sub-machine: write wr_n_q words from wr_src_q at wr_addr_q, a beat per cycle ----
-        StWrCmd: begin
-          if (wr_cmd_ready_i) begin
-            wr_j_q         <= '0;
-            wr_done_seen_q <= 1'b0;
-            state_q        <= (wr_src_q == SrcLogits) ? ret_q : StWrData;
-          end
-        end
-        StWrData: begin
-          if (pk_push) begin
-            wr_j_q <= wr_j_q + 1'b1;
-            // h goes on without waiting for the write response: nothing in the token reads
-            // it back, and the next write command (at the latest the argmax word, which does
-            // wait) is accepted only once the write engine is idle again.
-            if (wr_last) state_q <= (wr_src_q == SrcH) ? ret_q : StWrWait;
-          end
-        end
-        StWrWait: begin
-          if (wr_done_seen_q) state_q <= ret_q;
-        end
+        // The vector writer's command ends (it started the cycle before).
+        StWrite: if (wr_done) state_q <= ret_q;
 
         // ---- Sub-machine: one element loop over lp_n_q elements, a word per cycle ----
         StLoop: begin

@@ -1,0 +1,36 @@
+// Types shared by the parts of the token engine (mmfree_token_engine.sv and token/*.sv): the
+// commands one part gives another, as packed structs, and the enumerations they carry.
+//
+// Written in the subset both Verilator 5.006 and Yosys 0.23 read: packed structs and enums in a
+// package, referred to by qualified names (Yosys 0.23 reads no `import` inside a module), and no
+// package import in a port list. The package is compiled before every module that uses it.
+package mmfree_token_pkg;
+
+  // Matrix kinds in stream order within a layer, then the lm_head.
+  typedef enum logic [2:0] {MxI, MxF, MxG, MxO, MxGate, MxDown, MxHead} matrix_e;
+
+  // Vector-read destinations (each with its conversion of the floats read).
+  typedef enum logic [2:0] {DstX, DstN, DstH, DstLb, DstBeta, DstTok} dst_e;
+
+  // Element loops.
+  typedef enum logic [2:0] {LkNorm, LkOgate, LkProj, LkMlgru, LkGlu, LkQuant} loop_e;
+
+  // Vector-write sources (the logits come from the row-sum intake, one beat at a time).
+  typedef enum logic [1:0] {SrcZero, SrcH, SrcArgmax, SrcLogits} src_e;
+
+  // A vector write: n words from src to gmem at addr (any 4-byte-aligned address).
+  typedef struct packed {
+    src_e        src;
+    logic [63:0] addr;
+    logic [31:0] n;
+  } wr_cmd_t;
+
+  // A vector read: n floats from gmem at addr into dst (slot: the n buffer's slot).
+  typedef struct packed {
+    dst_e        dst;
+    logic [1:0]  slot;
+    logic [63:0] addr;
+    logic [31:0] n;
+  } rd_cmd_t;
+
+endpackage
