@@ -37,8 +37,7 @@ module mmfree_token_engine #(
   parameter int unsigned DataWidth       = 512,
   parameter int unsigned CountBits       = 32,
   // Derived; not meant to be overridden.
-  parameter int unsigned P          = NumWeightPorts,
-  parameter int unsigned PortBits   = NumWeightPorts > 1 ? $clog2(NumWeightPorts) : 1
+  parameter int unsigned P          = NumWeightPorts
 ) (
   input  logic                    clk_i,
   input  logic                    rst_ni,
@@ -129,11 +128,8 @@ module mmfree_token_engine #(
   // vector is the low two bits of its number.
   localparam int unsigned NSlots    = 4;
   localparam int unsigned NA        = $clog2(NSlots / 2 * VWords);
-  // Rows taken from the ports per cycle.
-  localparam int unsigned Group     = P < Lanes ? P : Lanes;
   localparam int unsigned SsBits    = 76;
   localparam logic [31:0] E40       = 32'd1099512;       // round(1e-6f * 2^40)
-  localparam logic signed [31:0] ActMax = 32'sh7fffffff;
 
   // ---- Descriptor fields -----------------------------------------------------------------------
   logic [31:0] d, nl, ni, nv, vsd, vsi, eps, dflags;
@@ -198,14 +194,10 @@ module mmfree_token_engine #(
     StWrite, StLoop
   } state_e;
 
-  // The vector reader runs beside the sequence (the prefetcher below feeds it).
-  typedef enum logic [1:0] {LdIdle, LdCmd, LdRx, LdFlush} ld_state_e;
 
   // Matrix kinds in stream order within a layer, then the lm_head.
   typedef enum logic [2:0] {MxI, MxF, MxG, MxO, MxGate, MxDown, MxHead} matrix_e;
 
-  // Vector-read destinations and conversions.
-  typedef enum logic [2:0] {DstX, DstN, DstH, DstLb, DstBeta, DstTok} dst_e;
   // Element loops.
   typedef enum logic [2:0] {LkNorm, LkOgate, LkProj, LkMlgru, LkGlu, LkQuant} loop_e;
 
@@ -217,22 +209,6 @@ module mmfree_token_engine #(
   logic [31:0] status_q;
   logic [P-1:0] ws_pending_q;
   logic         head_src_x_q; // LkNorm reads x (attn, head) or r (mlp)
-
-  // Vector read: beats received, the previous beat (the funnel's other half), the n slot.
-  ld_state_e      ld_state_q;
-  logic [1:0]     ld_slot_q;
-  dst_e           ld_dst_q;
-  logic [63:0]    ld_addr_q;
-  logic [31:0]    ld_n_q, ld_b_q;
-  logic [DataWidth-1:0] ld_prev_q;
-  // The next read, queued behind the one being received so that its command reaches the read
-  // engine (which accepts a command once the previous one is requested) while the current data
-  // still arrives: the prefetcher's reads then overlap instead of each paying a round trip.
-  logic           nx_v_q, nx_sent_q;
-  logic [1:0]     nx_slot_q;
-  dst_e           nx_dst_q;
-  logic [63:0]    nx_addr_q;
-  logic [31:0]    nx_n_q;
 
   // The logits of this token are written (set before the lm_head's row sums).
   logic        wr_logits_q;
@@ -247,13 +223,9 @@ module mmfree_token_engine #(
   logic [31:0]               amax_q;
   logic [16:0]               beta_man_q, scale_man_q, cq_man_q;
   logic signed [ExpBits-1:0] beta_exp_q, scale_exp_q, cq_exp_q;
-  logic [31:0]               argmax_q;
-  logic signed [31:0]        best_q;
 
-  // Matrix-vector collection.
+  // Matrix-vector collection: each port's beats still to pass its gate.
   logic [CountBits*P-1:0]    budget_q;
-  logic [PortBits-1:0]       port_q;
-  logic [31:0]               row_q;
 
   // ---- Sizes of the current matrix -------------------------------------------------------------
   logic [31:0] mx_cols, mx_rows;
@@ -276,207 +248,178 @@ module mmfree_token_engine #(
                         (flags_i[mmfree_reg_pkg::FlagsAllLogitsBit] || tok_idx_q == num_tokens_i - 1);
 
 
-  // ---- Vector read: a beat per cycle through the two-beat funnel --------------------------------
-  // Word w of beat j holds element 16j + w - off. Output word k (elements 16k .. 16k+15) is
-  // beat k from word off on, then beat k+1 below word off: written when beat k+1 arrives (or,
-  // for off = 0, beat k itself when it arrives), and once more after the last beat when the
-  // vector ends in the last beat's high words.
-  logic [LaneBits-1:0] ld_off;
-  logic [31:0]         ld_beats, ld_words;
-  logic                ld_vector, ld_last_beat, rd_take;
-  assign ld_off       = ld_addr_q[2 +: LaneBits];
-  assign ld_beats     = (32'(ld_off) + ld_n_q + 32'(Lanes - 1)) >> LaneBits;
-  assign ld_words     = (ld_n_q + 32'(Lanes - 1)) >> LaneBits;
-  assign ld_vector    = (ld_dst_q != DstBeta) && (ld_dst_q != DstTok);
-  assign ld_last_beat = (ld_b_q == ld_beats - 1);
-  assign rd_take      = (ld_state_q == LdRx) && rd_valid_i;
+  // ---- Vector reader (token/mmfree_token_vector_reader.sv) ---------------------------------------
+  // It runs beside the sequence: the prefetcher below issues every read of a token, the
+  // sequence only the token id's (while the prefetcher is off).
+  logic                       ld_issue, ld_idle, ld_can_queue, ld_beta_busy;
+  mmfree_token_pkg::rd_cmd_t  ld_cmd;
+  logic                       ld_we, ld_rx, ld_done, ld_error;
+  logic [31:0]                ld_waddr_full, ld_rx_beat, rd_first_word;
+  logic [VA-1:0]              ld_waddr;
+  logic [DataWidth-1:0]       ld_word, ld_as_a, ld_as_g, ld_rx_data;
+  mmfree_token_pkg::dst_e     ld_dst;
+  logic [1:0]                 ld_slot;
+  logic [63:0]                ld_addr;
 
-  logic [31:0]          rd_first_word;   // a scalar: the word at the vector's offset
-  logic [DataWidth-1:0] ld_cur, ld_word;
-  logic [2*DataWidth-1:0] ld_window;
-  logic                 ld_we;
-  logic [VA-1:0]        ld_waddr;
-  assign rd_first_word = rd_data_i[32*ld_off +: 32];
-  assign ld_cur        = (ld_state_q == LdFlush) ? '0 : rd_data_i;
-  assign ld_window     = {ld_cur, ld_prev_q} >> (32 * ld_off);
-  assign ld_word       = (ld_off == '0) ? ld_cur : ld_window[DataWidth-1:0];
-  logic unused_ld_window;
-  assign unused_ld_window = ^ld_window[2*DataWidth-1:DataWidth];
-  assign ld_we         = (rd_take && ld_vector && (ld_off == '0 || ld_b_q != '0)) || (ld_state_q == LdFlush);
-  assign ld_waddr      = VA'((ld_state_q == LdFlush) ? ld_beats - 1 : ((ld_off == '0) ? ld_b_q : ld_b_q - 1));
+  mmfree_token_vector_reader #(.DataWidth(DataWidth), .CountBits(CountBits)) u_reader (
+    .clk_i, .rst_ni,
+    .issue_i         (ld_issue),
+    .cmd_i           (ld_cmd),
+    .idle_o          (ld_idle),
+    .can_queue_o     (ld_can_queue),
+    .beta_busy_o     (ld_beta_busy),
+    .rd_cmd_valid_o,
+    .rd_cmd_ready_i,
+    .rd_cmd_addr_o,
+    .rd_cmd_beats_o,
+    .rd_valid_i,
+    .rd_ready_o,
+    .rd_data_i,
+    .rd_error_i,
+    .we_o            (ld_we),
+    .waddr_o         (ld_waddr_full),
+    .word_o          (ld_word),
+    .as_a_o          (ld_as_a),
+    .as_g_o          (ld_as_g),
+    .dst_o           (ld_dst),
+    .slot_o          (ld_slot),
+    .addr_o          (ld_addr),
+    .rx_o            (ld_rx),
+    .rx_beat_o       (ld_rx_beat),
+    .rx_data_o       (ld_rx_data),
+    .rx_first_word_o (rd_first_word),
+    .done_o          (ld_done),
+    .error_o         (ld_error)
+  );
+  assign ld_waddr = VA'(ld_waddr_full);
+  logic unused_ld;
+  assign unused_ld = ^ld_waddr_full[31:VA];
 
-  // The last word of a vector that ends in the last beat's high words needs one more cycle.
-  logic ld_need_flush, ld_done;
-  assign ld_need_flush = ld_vector && ld_off != '0 && ld_words == ld_beats;
-  assign ld_done       = (rd_take && ld_last_beat && !ld_need_flush) || (ld_state_q == LdFlush);
-
-  logic [DataWidth-1:0] ld_as_a, ld_as_g;
-  for (genvar b = 0; b < Lanes; b++) begin : g_convert
-    float_to_fixed #(.FracBits(16)) u_to_a (.float_i(ld_word[32*b +: 32]), .fixed_o(ld_as_a[32*b +: 32]));
-    float_to_fixed #(.FracBits(24), .ClampToGate(1'b1)) u_to_g (
-      .float_i(ld_word[32*b +: 32]), .fixed_o(ld_as_g[32*b +: 32]));
-  end
-
-  logic [16:0]               conv_sf_man;
-  logic signed [ExpBits-1:0] conv_sf_exp;
-
-  // The queued read's command goes out while the current one is received (never while the
-  // current one's own command waits: commands leave in order).
-  logic [31:0] nx_beats;
-  logic        nx_cmd, nx_fire;
-  assign nx_beats       = (32'(nx_addr_q[2 +: LaneBits]) + nx_n_q + 32'(Lanes - 1)) >> LaneBits;
-  assign nx_cmd         = nx_v_q && !nx_sent_q && (ld_state_q != LdCmd);
-  assign nx_fire        = nx_cmd && rd_cmd_ready_i;
-  assign rd_cmd_valid_o = (ld_state_q == LdCmd) || nx_cmd;
-  assign rd_cmd_addr_o  = (nx_cmd ? nx_addr_q : ld_addr_q) & ~64'd63;
-  assign rd_cmd_beats_o = CountBits'(nx_cmd ? nx_beats : ld_beats);
-  assign rd_ready_o     = (ld_state_q == LdRx);
-
-  // ---- Prefetcher: every vector and beta of the token, in the order the sequence uses them --------
-  // The read engine is otherwise idle while loops run and row sums come back, so all parameter
-  // and state vectors are read ahead, one after another, as soon as their buffer is free:
-  // - the norm vectors (9 per layer, then the final and lm_head norms) go round-robin into
-  //   NSlots slots of the n buffer; vector k may be read once vector k - NSlots is consumed
-  //   (its loop has finished);
-  // - the betas go into a NSlots-deep FIFO, taken when a BitLinear starts;
-  // - h[l] and LB[l] into their own buffers once the previous layer is done with them
-  //   (h: after the output-gate loop, LB: after the MLGRU loop);
-  // - the embedding row into x at the start of the token.
-  // Items of a layer: 0 attn_norm, 1 I norm, 2 beta I, 3 F norm, 4 beta F, 5 G norm, 6 beta G,
-  // 7 h, 8 LB, 9 g_norm, 10 O norm, 11 beta O, 12 mlp_norm, 13 Gate norm, 14 beta Gate,
-  // 15 Down norm, 16 beta Down; of the head (layer L): 0 final norm, 1 lm_head norm, 2 beta.
-  typedef enum logic [2:0] {PkX, PkN, PkBeta, PkH, PkLb} pf_kind_e;
-  typedef enum logic [1:0] {BufFree, BufLoading, BufReady, BufInUse} buf_state_e;
-
-  logic        pf_on_q, pf_emb_q;
-  logic [31:0] pf_l_q;
-  logic [4:0]  pf_i_q;
-  logic [31:0] n_issued_q, n_loaded_q, n_cons_q;      // norm vectors of this token
-  logic [31:0] b_issued_q, b_pushed_q, b_popped_q;    // betas of this token
-  buf_state_e  h_st_q, lb_st_q;
-  logic        x_ready_q;
-  logic [16:0]               bq_man_q [NSlots];
-  logic signed [ExpBits-1:0] bq_exp_q [NSlots];
+  // ---- Prefetcher (token/mmfree_token_prefetcher.sv) ---------------------------------------------
+  // It walks the token's items (layer 0 .. nl - 1, then the head) and reads each ahead; where
+  // each item lies in memory is said here, with the rest of the layout.
+  logic        pf_emb, pf_head, pf_start, pf_issue, pf_beta_pop, pf_h_lb_take, pf_h_free, pf_lb_free;
+  logic [31:0] pf_l;
+  logic [4:0]  pf_i;
+  logic [1:0]  pf_n_consume, pf_n_cons;
+  mmfree_token_pkg::rd_cmd_t pf_cmd;
+  logic        n_avail, n_avail2, beta_avail, h_lb_ready, x_ready;
+  logic [16:0]               pf_beta_man;
+  logic signed [ExpBits-1:0] pf_beta_exp;
 
   logic [63:0] pf_block;
-  logic        pf_head;
-  assign pf_block = params_i + lb_off + 64'(pf_l_q) * lb_stride;
-  assign pf_head  = (pf_l_q == nl);
+  assign pf_block = params_i + lb_off + 64'(pf_l) * lb_stride;
+  assign pf_head  = (pf_l == nl);
 
-  pf_kind_e    pf_kind;
+  // Item (pf_emb, pf_l, pf_i): its address and length.
   logic [63:0] pf_addr;
   logic [31:0] pf_n;
-  logic [63:0] pf_beta_addr;
+  logic [63:0] pf_beta_k;
   always_comb begin
-    pf_kind = PkN;
     pf_addr = pf_block;
     pf_n    = d;
-    if (pf_emb_q) begin
-      pf_kind = PkX;
+    // Beta k of a layer (I, F, G, O, Gate, Down), then the lm_head's.
+    unique case (pf_i)
+      5'd2:    pf_beta_k = 64'd0;
+      5'd4:    pf_beta_k = 64'd1;
+      5'd6:    pf_beta_k = 64'd2;
+      5'd11:   pf_beta_k = 64'd3;
+      5'd14:   pf_beta_k = 64'd4;
+      default: pf_beta_k = 64'd5;
+    endcase
+    if (pf_emb) begin
       pf_addr = params_i + emb_off + 64'(tok_q) * 64'(d) * 64'd4;
     end else if (pf_head) begin
-      unique case (pf_i_q)
+      unique case (pf_i)
         5'd0:    pf_addr = params_i + final_off;
         5'd1:    pf_addr = params_i + lmh_off;
-        default: begin pf_kind = PkBeta; pf_n = 32'd1; end
+        default: begin pf_addr = params_i + betas_off + 64'd4 * 64'(nl) * 64'd6; pf_n = 32'd1; end
       endcase
     end else begin
-      unique case (pf_i_q)
+      unique case (pf_i)
         5'd0:  pf_addr = pf_block;
         5'd1:  pf_addr = pf_block + 64'd1 * 64'(vsd);
         5'd3:  pf_addr = pf_block + 64'd2 * 64'(vsd);
         5'd5:  pf_addr = pf_block + 64'd3 * 64'(vsd);
-        5'd7:  begin pf_kind = PkH; pf_addr = slot_addr + 64'(pf_l_q) * 64'(d) * 64'd4; end
-        5'd8:  begin pf_kind = PkLb; pf_addr = pf_block + 64'd8 * 64'(vsd) + 64'(vsi); end
+        5'd7:  pf_addr = slot_addr + 64'(pf_l) * 64'(d) * 64'd4;
+        5'd8:  pf_addr = pf_block + 64'd8 * 64'(vsd) + 64'(vsi);
         5'd9:  pf_addr = pf_block + 64'd4 * 64'(vsd);
         5'd10: pf_addr = pf_block + 64'd5 * 64'(vsd);
         5'd12: pf_addr = pf_block + 64'd6 * 64'(vsd);
         5'd13: pf_addr = pf_block + 64'd7 * 64'(vsd);
         5'd15: begin pf_addr = pf_block + 64'd8 * 64'(vsd); pf_n = ni; end
-        default: begin pf_kind = PkBeta; pf_n = 32'd1; end   // 2, 4, 6, 11, 14, 16
+        default: begin   // the betas: 2, 4, 6, 11, 14, 16
+          pf_addr = params_i + betas_off + 64'd4 * (64'(pf_l) * 64'd6 + pf_beta_k);
+          // A beta read also fetches the layer's later betas (they follow it in the table, at
+          // most two beats in all): they are then taken from the beta cache without a read.
+          pf_n    = 32'd6 - 32'(pf_beta_k);
+        end
       endcase
     end
-    // Beta k of a layer (I, F, G, O, Gate, Down), then the lm_head's.
-    unique case (pf_i_q)
-      5'd2:    pf_beta_addr = 64'd0;
-      5'd4:    pf_beta_addr = 64'd1;
-      5'd6:    pf_beta_addr = 64'd2;
-      5'd11:   pf_beta_addr = 64'd3;
-      5'd14:   pf_beta_addr = 64'd4;
-      default: pf_beta_addr = 64'd5;
-    endcase
-    if (pf_kind == PkBeta) begin
-      pf_addr = params_i + betas_off + 64'd4 * (pf_head ? 64'(nl) * 64'd6 : 64'(pf_l_q) * 64'd6 + pf_beta_addr);
-      // A beta read also fetches the layer's later betas (they follow it in the table, at most
-      // two beats in all): they are then taken from the beta cache without a round trip.
-      pf_n    = pf_head ? 32'd1 : 32'd6 - 32'(pf_beta_addr);
+  end
+
+  mmfree_token_prefetcher #(.DataWidth(DataWidth), .ExpBits(ExpBits)) u_prefetcher (
+    .clk_i, .rst_ni,
+    .start_i         (pf_start),
+    .nl_i            (nl),
+    .item_emb_o      (pf_emb),
+    .item_layer_o    (pf_l),
+    .item_index_o    (pf_i),
+    .item_addr_i     (pf_addr),
+    .item_n_i        (pf_n),
+    .issue_o         (pf_issue),
+    .cmd_o           (pf_cmd),
+    .rd_idle_i       (ld_idle),
+    .rd_can_queue_i  (ld_can_queue),
+    .rd_beta_busy_i  (ld_beta_busy),
+    .rd_rx_i         (ld_rx),
+    .rd_rx_beat_i    (ld_rx_beat),
+    .rd_rx_data_i    (ld_rx_data),
+    .rd_first_word_i (rd_first_word),
+    .rd_dst_i        (ld_dst),
+    .rd_addr_i       (ld_addr),
+    .rd_done_i       (ld_done),
+    .n_consume_i     (pf_n_consume),
+    .beta_pop_i      (pf_beta_pop),
+    .h_lb_take_i     (pf_h_lb_take),
+    .h_free_i        (pf_h_free),
+    .lb_free_i       (pf_lb_free),
+    .n_avail_o       (n_avail),
+    .n_avail2_o      (n_avail2),
+    .n_cons_o        (pf_n_cons),
+    .beta_avail_o    (beta_avail),
+    .beta_man_o      (pf_beta_man),
+    .beta_exp_o      (pf_beta_exp),
+    .h_lb_ready_o    (h_lb_ready),
+    .x_ready_o       (x_ready)
+  );
+
+  // The reader's reads: the prefetcher's, else the token id's (the prefetcher is off between
+  // tokens: the reader is free).
+  assign ld_issue = pf_issue || (state_q == StTokRead);
+  always_comb begin
+    if (state_q == StTokRead) begin
+      ld_cmd = '{dst: mmfree_token_pkg::DstTok, slot: '0, addr: io_i + 64'(tok_idx_q) * 64'd4, n: 32'd1};
+    end else begin
+      ld_cmd = pf_cmd;
     end
   end
 
-  // ---- Beta cache: the beats of the last beta read -----------------------------------------------
-  // A gmem read is a whole round trip (the read engine takes one command at a time), so the six
-  // betas of a layer are read with one command and kept here, raw, until the next token.
-  logic [2*DataWidth-1:0] bc_data_q;
-  logic [63:0]            bc_base_q;    // address of its first beat
-  logic [1:0]             bc_valid_q;   // which of its two beats hold data
-  logic [63:0]            pf_beat;
-  logic                   bc_hit_lo, bc_hit_hi, pf_beta_hit;
-  logic [31:0]            bc_word;
-  assign pf_beat     = pf_addr & ~(64'(QBytes) - 64'd1);
-  assign bc_hit_lo   = bc_valid_q[0] && (pf_beat == bc_base_q);
-  assign bc_hit_hi   = bc_valid_q[1] && (pf_beat == bc_base_q + 64'(QBytes));
-  assign pf_beta_hit = (pf_kind == PkBeta) && (bc_hit_lo || bc_hit_hi);
-
-  dst_e pf_dst;
+  // What the sequence gives back to the prefetcher: the token's start, a BitLinear's beta, h and
+  // LB taken by the MLGRU; at a loop's end, the norm vectors it read (a norm or output-gate
+  // loop reads its own vector and the projection's) and the last readers of h and LB free them.
+  logic lp_end;
+  assign pf_start     = (state_q == StStream) && (ws_pending_q == '0) && !feeders_busy_i;
+  assign pf_beta_pop  = (state_q == StProjNorm) && (proj_fused ? beta_avail : (n_avail && beta_avail));
+  assign pf_h_lb_take = (state_q == StHRead) && h_lb_ready;
+  assign lp_end       = (state_q == StLoop) && lp_last;
+  assign pf_h_free    = lp_end && (lk_q == LkOgate);
+  assign pf_lb_free   = lp_end && (lk_q == LkMlgru);
   always_comb begin
-    unique case (pf_kind)
-      PkX:     pf_dst = DstX;
-      PkN:     pf_dst = DstN;
-      PkBeta:  pf_dst = DstBeta;
-      PkH:     pf_dst = DstH;
-      default: pf_dst = DstLb;
-    endcase
+    pf_n_consume = 2'd0;
+    if (lp_end && (lk_q == LkNorm || lk_q == LkOgate)) pf_n_consume = 2'd2;
+    if (lp_end && (lk_q == LkProj || lk_q == LkGlu)) pf_n_consume = 2'd1;
   end
-  assign bc_word     = bc_data_q[(bc_hit_hi ? DataWidth : 0) + 32 * pf_addr[2 +: LaneBits] +: 32];
-
-  // The betas' converter: a beta arriving now, else one from the beta cache.
-  // A beta read pushes at its first beat; cache hits are held off until then (pf_hit_ok), so
-  // the two never want the converter in the same cycle.
-  logic [31:0] conv_sf_in;
-  logic        beta_rx_first;
-  assign beta_rx_first = (ld_state_q == LdRx) && (ld_dst_q == DstBeta) && (ld_b_q == '0);
-  assign conv_sf_in = beta_rx_first ? rd_first_word : bc_word;
-  float_to_sf #(.ExpBits(ExpBits)) u_to_sf (.float_i(conv_sf_in), .man_o(conv_sf_man), .exp_o(conv_sf_exp));
-
-  logic pf_room, pf_issue, pf_last_item, pf_hit_ok, pf_read_ok, pf_queue;
-  always_comb begin
-    unique case (pf_kind)
-      PkN:     pf_room = (n_issued_q - n_cons_q) < NSlots;
-      PkBeta:  pf_room = (b_issued_q - b_popped_q) < NSlots;
-      PkH:     pf_room = (h_st_q == BufFree);
-      PkLb:    pf_room = (lb_st_q == BufFree);
-      default: pf_room = 1'b1;
-    endcase
-  end
-  // Betas enter their FIFO in sequence order: a cache hit waits for every beta read before it
-  // (the current or queued read) to have pushed its beta.
-  assign pf_hit_ok    = !((ld_state_q == LdCmd && ld_dst_q == DstBeta) || beta_rx_first ||
-                          (nx_v_q && nx_dst_q == DstBeta));
-  // A read starts on an idle reader, or is queued behind the one being received (not behind the
-  // token id's read, which the sequence runs while the prefetcher is off).
-  // (Not in the cycle the current read ends: the reader is idle in the next one.)
-  assign pf_queue     = (ld_state_q == LdRx || ld_state_q == LdFlush) && !nx_v_q && !ld_done &&
-                        (ld_dst_q != DstTok);
-  assign pf_read_ok   = (ld_state_q == LdIdle) || pf_queue;
-  assign pf_issue     = pf_on_q && pf_room && (pf_beta_hit ? pf_hit_ok : pf_read_ok);
-  assign pf_last_item = pf_head && !pf_emb_q && (pf_i_q == 5'd2);
-
-  // What the sequence waits for before each consumer.
-  logic n_avail, beta_avail;
-  assign n_avail    = (n_loaded_q != n_cons_q);
-  logic n_avail2;
-  assign n_avail2   = (n_loaded_q - n_cons_q) >= 2;
-  assign beta_avail = (b_pushed_q != b_popped_q);
 
   // ---- Buffers -------------------------------------------------------------------------------------
   // Read data of every buffer: the word addressed in the previous cycle.
@@ -518,18 +461,18 @@ module mmfree_token_engine #(
   logic                 n_nxt_hi;              // bit 1 of n_cons_q + 1
   logic                 n_ev_slot, n_od_slot;  // slot within each RAM: bit 1 of the number
   logic [DataWidth-1:0] n_ev_rd, n_od_rd;
-  assign n_nxt_hi  = n_cons_q[1] ^ n_cons_q[0];
-  assign n_ev_slot = n_cons_q[0] ? n_nxt_hi : n_cons_q[1];
-  assign n_od_slot = n_cons_q[0] ? n_cons_q[1] : n_nxt_hi;
+  assign n_nxt_hi  = pf_n_cons[1] ^ pf_n_cons[0];
+  assign n_ev_slot = pf_n_cons[0] ? n_nxt_hi : pf_n_cons[1];
+  assign n_od_slot = pf_n_cons[0] ? pf_n_cons[1] : n_nxt_hi;
   assign n_ev_ra   = NA'(32'(n_ev_slot) * VWords + lp_ra);
   assign n_od_ra   = NA'(32'(n_od_slot) * VWords + lp_ra);
-  assign n_cur_rd  = n_cons_q[0] ? n_od_rd : n_ev_rd;
-  assign n_nxt_rd  = n_cons_q[0] ? n_ev_rd : n_od_rd;
+  assign n_cur_rd  = pf_n_cons[0] ? n_od_rd : n_ev_rd;
+  assign n_nxt_rd  = pf_n_cons[0] ? n_ev_rd : n_od_rd;
   mmfree_lane_ram #(.Lanes(Lanes), .Depth(NSlots / 2 * VWords)) u_n_even (.clk_i,
-    .we_i(ld_slot_q[0] ? '0 : n_we), .waddr_i({Lanes{n_wa}}),
+    .we_i(ld_slot[0] ? '0 : n_we), .waddr_i({Lanes{n_wa}}),
     .wdata_i(n_wd), .re_i(1'b1), .raddr_i(n_ev_ra), .rdata_o(n_ev_rd));
   mmfree_lane_ram #(.Lanes(Lanes), .Depth(NSlots / 2 * VWords)) u_n_odd (.clk_i,
-    .we_i(ld_slot_q[0] ? n_we : '0), .waddr_i({Lanes{n_wa}}),
+    .we_i(ld_slot[0] ? n_we : '0), .waddr_i({Lanes{n_wa}}),
     .wdata_i(n_wd), .re_i(1'b1), .raddr_i(n_od_ra), .rdata_o(n_od_rd));
   // p: element c in bank c mod QBytes at word c / QBytes, so that the quantizer reads a whole
   // q word of elements per cycle while the loops before it write one element word per cycle
@@ -688,107 +631,54 @@ module mmfree_token_engine #(
     .c_exp_o      (bs_c_exp)
   );
 
-  // ---- Row sums: up to Group consecutive rows per cycle ---------------------------------------
-  // Rows of the Gate matrix's up half (r >= I) go to yu from lane 0; every other row r goes to
-  // word r / Lanes, lane r mod Lanes, of its buffer. A group is the longest prefix of rows
-  // row_q, row_q + 1, ... whose ports hold a sum, within one word and one half.
-  logic        in_up;             // row_q is in the Gate matrix's up half
-  logic [31:0] in_local, in_end;  // row_q's index in its half; the half's (matrix's) end
-  always_comb begin
-    in_up    = (mx_q == MxGate) && (row_q >= ni);
-    in_local = in_up ? row_q - ni : row_q;
-    in_end   = (mx_q == MxGate && !in_up) ? ni : mx_rows;
-  end
-
-  logic [LaneBits-1:0]  in_lane0;
-  assign in_lane0 = in_local[LaneBits-1:0];
-
+  // ---- Row-sum intake (token/mmfree_token_row_intake.sv) ------------------------------------------
+  // Its groups go to the projection's buffer (stage 2: st_*), the logits to the writer; while it
+  // runs, x and r are read at its destination word (the residuals).
   logic                 logits_now, pk_can_push;
   assign logits_now = (mx_q == MxHead) && wr_logits_q;
 
-  logic [Group-1:0]     take;
-  logic [PortBits-1:0]  take_port [Group];
-  logic signed [31:0]   scaled [Group];
-  logic [31:0]          n_take;
-  logic                 take_any;
+  mmfree_token_pkg::intake_cfg_t ig_cfg;
+  assign ig_cfg = '{gate: mx_q == MxGate, head: mx_q == MxHead, logits: logits_now, half: ni, rows: mx_rows};
 
-  for (genvar j = 0; j < Group; j++) begin : g_row
-    logic [31:0] port_sum;
-    assign port_sum     = 32'(port_q) + j;
-    assign take_port[j] = PortBits'((port_sum >= P) ? port_sum - P : port_sum);
-    apply_scale_a #(.ExpBits(ExpBits)) u_apply (
-      .sum_i(sum_i[32*take_port[j] +: 32]), .scale_man_i(scale_man_q), .scale_exp_i(scale_exp_q),
-      .out_o(scaled[j])
-    );
-  end
-
-  logic take_ok;
-  always_comb begin
-    take_ok = (state_q == StProjSums) && (!logits_now || pk_can_push);
-    n_take  = '0;
-    for (int unsigned j = 0; j < Group; j++) begin
-      take_ok = take_ok && (32'(in_lane0) + j < Lanes) && (row_q + j < in_end) && sum_valid_i[take_port[j]];
-      take[j] = take_ok;
-      if (take_ok) n_take = j + 1;
-    end
-  end
-  assign take_any = take[0];
-
-  always_comb begin
-    sum_ready_o = '0;
-    for (int unsigned j = 0; j < Group; j++) if (take[j]) sum_ready_o[take_port[j]] = 1'b1;
-  end
-
-  // Argmax over the group in row order: strictly greater wins, so equal maxima keep the
-  // smallest index.
-  logic signed [31:0] best_d;
-  logic [31:0]        argmax_d;
-  always_comb begin
-    best_d   = best_q;
-    argmax_d = argmax_q;
-    for (int unsigned j = 0; j < Group; j++) begin
-      if (take[j] && (row_q + j == 0 || scaled[j] > best_d)) begin
-        best_d   = scaled[j];
-        argmax_d = row_q + j;
-      end
-    end
-  end
-
-  // The group placed in its lanes.
+  logic                 take_any, ig_done, take_logits_last;
   logic [DataWidth-1:0] group_word;
   logic [Lanes-1:0]     group_lanes;
-  logic [LaneBits-1:0]  group_lane;
-  always_comb begin
-    group_word  = '0;
-    group_lanes = '0;
-    group_lane  = in_lane0;
-    for (int unsigned j = 0; j < Group; j++) begin
-      if (take[j]) begin
-        group_word[32*group_lane +: 32] = scaled[j];
-        group_lanes[group_lane] = 1'b1;
-      end
-      group_lane = group_lane + 1'b1;
-    end
-  end
+  logic [31:0]          argmax, ig_resid_ra;
+  logic                 st_v, st_up;
+  logic [VA-1:0]        st_addr;
+  logic [DataWidth-1:0] st_word, st_resid;
+  logic [Lanes-1:0]     st_lanes;
 
-  // Stage 2 of the intake: the residual (read in the take cycle) is added, the word written.
-  logic                 st_v_q, st_up_q;
-  logic [VA-1:0]        st_addr_q;
-  logic [DataWidth-1:0] st_word_q;
-  logic [Lanes-1:0]     st_lanes_q;
+  mmfree_token_row_intake #(.NumWeightPorts(NumWeightPorts), .DataWidth(DataWidth), .ExpBits(ExpBits),
+                            .AddrBits(VA)) u_intake (
+    .clk_i, .rst_ni,
+    .clear_i       (state_q == StProjGrant),
+    .active_i      (state_q == StProjSums),
+    .cfg_i         (ig_cfg),
+    .scale_man_i   (scale_man_q),
+    .scale_exp_i   (scale_exp_q),
+    .can_push_i    (pk_can_push),
+    .sum_valid_i,
+    .sum_ready_o,
+    .sum_i,
+    .take_o        (take_any),
+    .done_o        (ig_done),
+    .logit_last_o  (take_logits_last),
+    .group_word_o  (group_word),
+    .group_lanes_o (group_lanes),
+    .argmax_o      (argmax),
+    .resid_ra_o    (ig_resid_ra),
+    .resid_rd_i    ((mx_q == MxO) ? x_rd : r_rd),
+    .st_v_o        (st_v),
+    .st_up_o       (st_up),
+    .st_addr_o     (st_addr),
+    .st_word_o     (st_word),
+    .st_resid_o    (st_resid),
+    .st_lanes_o    (st_lanes)
+  );
 
-  assign x_ra = HA'((state_q == StProjSums) ? (in_local >> LaneBits) : lp_ra);
-  assign r_ra = HA'((state_q == StProjSums) ? (in_local >> LaneBits) : lp_ra);
-
-  logic [DataWidth-1:0] st_resid;
-  for (genvar b = 0; b < Lanes; b++) begin : g_resid
-    logic signed [31:0] base, res;
-    logic signed [32:0] total;
-    assign base  = (mx_q == MxO) ? x_rd[32*b +: 32] : r_rd[32*b +: 32];
-    assign total = 33'(base) + 33'($signed(st_word_q[32*b +: 32]));
-    assign res   = (total > 33'(ActMax)) ? ActMax : (total < -33'(ActMax)) ? -ActMax : total[31:0];
-    assign st_resid[32*b +: 32] = res;
-  end
+  assign x_ra = HA'((state_q == StProjSums) ? ig_resid_ra : lp_ra);
+  assign r_ra = HA'((state_q == StProjSums) ? ig_resid_ra : lp_ra);
 
   // ---- Vector writer (token/mmfree_token_vector_writer.sv) ----------------------------------------
   // The sequence starts a write in the states below and waits in StWrite for its end.
@@ -819,9 +709,6 @@ module mmfree_token_engine #(
     endcase
   end
 
-  logic take_logits_last;
-  assign take_logits_last = (32'(in_lane0) + n_take == Lanes) || (row_q + n_take == mx_rows);
-
   mmfree_token_vector_writer #(.DataWidth(DataWidth), .CountBits(CountBits)) u_writer (
     .clk_i, .rst_ni,
     .start_i       (wr_start),
@@ -829,7 +716,7 @@ module mmfree_token_engine #(
     .busy_o        (wr_busy),
     .done_o        (wr_done),
     .done_seen_o   (wr_done_seen),
-    .argmax_i      (argmax_q),
+    .argmax_i      (argmax),
     .h_own_o       (wr_h_own),
     .h_raddr_o     (wr_h_ra),
     .h_rdata_i     (h_rd),
@@ -859,29 +746,29 @@ module mmfree_token_engine #(
   always_comb begin
     // x: the embedding, then each layer's second residual.
     x_we = '0; x_wa = HA'(ld_waddr); x_wd = ld_as_a;
-    if (ld_we && ld_dst_q == DstX) x_we = '1;
-    if (st_v_q && mx_q == MxDown) begin x_we = st_lanes_q; x_wa = HA'(st_addr_q); x_wd = st_resid; end
+    if (ld_we && ld_dst == mmfree_token_pkg::DstX) x_we = '1;
+    if (st_v && mx_q == MxDown) begin x_we = st_lanes; x_wa = HA'(st_addr); x_wd = st_resid; end
     // r: the first residual.
-    r_we = (st_v_q && mx_q == MxO) ? st_lanes_q : '0; r_wa = HA'(st_addr_q); r_wd = st_resid;
+    r_we = (st_v && mx_q == MxO) ? st_lanes : '0; r_wa = HA'(st_addr); r_wd = st_resid;
     // h: read from the slot, updated by the MLGRU.
     h_we = '0; h_wa = HA'(ld_waddr); h_wd = ld_word;
-    if (ld_we && ld_dst_q == DstH) h_we = '1;
+    if (ld_we && ld_dst == mmfree_token_pkg::DstH) h_we = '1;
     if (loop_wr && lk_q == LkMlgru) begin h_we = '1; h_wa = HA'(lp_a_q); h_wd = h_new_w; end
     // Projection outputs.
-    fi_wa = HA'(st_addr_q);
-    f_we = (st_v_q && mx_q == MxF) ? st_lanes_q : '0; f_wd = st_word_q;
-    i_we = (st_v_q && mx_q == MxI) ? st_lanes_q : '0; i_wd = st_word_q;
-    g_we = (st_v_q && mx_q == MxG) ? st_lanes_q : '0; g_wd = st_word_q; g_wa = HA'(st_addr_q);
-    yu_we = (st_v_q && mx_q == MxGate && st_up_q) ? st_lanes_q : '0; yu_wd = st_word_q; yu_wa = IA'(st_addr_q);
-    yg_we = (st_v_q && mx_q == MxGate && !st_up_q) ? st_lanes_q : '0; yg_wd = st_word_q; yg_wa = IA'(st_addr_q);
+    fi_wa = HA'(st_addr);
+    f_we = (st_v && mx_q == MxF) ? st_lanes : '0; f_wd = st_word;
+    i_we = (st_v && mx_q == MxI) ? st_lanes : '0; i_wd = st_word;
+    g_we = (st_v && mx_q == MxG) ? st_lanes : '0; g_wd = st_word; g_wa = HA'(st_addr);
+    yu_we = (st_v && mx_q == MxGate && st_up) ? st_lanes : '0; yu_wd = st_word; yu_wa = IA'(st_addr);
+    yg_we = (st_v && mx_q == MxGate && !st_up) ? st_lanes : '0; yg_wd = st_word; yg_wa = IA'(st_addr);
     if (loop_wr && lk_q == LkGlu) begin yg_we = '1; yg_wa = IA'(lp_a_q); yg_wd = z_val_w; end  // z in place
     // p1 of the norm loops, p of the projection loop.
     p1_we = (loop_wr && (lk_q == LkNorm || lk_q == LkOgate)) ? '1 : '0; p1_wa = HA'(lp_a_q); p1_wd = p1_val_w;
     p_we  = (loop_wr && (lk_q == LkProj || lk_q == LkNorm || lk_q == LkOgate || lk_q == LkGlu)) ? '1 : '0;
     p_wa = VA'(lp_a_q); p_wd = p_val_w;
     // Parameter vectors.
-    lb_we = (ld_we && ld_dst_q == DstLb) ? '1 : '0; lb_wa = HA'(ld_waddr); lb_wd = ld_as_g;
-    n_we  = (ld_we && ld_dst_q == DstN) ? '1 : '0;  n_wa = NA'(32'(ld_slot_q[1]) * VWords + 32'(ld_waddr));  n_wd = ld_as_a;
+    lb_we = (ld_we && ld_dst == mmfree_token_pkg::DstLb) ? '1 : '0; lb_wa = HA'(ld_waddr); lb_wd = ld_as_g;
+    n_we  = (ld_we && ld_dst == mmfree_token_pkg::DstN) ? '1 : '0;  n_wa = NA'(32'(ld_slot[1]) * VWords + 32'(ld_waddr));  n_wd = ld_as_a;
   end
 
   // ---- Gates: each port passes exactly its share of the current matrix -------------------------
@@ -918,8 +805,6 @@ module mmfree_token_engine #(
   assign token_done_o = (state_q == StTokDone) && !status_q[mmfree_reg_pkg::StatusAxiErrorBit] &&
                         !(|ws_error_i);
 
-  logic [PortBits:0] port_next;
-  assign port_next = (PortBits+1)'(port_q) + (PortBits+1)'(n_take);
 
   // ---- The sequence ---------------------------------------------------------------------------------
   always_ff @(posedge clk_i or negedge rst_ni) begin
@@ -933,39 +818,6 @@ module mmfree_token_engine #(
       status_q       <= '0;
       ws_pending_q   <= '0;
       head_src_x_q   <= 1'b1;
-      ld_dst_q       <= DstX;
-      ld_state_q     <= LdIdle;
-      ld_slot_q      <= '0;
-      nx_v_q         <= 1'b0;
-      nx_sent_q      <= 1'b0;
-      nx_slot_q      <= '0;
-      nx_dst_q       <= DstX;
-      nx_addr_q      <= '0;
-      nx_n_q         <= '0;
-      pf_on_q        <= 1'b0;
-      pf_emb_q       <= 1'b0;
-      pf_l_q         <= '0;
-      pf_i_q         <= '0;
-      n_issued_q     <= '0;
-      n_loaded_q     <= '0;
-      n_cons_q       <= '0;
-      b_issued_q     <= '0;
-      b_pushed_q     <= '0;
-      b_popped_q     <= '0;
-      bc_data_q      <= '0;
-      bc_base_q      <= '0;
-      bc_valid_q     <= '0;
-      h_st_q         <= BufFree;
-      lb_st_q        <= BufFree;
-      x_ready_q      <= 1'b0;
-      for (int unsigned k = 0; k < NSlots; k++) begin
-        bq_man_q[k] <= '0;
-        bq_exp_q[k] <= '0;
-      end
-      ld_addr_q      <= '0;
-      ld_n_q         <= '0;
-      ld_b_q         <= '0;
-      ld_prev_q      <= '0;
       wr_logits_q    <= 1'b0;
       lk_q           <= LkNorm;
       lp_n_q         <= '0;
@@ -981,16 +833,7 @@ module mmfree_token_engine #(
       scale_exp_q    <= '0;
       cq_man_q       <= '0;
       cq_exp_q       <= '0;
-      argmax_q       <= '0;
-      best_q         <= '0;
       budget_q       <= '0;
-      port_q         <= '0;
-      row_q          <= '0;
-      st_v_q         <= 1'b0;
-      st_up_q        <= 1'b0;
-      st_addr_q      <= '0;
-      st_word_q      <= '0;
-      st_lanes_q     <= '0;
     end else begin
       // Stream commands are accepted whenever the engines are ready; gates drain with the beats.
       ws_pending_q <= ws_pending_q & ~ws_cmd_ready_i;
@@ -999,113 +842,9 @@ module mmfree_token_engine #(
       end
       if (wr_done_i && wr_error_i) status_q[mmfree_reg_pkg::StatusAxiErrorBit] <= 1'b1;
 
-      // ---- The vector reader ----
-      unique case (ld_state_q)
-        LdCmd: begin
-          if (rd_cmd_ready_i) begin
-            ld_b_q     <= '0;
-            ld_state_q <= LdRx;
-          end
-        end
-        LdRx: begin
-          if (rd_take) begin
-            ld_b_q    <= ld_b_q + 1'b1;
-            ld_prev_q <= rd_data_i;
-            if (ld_b_q == '0 && ld_dst_q == DstTok) tok_q <= rd_first_word;
-            if (ld_b_q == '0 && ld_dst_q == DstBeta) begin
-              bq_man_q[b_pushed_q[1:0]] <= conv_sf_man;
-              bq_exp_q[b_pushed_q[1:0]] <= conv_sf_exp;
-              b_pushed_q <= b_pushed_q + 1'b1;
-              bc_data_q[DataWidth-1:0] <= rd_data_i;
-              bc_base_q  <= ld_addr_q & ~(64'(QBytes) - 64'd1);
-              bc_valid_q <= 2'b01;
-            end
-            if (ld_b_q == 32'd1 && ld_dst_q == DstBeta) begin
-              bc_data_q[2*DataWidth-1:DataWidth] <= rd_data_i;
-              bc_valid_q[1] <= 1'b1;
-            end
-            if (ld_last_beat) begin
-              if (rd_error_i) status_q[mmfree_reg_pkg::StatusAxiErrorBit] <= 1'b1;
-              ld_state_q <= ld_need_flush ? LdFlush : LdIdle;
-            end
-          end
-        end
-        LdFlush: ld_state_q <= LdIdle;
-        default: ;
-      endcase
-      if (ld_done) begin
-        unique case (ld_dst_q)
-          DstN:    n_loaded_q <= n_loaded_q + 1'b1;
-          DstH:    h_st_q     <= BufReady;
-          DstLb:   lb_st_q    <= BufReady;
-          DstX:    x_ready_q  <= 1'b1;
-          default: ;
-        endcase
-        // The queued read becomes the current one, its command already sent or sent from LdCmd.
-        if (nx_v_q) begin
-          ld_state_q <= (nx_sent_q || nx_fire) ? LdRx : LdCmd;
-          ld_b_q     <= '0;
-          ld_addr_q  <= nx_addr_q;
-          ld_n_q     <= nx_n_q;
-          ld_slot_q  <= nx_slot_q;
-          ld_dst_q   <= nx_dst_q;
-          nx_v_q     <= 1'b0;
-        end
-      end
-      if (nx_fire) nx_sent_q <= 1'b1;
-
-      // ---- The prefetcher: start the next item when its buffer has room ----
-      if (pf_issue && pf_beta_hit) begin
-        // From the beta cache: no read (every earlier beta read has pushed: pf_hit_ok).
-        bq_man_q[b_pushed_q[1:0]] <= conv_sf_man;
-        bq_exp_q[b_pushed_q[1:0]] <= conv_sf_exp;
-        b_pushed_q <= b_pushed_q + 1'b1;
-        b_issued_q <= b_issued_q + 1'b1;
-      end else if (pf_issue) begin
-        unique case (pf_kind)
-          PkN:     n_issued_q <= n_issued_q + 1'b1;
-          PkBeta:  b_issued_q <= b_issued_q + 1'b1;
-          PkH:     h_st_q     <= BufLoading;
-          PkLb:    lb_st_q    <= BufLoading;
-          default: ;
-        endcase
-        if (pf_queue) begin
-          nx_v_q    <= 1'b1;
-          nx_sent_q <= 1'b0;
-          nx_addr_q <= pf_addr;
-          nx_n_q    <= pf_n;
-          nx_slot_q <= n_issued_q[1:0];
-          nx_dst_q  <= pf_dst;
-        end else begin
-          ld_state_q <= LdCmd;
-          ld_addr_q  <= pf_addr;
-          ld_n_q     <= pf_n;
-          ld_slot_q  <= n_issued_q[1:0];
-          ld_dst_q   <= pf_dst;
-        end
-      end
-      if (pf_issue) begin
-        if (pf_emb_q) begin
-          pf_emb_q <= 1'b0;
-        end else if (pf_last_item) begin
-          pf_on_q <= 1'b0;
-        end else if (!pf_head && pf_i_q == 5'd16) begin
-          pf_i_q <= '0;
-          pf_l_q <= pf_l_q + 1'b1;
-        end else begin
-          pf_i_q <= pf_i_q + 1'b1;
-        end
-      end
-
-      // The intake's second stage.
-      st_v_q <= take_any;
-      if (take_any) begin
-        st_up_q    <= in_up;
-        st_addr_q  <= VA'(in_local >> LaneBits);
-        st_word_q  <= group_word;
-        st_lanes_q <= group_lanes;
-      end
-
+      // ---- What the vector reader brings ----
+      if (ld_rx && ld_rx_beat == '0 && ld_dst == mmfree_token_pkg::DstTok) tok_q <= rd_first_word;
+      if (ld_error) status_q[mmfree_reg_pkg::StatusAxiErrorBit] <= 1'b1;
       unique case (state_q)
         StIdle: begin
           if (start_i) begin
@@ -1131,15 +870,8 @@ module mmfree_token_engine #(
           end
         end
 
-        StTokRead: begin
-          // The prefetcher is off between tokens: the reader is free.
-          ld_dst_q   <= DstTok;
-          ld_addr_q  <= io_i + 64'(tok_idx_q) * 64'd4;
-          ld_n_q     <= 32'd1;
-          ld_state_q <= LdCmd;
-          state_q    <= StTokWait;
-        end
-        StTokWait: if (ld_state_q == LdIdle) state_q <= StTokCheck;
+        StTokRead: state_q <= StTokWait;   // the token id's read is issued (ld_issue)
+        StTokWait: if (ld_idle) state_q <= StTokCheck;
 
         StTokCheck: begin
           if (status_q[mmfree_reg_pkg::StatusAxiErrorBit]) begin
@@ -1155,22 +887,8 @@ module mmfree_token_engine #(
 
         StStream: begin
           // Every port's stream command is taken and the feeders are idle: start the pass.
-          if (ws_pending_q == '0 && !feeders_busy_i) begin
+          if (pf_start) begin   // (the prefetcher starts the token's reads)
             layer_q    <= '0;
-            pf_on_q    <= 1'b1;
-            pf_emb_q   <= 1'b1;
-            pf_l_q     <= '0;
-            pf_i_q     <= '0;
-            n_issued_q <= '0;
-            n_loaded_q <= '0;
-            n_cons_q   <= '0;
-            b_issued_q <= '0;
-            b_pushed_q <= '0;
-            b_popped_q <= '0;
-            bc_valid_q <= '0;   // params may change between commands
-            h_st_q     <= BufFree;
-            lb_st_q    <= BufFree;
-            x_ready_q  <= 1'b0;
             state_q    <= StLayer;
           end
         end
@@ -1180,7 +898,7 @@ module mmfree_token_engine #(
         end
 
         // Token mixer input: p1 = x * attn_norm, with sums of squares.
-        StAttnNorm: if (x_ready_q && n_avail2) state_q <= StAttnLoop;
+        StAttnNorm: if (x_ready && n_avail2) state_q <= StAttnLoop;
         StAttnLoop: begin
           amax_q  <= '0;
           head_src_x_q <= 1'b1;
@@ -1199,10 +917,9 @@ module mmfree_token_engine #(
           // F and G have a projection loop of their own; the others' p and amax came with
           // the loop before (attn norm -> I, output gate -> O, mlp norm -> Gate, GLU -> Down,
           // final norm -> lm_head).
-          if (proj_fused ? beta_avail : (n_avail && beta_avail)) begin
-            beta_man_q <= bq_man_q[b_popped_q[1:0]];
-            beta_exp_q <= bq_exp_q[b_popped_q[1:0]];
-            b_popped_q <= b_popped_q + 1'b1;
+          if (pf_beta_pop) begin
+            beta_man_q <= pf_beta_man;
+            beta_exp_q <= pf_beta_exp;
             state_q    <= proj_fused ? StProjScale : StProjLoop;
           end
         end
@@ -1243,22 +960,10 @@ module mmfree_token_engine #(
                 port_rows_d_i[CountBits*p +: CountBits], port_rows_gate_i[CountBits*p +: CountBits],
                 port_rows_vocab_i[CountBits*p +: CountBits], mx_beats, mx_beats);
           end
-          port_q  <= '0;
-          row_q   <= '0;
-          state_q <= StProjSums;
+          state_q <= StProjSums;   // the intake starts at row 0 (clear_i)
         end
         StProjSums: begin
-          if (take_any) begin
-            if (mx_q == MxHead) begin
-              best_q   <= best_d;
-              argmax_q <= argmax_d;
-            end
-            row_q  <= row_q + n_take;
-            port_q <= PortBits'((port_next >= (PortBits+1)'(P)) ? port_next - (PortBits+1)'(P) : port_next);
-            if (row_q + n_take == mx_rows) begin
-              state_q <= logits_now ? StProjLogitsWait : StProjNext;
-            end
-          end
+          if (ig_done) state_q <= logits_now ? StProjLogitsWait : StProjNext;
         end
         StProjLogitsWait: begin
           if (wr_done_seen) state_q <= StProjNext;
@@ -1277,9 +982,7 @@ module mmfree_token_engine #(
 
         // MLGRU: h[l] from the slot, LB[l], the update, h[l] back to the slot.
         StHRead: begin
-          if (h_st_q == BufReady && lb_st_q == BufReady) begin
-            h_st_q  <= BufInUse;
-            lb_st_q <= BufInUse;
+          if (h_lb_ready) begin
             state_q <= StMlgru;
           end
         end
@@ -1383,13 +1086,7 @@ module mmfree_token_engine #(
           if (lp_last) begin
             lp_v_q  <= 1'b0;
             state_q <= ret_q;
-            // The loops that read the n buffer free their slot; the last readers of h and LB
-            // free those buffers for the next layer's prefetch.
-            // (A norm or output-gate loop reads its own vector and the projection's.)
-            if (lk_q == LkNorm || lk_q == LkOgate) n_cons_q <= n_cons_q + 2;
-            if (lk_q == LkProj || lk_q == LkGlu) n_cons_q <= n_cons_q + 1'b1;
-            if (lk_q == LkOgate) h_st_q <= BufFree;
-            if (lk_q == LkMlgru) lb_st_q <= BufFree;
+            // (The prefetcher is told what the loop has consumed: pf_n_consume, pf_*_free.)
           end
         end
 

@@ -33,4 +33,13 @@ package mmfree_token_pkg;
     logic [31:0] n;
   } rd_cmd_t;
 
+  // The row-sum intake's view of the matrix whose sums come back (held while they do).
+  typedef struct packed {
+    logic        gate;     // the Gate matrix: rows from `half` on are its up half
+    logic        head;     // the lm_head: the argmax is tracked
+    logic        logits;   // the logits are written: rows are taken only when they can be pushed
+    logic [31:0] half;     // I (the Gate matrix's halves)
+    logic [31:0] rows;     // rows of the matrix
+  } intake_cfg_t;
+
 endpackage
