@@ -274,7 +274,7 @@ module mmfree_kernel_core #(
   logic [1023:0]            descriptor;
   logic                     token_start, token_active, token_done, token_completed;
   logic [31:0]              token_status;
-  logic                     tok_rd_cmd_valid, tok_rd_ready, tok_wr_cmd_valid, tok_wr_in_valid;
+  logic                     tok_rd_cmd_valid, tok_rd_ready, tok_wr_cmd_valid, tok_wr_in_valid, tok_wr_in_ready;
   logic                     tok_q_wr, tok_q_wr_sel, tok_pass_start;
   logic [63:0]              tok_rd_cmd_addr, tok_wr_cmd_addr;
   logic [CountBits-1:0]     tok_rd_cmd_beats, tok_wr_cmd_beats, tok_q_wr_index;
@@ -387,7 +387,7 @@ module mmfree_kernel_core #(
     .wr_cmd_addr_o    (tok_wr_cmd_addr),
     .wr_cmd_beats_o   (tok_wr_cmd_beats),
     .wr_in_valid_o    (tok_wr_in_valid),
-    .wr_in_ready_i    (wr_in_ready),
+    .wr_in_ready_i    (tok_wr_in_ready),
     .wr_in_data_o     (tok_wr_in_data),
     .wr_in_strb_o     (tok_wr_in_strb),
     .wr_done_i        (wr_done),
@@ -408,13 +408,6 @@ module mmfree_kernel_core #(
     .q_wr_data_o      (tok_q_wr_data)
   );
 
-  assign rd_cmd_valid = token_active ? tok_rd_cmd_valid : seq_rd_cmd_valid;
-  assign rd_cmd_addr  = token_active ? tok_rd_cmd_addr  : seq_rd_cmd_addr;
-  assign rd_cmd_beats = token_active ? tok_rd_cmd_beats : seq_rd_cmd_beats;
-  assign rd_ready     = token_active ? tok_rd_ready     : seq_rd_ready;
-  assign wr_cmd_valid = token_active ? tok_wr_cmd_valid : seq_wr_cmd_valid;
-  assign wr_cmd_addr  = token_active ? tok_wr_cmd_addr  : seq_wr_cmd_addr;
-  assign wr_cmd_beats = token_active ? tok_wr_cmd_beats : seq_wr_cmd_beats;
   assign ws_cmd_valid = token_active ? tok_ws_cmd_valid : seq_ws_cmd_valid;
   assign q_wr         = token_active ? tok_q_wr         : seq_q_wr;
   assign q_wr_sel     = token_active ? tok_q_wr_sel     : seq_q_wr_sel;
@@ -604,7 +597,7 @@ module mmfree_kernel_core #(
 
   // ---------------------------------------------------------------------------------------------
   // Row sums back to memory (self-test mode).
-  logic                       coll_valid;
+  logic                       coll_valid, coll_ready;
   logic [GmemDataWidth-1:0]   coll_data;
   logic [GmemDataWidth/8-1:0] coll_strb;
   mmfree_sum_collector #(
@@ -624,14 +617,52 @@ module mmfree_kernel_core #(
     .sum_ready_o (sum_ready),
     .sum_i       (sums),
     .out_valid_o (coll_valid),
-    .out_ready_i (wr_in_ready && !token_active),
+    .out_ready_i (coll_ready),
     .out_data_o  (coll_data),
     .out_strb_o  (coll_strb)
   );
 
-  assign wr_in_valid = token_active ? tok_wr_in_valid : coll_valid;
-  assign wr_in_data  = token_active ? tok_wr_in_data  : coll_data;
-  assign wr_in_strb  = token_active ? tok_wr_in_strb  : coll_strb;
+
+  // ---------------------------------------------------------------------------------------------
+  // gmem: the sequencer (with the collector's beats) outside token mode, the token engine in it.
+  mmfree_gmem_arbiter #(.DataWidth(GmemDataWidth), .CountBits(CountBits)) u_gmem_arbiter (
+    .clk_i,
+    .rst_ni,
+    .token_active_i     (token_active),
+    .seq_rd_cmd_valid_i (seq_rd_cmd_valid),
+    .seq_rd_cmd_addr_i  (seq_rd_cmd_addr),
+    .seq_rd_cmd_beats_i (seq_rd_cmd_beats),
+    .seq_rd_ready_i     (seq_rd_ready),
+    .seq_wr_cmd_valid_i (seq_wr_cmd_valid),
+    .seq_wr_cmd_addr_i  (seq_wr_cmd_addr),
+    .seq_wr_cmd_beats_i (seq_wr_cmd_beats),
+    .seq_wr_in_valid_i  (coll_valid),
+    .seq_wr_in_ready_o  (coll_ready),
+    .seq_wr_in_data_i   (coll_data),
+    .seq_wr_in_strb_i   (coll_strb),
+    .tok_rd_cmd_valid_i (tok_rd_cmd_valid),
+    .tok_rd_cmd_addr_i  (tok_rd_cmd_addr),
+    .tok_rd_cmd_beats_i (tok_rd_cmd_beats),
+    .tok_rd_ready_i     (tok_rd_ready),
+    .tok_wr_cmd_valid_i (tok_wr_cmd_valid),
+    .tok_wr_cmd_addr_i  (tok_wr_cmd_addr),
+    .tok_wr_cmd_beats_i (tok_wr_cmd_beats),
+    .tok_wr_in_valid_i  (tok_wr_in_valid),
+    .tok_wr_in_ready_o  (tok_wr_in_ready),
+    .tok_wr_in_data_i   (tok_wr_in_data),
+    .tok_wr_in_strb_i   (tok_wr_in_strb),
+    .rd_cmd_valid_o     (rd_cmd_valid),
+    .rd_cmd_addr_o      (rd_cmd_addr),
+    .rd_cmd_beats_o     (rd_cmd_beats),
+    .rd_ready_o         (rd_ready),
+    .wr_cmd_valid_o     (wr_cmd_valid),
+    .wr_cmd_addr_o      (wr_cmd_addr),
+    .wr_cmd_beats_o     (wr_cmd_beats),
+    .wr_in_valid_o      (wr_in_valid),
+    .wr_in_ready_i      (wr_in_ready),
+    .wr_in_data_o       (wr_in_data),
+    .wr_in_strb_o       (wr_in_strb)
+  );
 
   // ---------------------------------------------------------------------------------------------
   // Performance counters.
