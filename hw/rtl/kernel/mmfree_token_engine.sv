@@ -109,26 +109,13 @@ module mmfree_token_engine #(
 
   localparam int unsigned ExpBits   = 10;
   localparam int unsigned Lanes     = DataWidth / 32;   // 16 elements per cycle
-  localparam int unsigned LaneBits  = $clog2(Lanes);
   localparam int unsigned QBytes    = DataWidth / 8;    // 64 activations per q word
-  localparam int unsigned QWords    = QBytes / Lanes;   // element words per q word (4)
-  localparam int unsigned QWordBits = $clog2(QWords);
-  // The quantizer takes a whole q word (QBytes elements) per cycle: p is kept as QWords words
-  // side by side, PWords deep.
-  localparam int unsigned PWords    = (VWords + QWords - 1) / QWords;
-  localparam int unsigned PA        = PWords > 1 ? $clog2(PWords) : 1;
   localparam int unsigned MaxVec    = MaxHidden > MaxIntermediate ? MaxHidden : MaxIntermediate;
   localparam int unsigned HWords    = (MaxHidden + Lanes - 1) / Lanes;
-  localparam int unsigned IWords    = (MaxIntermediate + Lanes - 1) / Lanes;
   localparam int unsigned VWords    = (MaxVec + Lanes - 1) / Lanes;
-  localparam int unsigned HA        = HWords > 1 ? $clog2(HWords) : 1;
-  localparam int unsigned IA        = IWords > 1 ? $clog2(IWords) : 1;
-  localparam int unsigned VA        = VWords > 1 ? $clog2(VWords) : 1;
-  // Norm vectors read ahead (slots of the n buffer, depth of the beta FIFO); 4: the slot of a
-  // vector is the low two bits of its number.
-  localparam int unsigned NSlots    = 4;
-  localparam int unsigned NA        = $clog2(NSlots / 2 * VWords);
-  localparam int unsigned SsBits    = 76;
+  localparam int unsigned HA        = HWords > 1 ? $clog2(HWords) : 1;   // word addresses of h
+  localparam int unsigned VA        = VWords > 1 ? $clog2(VWords) : 1;   // ... of any vector
+  localparam int unsigned SsBits    = 76;                // exact sums of squares
   localparam logic [31:0] E40       = 32'd1099512;       // round(1e-6f * 2^40)
 
   // ---- Descriptor fields -----------------------------------------------------------------------
@@ -208,19 +195,11 @@ module mmfree_token_engine #(
   logic [31:0] tok_q;         // the token id
   logic [31:0] status_q;
   logic [P-1:0] ws_pending_q;
-  logic         head_src_x_q; // LkNorm reads x (attn, head) or r (mlp)
 
   // The logits of this token are written (set before the lm_head's row sums).
   logic        wr_logits_q;
 
-  // Element loop: words issued (lp_k_q), the word in the compute stage (lp_a_q, lp_v_q).
-  loop_e       lk_q;
-  logic [31:0] lp_n_q, lp_k_q, lp_a_q;
-  logic        lp_v_q;
-
   // Per-vector scalars.
-  logic [SsBits-1:0]         ssa_q, ssb_q;   // sum p1^2 (or z^2), sum of the first norm's input^2
-  logic [31:0]               amax_q;
   logic [16:0]               beta_man_q, scale_man_q, cq_man_q;
   logic signed [ExpBits-1:0] beta_exp_q, scale_exp_q, cq_exp_q;
 
@@ -397,205 +376,164 @@ module mmfree_token_engine #(
   // The reader's reads: the prefetcher's, else the token id's (the prefetcher is off between
   // tokens: the reader is free).
   assign ld_issue = pf_issue || (state_q == StTokRead);
+  // (Struct fields are assigned one by one: Yosys 0.23 reads no named assignment patterns.)
   always_comb begin
+    ld_cmd = pf_cmd;
     if (state_q == StTokRead) begin
-      ld_cmd = '{dst: mmfree_token_pkg::DstTok, slot: '0, addr: io_i + 64'(tok_idx_q) * 64'd4, n: 32'd1};
-    end else begin
-      ld_cmd = pf_cmd;
+      ld_cmd.dst  = mmfree_token_pkg::DstTok;
+      ld_cmd.slot = '0;
+      ld_cmd.addr = io_i + 64'(tok_idx_q) * 64'd4;
+      ld_cmd.n    = 32'd1;
     end
   end
 
   // What the sequence gives back to the prefetcher: the token's start, a BitLinear's beta, h and
   // LB taken by the MLGRU; at a loop's end, the norm vectors it read (a norm or output-gate
   // loop reads its own vector and the projection's) and the last readers of h and LB free them.
-  logic lp_end;
   assign pf_start     = (state_q == StStream) && (ws_pending_q == '0) && !feeders_busy_i;
   assign pf_beta_pop  = (state_q == StProjNorm) && (proj_fused ? beta_avail : (n_avail && beta_avail));
   assign pf_h_lb_take = (state_q == StHRead) && h_lb_ready;
-  assign lp_end       = (state_q == StLoop) && lp_last;
-  assign pf_h_free    = lp_end && (lk_q == LkOgate);
-  assign pf_lb_free   = lp_end && (lk_q == LkMlgru);
+  assign pf_h_free    = lp_done && (lp_kind == mmfree_token_pkg::LkOgate);
+  assign pf_lb_free   = lp_done && (lp_kind == mmfree_token_pkg::LkMlgru);
   always_comb begin
     pf_n_consume = 2'd0;
-    if (lp_end && (lk_q == LkNorm || lk_q == LkOgate)) pf_n_consume = 2'd2;
-    if (lp_end && (lk_q == LkProj || lk_q == LkGlu)) pf_n_consume = 2'd1;
+    if (lp_done && (lp_kind == mmfree_token_pkg::LkNorm || lp_kind == mmfree_token_pkg::LkOgate)) pf_n_consume = 2'd2;
+    if (lp_done && (lp_kind == mmfree_token_pkg::LkProj || lp_kind == mmfree_token_pkg::LkGlu)) pf_n_consume = 2'd1;
   end
 
-  // ---- Buffers -------------------------------------------------------------------------------------
-  // Read data of every buffer: the word addressed in the previous cycle.
-  logic [DataWidth-1:0] x_rd, r_rd, h_rd, f_rd, i_rd, g_rd, p1_rd, lb_rd, yg_rd, yu_rd;
-  logic [32*QBytes-1:0] p_rd;     // a q word's QBytes elements of p (QWords element words)
-  logic [DataWidth-1:0] n_cur_rd, n_nxt_rd;   // norm vectors number n_cons_q and n_cons_q + 1
-  // Write ports (one address for all lanes of a buffer: no writer here needs more).
-  logic [Lanes-1:0]     x_we, r_we, h_we, f_we, i_we, g_we, p1_we, lb_we, n_we, p_we, yg_we, yu_we;
-  logic [HA-1:0]        x_wa, r_wa, h_wa, g_wa, p1_wa, fi_wa, lb_wa;
-  logic [IA-1:0]        yg_wa, yu_wa;
-  logic [VA-1:0]        p_wa;
-  logic [NA-1:0]        n_wa;
-  logic [DataWidth-1:0] x_wd, r_wd, h_wd, f_wd, i_wd, g_wd, p1_wd, lb_wd, n_wd, p_wd, yg_wd, yu_wd;
-  // Read addresses.
-  logic [HA-1:0]        x_ra, r_ra, h_ra;
+  // ---- Buffers (token/mmfree_token_buffers.sv) and the element loop (token/mmfree_token_element_loop.sv)
+  logic [DataWidth-1:0] x_rd, r_rd, h_rd, f_rd, i_rd, g_rd, p1_rd, lb_rd, yg_rd, yu_rd, n_cur_rd, n_nxt_rd;
+  logic [32*QBytes-1:0] p_rd;
+  logic [HA-1:0]        xr_ra, h_ra;
   logic [31:0]          lp_ra;
 
-  mmfree_lane_ram #(.Lanes(Lanes), .Depth(HWords)) u_x (.clk_i, .we_i(x_we), .waddr_i({Lanes{x_wa}}),
-    .wdata_i(x_wd), .re_i(1'b1), .raddr_i(x_ra), .rdata_o(x_rd));
-  mmfree_lane_ram #(.Lanes(Lanes), .Depth(HWords)) u_r (.clk_i, .we_i(r_we), .waddr_i({Lanes{r_wa}}),
-    .wdata_i(r_wd), .re_i(1'b1), .raddr_i(r_ra), .rdata_o(r_rd));
-  mmfree_lane_ram #(.Lanes(Lanes), .Depth(HWords)) u_h (.clk_i, .we_i(h_we), .waddr_i({Lanes{h_wa}}),
-    .wdata_i(h_wd), .re_i(1'b1), .raddr_i(h_ra), .rdata_o(h_rd));
-  mmfree_lane_ram #(.Lanes(Lanes), .Depth(HWords)) u_f (.clk_i, .we_i(f_we), .waddr_i({Lanes{fi_wa}}),
-    .wdata_i(f_wd), .re_i(1'b1), .raddr_i(HA'(lp_ra)), .rdata_o(f_rd));
-  mmfree_lane_ram #(.Lanes(Lanes), .Depth(HWords)) u_i (.clk_i, .we_i(i_we), .waddr_i({Lanes{fi_wa}}),
-    .wdata_i(i_wd), .re_i(1'b1), .raddr_i(HA'(lp_ra)), .rdata_o(i_rd));
-  mmfree_lane_ram #(.Lanes(Lanes), .Depth(HWords)) u_g (.clk_i, .we_i(g_we), .waddr_i({Lanes{g_wa}}),
-    .wdata_i(g_wd), .re_i(1'b1), .raddr_i(HA'(lp_ra)), .rdata_o(g_rd));
-  mmfree_lane_ram #(.Lanes(Lanes), .Depth(HWords)) u_p1 (.clk_i, .we_i(p1_we), .waddr_i({Lanes{p1_wa}}),
-    .wdata_i(p1_wd), .re_i(1'b1), .raddr_i(HA'(lp_ra)), .rdata_o(p1_rd));
-  mmfree_lane_ram #(.Lanes(Lanes), .Depth(HWords)) u_lb (.clk_i, .we_i(lb_we), .waddr_i({Lanes{lb_wa}}),
-    .wdata_i(lb_wd), .re_i(1'b1), .raddr_i(HA'(lp_ra)), .rdata_o(lb_rd));
-  // The norm vectors: NSlots slots of VWords words, slot k mod NSlots for the k-th of the token.
-  // Two RAMs, the even- and the odd-numbered vectors, two slots each, so that a loop reads
-  // the current vector and the next one in the same cycle (a norm loop and the projection
-  // behind it).
-  logic [NA-1:0]        n_ev_ra, n_od_ra;
-  logic                 n_nxt_hi;              // bit 1 of n_cons_q + 1
-  logic                 n_ev_slot, n_od_slot;  // slot within each RAM: bit 1 of the number
-  logic [DataWidth-1:0] n_ev_rd, n_od_rd;
-  assign n_nxt_hi  = pf_n_cons[1] ^ pf_n_cons[0];
-  assign n_ev_slot = pf_n_cons[0] ? n_nxt_hi : pf_n_cons[1];
-  assign n_od_slot = pf_n_cons[0] ? pf_n_cons[1] : n_nxt_hi;
-  assign n_ev_ra   = NA'(32'(n_ev_slot) * VWords + lp_ra);
-  assign n_od_ra   = NA'(32'(n_od_slot) * VWords + lp_ra);
-  assign n_cur_rd  = pf_n_cons[0] ? n_od_rd : n_ev_rd;
-  assign n_nxt_rd  = pf_n_cons[0] ? n_ev_rd : n_od_rd;
-  mmfree_lane_ram #(.Lanes(Lanes), .Depth(NSlots / 2 * VWords)) u_n_even (.clk_i,
-    .we_i(ld_slot[0] ? '0 : n_we), .waddr_i({Lanes{n_wa}}),
-    .wdata_i(n_wd), .re_i(1'b1), .raddr_i(n_ev_ra), .rdata_o(n_ev_rd));
-  mmfree_lane_ram #(.Lanes(Lanes), .Depth(NSlots / 2 * VWords)) u_n_odd (.clk_i,
-    .we_i(ld_slot[0] ? n_we : '0), .waddr_i({Lanes{n_wa}}),
-    .wdata_i(n_wd), .re_i(1'b1), .raddr_i(n_od_ra), .rdata_o(n_od_rd));
-  // p: element c in bank c mod QBytes at word c / QBytes, so that the quantizer reads a whole
-  // q word of elements per cycle while the loops before it write one element word per cycle
-  // (element word w into banks Lanes * (w mod QWords) ..).
-  logic [QBytes-1:0] p_bank_we;
-  assign p_bank_we = QBytes'(p_we) << (Lanes * 32'(p_wa[QWordBits-1:0]));
-  mmfree_lane_ram #(.Lanes(QBytes), .Depth(PWords)) u_p (.clk_i, .we_i(p_bank_we),
-    .waddr_i({QBytes{PA'(p_wa >> QWordBits)}}), .wdata_i({QWords{p_wd}}), .re_i(1'b1),
-    .raddr_i(PA'(lp_ra)), .rdata_o(p_rd));
-  // y of the Gate matrix: the gate half (rows 0 .. I-1, then z in place) and the up half
-  // (rows I .. 2I-1), each from lane 0, so that the GLU reads y[c] and y[I + c] in one word.
-  mmfree_lane_ram #(.Lanes(Lanes), .Depth(IWords)) u_yg (.clk_i, .we_i(yg_we), .waddr_i({Lanes{yg_wa}}),
-    .wdata_i(yg_wd), .re_i(1'b1), .raddr_i(IA'(lp_ra)), .rdata_o(yg_rd));
-  mmfree_lane_ram #(.Lanes(Lanes), .Depth(IWords)) u_yu (.clk_i, .we_i(yu_we), .waddr_i({Lanes{yu_wa}}),
-    .wdata_i(yu_wd), .re_i(1'b1), .raddr_i(IA'(lp_ra)), .rdata_o(yu_rd));
+  logic                        lp_start, lp_busy, lp_done, lp_wr;
+  mmfree_token_pkg::loop_cmd_t lp_cmd;
+  mmfree_token_pkg::loop_e     lp_kind;
+  logic [31:0]                 lp_wa, amax;
+  logic [DataWidth-1:0]        lp_h_new, lp_z, lp_p1, lp_p, lp_q;
+  logic [SsBits-1:0]           ssa, ssb;   // sum p1^2 (or z^2), sum of the first norm's input^2
 
-  // ---- Element loop: Lanes elements of word lp_a_q per cycle -----------------------------------
-  logic [31:0] lp_words;
-  logic        lp_issue, lp_last;
-  // The quantizer's words are q words (QBytes elements), the other loops' element words.
-  assign lp_words = (lk_q == LkQuant) ? (lp_n_q + 32'(QBytes - 1)) >> $clog2(QBytes)
-                                      : (lp_n_q + 32'(Lanes - 1)) >> LaneBits;
-  assign lp_issue = (state_q == StLoop) && (lp_k_q < lp_words);
-  assign lp_last  = lp_v_q && (lp_a_q == lp_words - 1);
-  assign lp_ra    = lp_k_q;
+  mmfree_token_buffers #(.MaxHidden(MaxHidden), .MaxIntermediate(MaxIntermediate), .DataWidth(DataWidth)) u_buffers (
+    .clk_i, .rst_ni,
+    .rd_we_i    (ld_we),
+    .rd_dst_i   (ld_dst),
+    .rd_slot_i  (ld_slot),
+    .rd_waddr_i (ld_waddr),
+    .rd_word_i  (ld_word),
+    .rd_as_a_i  (ld_as_a),
+    .rd_as_g_i  (ld_as_g),
+    .ig_mx_i    (mx_q),
+    .ig_v_i     (st_v),
+    .ig_up_i    (st_up),
+    .ig_addr_i  (st_addr),
+    .ig_lanes_i (st_lanes),
+    .ig_word_i  (st_word),
+    .ig_resid_i (st_resid),
+    .lp_wr_i    (lp_wr),
+    .lp_kind_i  (lp_kind),
+    .lp_wa_i    (VA'(lp_wa)),
+    .lp_h_new_i (lp_h_new),
+    .lp_z_i     (lp_z),
+    .lp_p1_i    (lp_p1),
+    .lp_p_i     (lp_p),
+    .lp_ra_i    (lp_ra),
+    .xr_ra_i    (xr_ra),
+    .h_ra_i     (h_ra),
+    .n_cons_i   (pf_n_cons),
+    .x_rd_o     (x_rd),
+    .r_rd_o     (r_rd),
+    .h_rd_o     (h_rd),
+    .f_rd_o     (f_rd),
+    .i_rd_o     (i_rd),
+    .g_rd_o     (g_rd),
+    .p1_rd_o    (p1_rd),
+    .lb_rd_o    (lb_rd),
+    .n_cur_rd_o (n_cur_rd),
+    .n_nxt_rd_o (n_nxt_rd),
+    .yg_rd_o    (yg_rd),
+    .yu_rd_o    (yu_rd),
+    .p_rd_o     (p_rd)
+  );
 
+  // The loops the sequence starts (it waits in StLoop for their end).
   logic bounded;
   assign bounded = dflags[0] && (layer_q != 32'd0);
-
-  logic [Lanes-1:0]     lane_ok;         // element 16 * lp_a_q + b < lp_n_q
-  logic [DataWidth-1:0] p1_val_w, h_new_w, p_val_w, z_val_w;
-  logic [DataWidth-1:0] q_val_w;         // the quantizer's q word
-  logic [64*Lanes-1:0]  sq_a_w, sq_b_w;
-  logic [32*Lanes-1:0]  abs_p_w;
-
-  for (genvar b = 0; b < Lanes; b++) begin : g_lane
-    logic signed [31:0] x_c, r_c, h_c, f_c, i_c, g_c, p1_c, lb_c, n_c, y_c, y_up_c;
-    assign x_c    = x_rd[32*b +: 32];
-    assign r_c    = r_rd[32*b +: 32];
-    assign h_c    = h_rd[32*b +: 32];
-    assign f_c    = f_rd[32*b +: 32];
-    assign i_c    = i_rd[32*b +: 32];
-    assign g_c    = g_rd[32*b +: 32];
-    assign p1_c   = p1_rd[32*b +: 32];
-    assign lb_c   = lb_rd[32*b +: 32];
-    assign n_c    = n_cur_rd[32*b +: 32];
-    logic signed [31:0] n_nxt_c;
-    assign n_nxt_c = n_nxt_rd[32*b +: 32];
-    assign y_c    = yg_rd[32*b +: 32];
-    assign y_up_c = yu_rd[32*b +: 32];
-
-    assign lane_ok[b] = (lp_a_q * Lanes + b) < lp_n_q;
-
-    logic signed [31:0] silu_in, silu_out, ma_a, ma_b, ma_out, mb_out, norm_in, h_new, p1_val, sq_b_val;
-    logic [24:0]        cf;
-    assign norm_in = head_src_x_q ? x_c : r_c;
-
-    always_comb begin
-      unique case (lk_q)
-        LkOgate: silu_in = h_c;
-        LkMlgru: silu_in = i_c;
-        default: silu_in = y_c;  // LkGlu
-      endcase
-      unique case (lk_q)
-        LkNorm:  begin ma_a = norm_in;  ma_b = n_c; end
-        LkOgate: begin ma_a = g_c;      ma_b = n_c; end
-        LkProj:  begin ma_a = (mx_q == MxDown) ? y_c : p1_c; ma_b = n_c; end
-        default: begin ma_a = silu_out; ma_b = y_up_c; end  // LkGlu
-      endcase
-    end
-
-    silu_a u_silu (.z_i(silu_in), .silu_o(silu_out));
-    mul_a  u_mul_a (.a_i(ma_a), .b_i(ma_b), .product_o(ma_out));
-    mul_a  u_mul_b (.a_i(ma_out), .b_i(silu_out), .product_o(mb_out));
-    // The projection fused into the loop before it: p = p1 * next norm (norm and output-gate
-    // loops), p = z * Down norm (GLU, which itself reads no norm vector).
-    logic signed [31:0] mc_out, p_out;
-    mul_a  u_mul_c (.a_i(p1_val), .b_i((lk_q == LkGlu) ? n_c : n_nxt_c), .product_o(mc_out));
-    assign p_out = (lk_q == LkProj) ? ma_out : mc_out;
-    forget_complement_g u_cf (.fz_i(f_c), .lb_i(lb_c), .bounded_i(bounded), .cf_o(cf));
-    mlgru_update_a u_mlgru (.h_i(h_c), .c_i(silu_out), .cf_i(cf), .h_o(h_new));
-
-    // p1 (norm loops), p (proj) or z (GLU); the first norm's input: x / r (norm) or g (ogate).
-    assign p1_val   = (lk_q == LkOgate) ? mb_out : ma_out;
-    assign sq_b_val = (lk_q == LkOgate) ? g_c : norm_in;
-
-    // Squares of A values, exact (< 2^62); lanes past the vector's end count zero.
-    logic signed [63:0] sq_a_wide, sq_b_wide, sq_a_signed, sq_b_signed;
-    assign sq_a_wide   = {{32{p1_val[31]}}, p1_val};
-    assign sq_b_wide   = {{32{sq_b_val[31]}}, sq_b_val};
-    assign sq_a_signed = sq_a_wide * sq_a_wide;
-    assign sq_b_signed = sq_b_wide * sq_b_wide;
-    assign sq_a_w[64*b +: 64] = lane_ok[b] ? sq_a_signed : '0;
-    assign sq_b_w[64*b +: 64] = lane_ok[b] ? sq_b_signed : '0;
-    assign abs_p_w[32*b +: 32] = !lane_ok[b] ? '0 : (p_out[31] ? 32'(-p_out) : 32'(p_out));
-
-    assign p1_val_w[32*b +: 32] = p1_val;
-    assign p_val_w[32*b +: 32]  = p_out;
-    assign z_val_w[32*b +: 32]  = ma_out;
-    assign h_new_w[32*b +: 32]  = h_new;
-  end
-
-  // The quantizer: QBytes elements (one q word) per cycle; elements past the vector's end are 0.
-  for (genvar e = 0; e < QBytes; e++) begin : g_qlane
-    logic signed [7:0] q_val;
-    quantize_q8 #(.ExpBits(ExpBits)) u_quant (.p_i(p_rd[32*e +: 32]), .c_man_i(cq_man_q), .c_exp_i(cq_exp_q),
-      .q_o(q_val));
-    assign q_val_w[8*e +: 8] = ((lp_a_q * QBytes + e) < lp_n_q) ? q_val : '0;
-  end
-
-  // Reduction trees of one word (exact sums, the largest magnitude).
-  logic [SsBits-1:0] sq_a_sum, sq_b_sum;
-  logic [31:0]       abs_p_max;
   always_comb begin
-    sq_a_sum  = '0;
-    sq_b_sum  = '0;
-    abs_p_max = '0;
-    for (int unsigned b = 0; b < Lanes; b++) begin
-      sq_a_sum = sq_a_sum + SsBits'(sq_a_w[64*b +: 64]);
-      sq_b_sum = sq_b_sum + SsBits'(sq_b_w[64*b +: 64]);
-      if (abs_p_w[32*b +: 32] > abs_p_max) abs_p_max = abs_p_w[32*b +: 32];
-    end
+    lp_start = 1'b1;
+    lp_cmd.kind       = mmfree_token_pkg::LkNorm;
+    lp_cmd.n          = d;
+    lp_cmd.clear_ss   = 1'b1;
+    lp_cmd.clear_amax = 1'b1;
+    lp_cmd.src_x      = 1'b1;
+    lp_cmd.down       = (mx_q == MxDown);
+    lp_cmd.bounded    = bounded;
+    unique case (state_q)
+      StAttnLoop, StHeadLoop: ;
+      StMlpLoop: lp_cmd.src_x = 1'b0;
+      StOgate:   lp_cmd.kind  = mmfree_token_pkg::LkOgate;
+      StGlu: begin
+        lp_start     = n_avail;
+        lp_cmd.kind  = mmfree_token_pkg::LkGlu;
+        lp_cmd.n     = ni;
+      end
+      StProjLoop: begin
+        lp_cmd.kind     = mmfree_token_pkg::LkProj;
+        lp_cmd.n        = mx_cols;
+        lp_cmd.clear_ss = 1'b0;
+      end
+      StProjScaleWait: begin
+        lp_start          = bs_valid_out;
+        lp_cmd.kind       = mmfree_token_pkg::LkQuant;
+        lp_cmd.n          = mx_cols;
+        lp_cmd.clear_ss   = 1'b0;
+        lp_cmd.clear_amax = 1'b0;
+      end
+      StMlgru: begin
+        lp_cmd.kind       = mmfree_token_pkg::LkMlgru;
+        lp_cmd.clear_ss   = 1'b0;
+        lp_cmd.clear_amax = 1'b0;
+      end
+      default: lp_start = 1'b0;
+    endcase
   end
+
+  mmfree_token_element_loop #(.DataWidth(DataWidth), .ExpBits(ExpBits), .SsBits(SsBits)) u_loop (
+    .clk_i, .rst_ni,
+    .start_i    (lp_start),
+    .cmd_i      (lp_cmd),
+    .busy_o     (lp_busy),
+    .done_o     (lp_done),
+    .cq_man_i   (cq_man_q),
+    .cq_exp_i   (cq_exp_q),
+    .ra_o       (lp_ra),
+    .x_rd_i     (x_rd),
+    .r_rd_i     (r_rd),
+    .h_rd_i     (h_rd),
+    .f_rd_i     (f_rd),
+    .i_rd_i     (i_rd),
+    .g_rd_i     (g_rd),
+    .p1_rd_i    (p1_rd),
+    .lb_rd_i    (lb_rd),
+    .n_cur_rd_i (n_cur_rd),
+    .n_nxt_rd_i (n_nxt_rd),
+    .yg_rd_i    (yg_rd),
+    .yu_rd_i    (yu_rd),
+    .p_rd_i     (p_rd),
+    .wr_o       (lp_wr),
+    .kind_o     (lp_kind),
+    .wa_o       (lp_wa),
+    .h_new_o    (lp_h_new),
+    .z_o        (lp_z),
+    .p1_o       (lp_p1),
+    .p_o        (lp_p),
+    .q_o        (lp_q),
+    .ssa_o      (ssa),
+    .ssb_o      (ssb),
+    .amax_o     (amax)
+  );
+  logic unused_lp;   // the sequence starts a loop only where none runs
+  assign unused_lp = lp_busy;
 
   // ---- BitLinear scalars ---------------------------------------------------------------------------
   logic [16:0]               c_n_man, k_man;
@@ -617,13 +555,13 @@ module mmfree_token_engine #(
     .stall_i      (1'b0),
     .valid_i      (bs_valid_in),
     .double_norm_i(mx_q != MxDown),
-    .ss_primary_i (ssa_q),
-    .ss_input_i   (ssb_q),
+    .ss_primary_i (ssa),
+    .ss_input_i   (ssb),
     .e40_i        (E40),
     .ne_i         ((mx_q == MxDown) ? ne1_i : ne2_d),
     .k_man_i      (k_man),
     .k_exp_i      (k_exp),
-    .amax_i       (amax_q),
+    .amax_i       (amax),
     .valid_o      (bs_valid_out),
     .scale_man_o  (bs_scale_man),
     .scale_exp_o  (bs_scale_exp),
@@ -638,7 +576,11 @@ module mmfree_token_engine #(
   assign logits_now = (mx_q == MxHead) && wr_logits_q;
 
   mmfree_token_pkg::intake_cfg_t ig_cfg;
-  assign ig_cfg = '{gate: mx_q == MxGate, head: mx_q == MxHead, logits: logits_now, half: ni, rows: mx_rows};
+  assign ig_cfg.gate   = (mx_q == MxGate);
+  assign ig_cfg.head   = (mx_q == MxHead);
+  assign ig_cfg.logits = logits_now;
+  assign ig_cfg.half   = ni;
+  assign ig_cfg.rows   = mx_rows;
 
   logic                 take_any, ig_done, take_logits_last;
   logic [DataWidth-1:0] group_word;
@@ -677,8 +619,7 @@ module mmfree_token_engine #(
     .st_lanes_o    (st_lanes)
   );
 
-  assign x_ra = HA'((state_q == StProjSums) ? ig_resid_ra : lp_ra);
-  assign r_ra = HA'((state_q == StProjSums) ? ig_resid_ra : lp_ra);
+  assign xr_ra = HA'((state_q == StProjSums) ? ig_resid_ra : lp_ra);
 
   // ---- Vector writer (token/mmfree_token_vector_writer.sv) ----------------------------------------
   // The sequence starts a write in the states below and waits in StWrite for its end.
@@ -686,24 +627,30 @@ module mmfree_token_engine #(
   mmfree_token_pkg::wr_cmd_t wr_cmd;
   logic [31:0]               wr_h_ra;
   always_comb begin
-    wr_start = 1'b0;
-    wr_cmd   = '{src: mmfree_token_pkg::SrcZero, addr: slot_addr, n: 32'(slot_bytes >> 2)};
+    wr_start    = 1'b0;
+    wr_cmd.src  = mmfree_token_pkg::SrcZero;   // StConst: zero the state slot
+    wr_cmd.addr = slot_addr;
+    wr_cmd.n    = 32'(slot_bytes >> 2);
     unique case (state_q)
       StConst: wr_start = nc_ready && flags_i[mmfree_reg_pkg::FlagsResetStateBit];
       StProjLogits: begin
-        wr_start = (mx_q == MxHead) && write_logits;
-        wr_cmd   = '{src: mmfree_token_pkg::SrcLogits,
-                     addr: io_i + 64'd2 * io_t +
-                           (flags_i[mmfree_reg_pkg::FlagsAllLogitsBit] ? 64'(tok_idx_q) * logit_stride : 64'd0),
-                     n: nv};
+        wr_start    = (mx_q == MxHead) && write_logits;
+        wr_cmd.src  = mmfree_token_pkg::SrcLogits;
+        wr_cmd.addr = io_i + 64'd2 * io_t +
+                      (flags_i[mmfree_reg_pkg::FlagsAllLogitsBit] ? 64'(tok_idx_q) * logit_stride : 64'd0);
+        wr_cmd.n    = nv;
       end
       StHWrite: begin
-        wr_start = 1'b1;
-        wr_cmd   = '{src: mmfree_token_pkg::SrcH, addr: slot_addr + 64'(layer_q) * 64'(d) * 64'd4, n: d};
+        wr_start    = 1'b1;
+        wr_cmd.src  = mmfree_token_pkg::SrcH;
+        wr_cmd.addr = slot_addr + 64'(layer_q) * 64'(d) * 64'd4;
+        wr_cmd.n    = d;
       end
       StArgmax: begin
-        wr_start = 1'b1;
-        wr_cmd   = '{src: mmfree_token_pkg::SrcArgmax, addr: io_i + io_t + 64'(tok_idx_q) * 64'd4, n: 32'd1};
+        wr_start    = 1'b1;
+        wr_cmd.src  = mmfree_token_pkg::SrcArgmax;
+        wr_cmd.addr = io_i + io_t + 64'(tok_idx_q) * 64'd4;
+        wr_cmd.n    = 32'd1;
       end
       default: ;
     endcase
@@ -739,38 +686,6 @@ module mmfree_token_engine #(
   logic unused_wr;   // the sequence starts writes only where none runs; h has HWords words
   assign unused_wr = ^{wr_busy, wr_h_ra[31:HA]};
 
-  // ---- Buffer writes ------------------------------------------------------------------------------
-  logic loop_wr;
-  assign loop_wr = lp_v_q && (state_q == StLoop);
-
-  always_comb begin
-    // x: the embedding, then each layer's second residual.
-    x_we = '0; x_wa = HA'(ld_waddr); x_wd = ld_as_a;
-    if (ld_we && ld_dst == mmfree_token_pkg::DstX) x_we = '1;
-    if (st_v && mx_q == MxDown) begin x_we = st_lanes; x_wa = HA'(st_addr); x_wd = st_resid; end
-    // r: the first residual.
-    r_we = (st_v && mx_q == MxO) ? st_lanes : '0; r_wa = HA'(st_addr); r_wd = st_resid;
-    // h: read from the slot, updated by the MLGRU.
-    h_we = '0; h_wa = HA'(ld_waddr); h_wd = ld_word;
-    if (ld_we && ld_dst == mmfree_token_pkg::DstH) h_we = '1;
-    if (loop_wr && lk_q == LkMlgru) begin h_we = '1; h_wa = HA'(lp_a_q); h_wd = h_new_w; end
-    // Projection outputs.
-    fi_wa = HA'(st_addr);
-    f_we = (st_v && mx_q == MxF) ? st_lanes : '0; f_wd = st_word;
-    i_we = (st_v && mx_q == MxI) ? st_lanes : '0; i_wd = st_word;
-    g_we = (st_v && mx_q == MxG) ? st_lanes : '0; g_wd = st_word; g_wa = HA'(st_addr);
-    yu_we = (st_v && mx_q == MxGate && st_up) ? st_lanes : '0; yu_wd = st_word; yu_wa = IA'(st_addr);
-    yg_we = (st_v && mx_q == MxGate && !st_up) ? st_lanes : '0; yg_wd = st_word; yg_wa = IA'(st_addr);
-    if (loop_wr && lk_q == LkGlu) begin yg_we = '1; yg_wa = IA'(lp_a_q); yg_wd = z_val_w; end  // z in place
-    // p1 of the norm loops, p of the projection loop.
-    p1_we = (loop_wr && (lk_q == LkNorm || lk_q == LkOgate)) ? '1 : '0; p1_wa = HA'(lp_a_q); p1_wd = p1_val_w;
-    p_we  = (loop_wr && (lk_q == LkProj || lk_q == LkNorm || lk_q == LkOgate || lk_q == LkGlu)) ? '1 : '0;
-    p_wa = VA'(lp_a_q); p_wd = p_val_w;
-    // Parameter vectors.
-    lb_we = (ld_we && ld_dst == mmfree_token_pkg::DstLb) ? '1 : '0; lb_wa = HA'(ld_waddr); lb_wd = ld_as_g;
-    n_we  = (ld_we && ld_dst == mmfree_token_pkg::DstN) ? '1 : '0;  n_wa = NA'(32'(ld_slot[1]) * VWords + 32'(ld_waddr));  n_wd = ld_as_a;
-  end
-
   // ---- Gates: each port passes exactly its share of the current matrix -------------------------
   always_comb begin
     for (int unsigned p = 0; p < P; p++) gate_open_o[p] = (budget_q[CountBits*p +: CountBits] != '0);
@@ -790,9 +705,9 @@ module mmfree_token_engine #(
 
   // ---- Outputs ---------------------------------------------------------------------------------------
   assign q_wr_sel_o   = (mx_q == MxDown);
-  assign q_wr_index_o = CountBits'(lp_a_q);
-  assign q_wr_data_o  = q_val_w;
-  assign q_wr_o       = loop_wr && lk_q == LkQuant;
+  assign q_wr_index_o = CountBits'(lp_wa);
+  assign q_wr_data_o  = lp_q;
+  assign q_wr_o       = lp_wr && lp_kind == mmfree_token_pkg::LkQuant;
 
   always_comb begin
     for (int unsigned p = 0; p < P; p++) ws_cmd_valid_o[p] = ws_pending_q[p];
@@ -817,16 +732,7 @@ module mmfree_token_engine #(
       tok_q          <= '0;
       status_q       <= '0;
       ws_pending_q   <= '0;
-      head_src_x_q   <= 1'b1;
       wr_logits_q    <= 1'b0;
-      lk_q           <= LkNorm;
-      lp_n_q         <= '0;
-      lp_k_q         <= '0;
-      lp_a_q         <= '0;
-      lp_v_q         <= 1'b0;
-      ssa_q          <= '0;
-      ssb_q          <= '0;
-      amax_q         <= '0;
       beta_man_q     <= '0;
       beta_exp_q     <= '0;
       scale_man_q    <= '0;
@@ -899,14 +805,7 @@ module mmfree_token_engine #(
 
         // Token mixer input: p1 = x * attn_norm, with sums of squares.
         StAttnNorm: if (x_ready && n_avail2) state_q <= StAttnLoop;
-        StAttnLoop: begin
-          amax_q  <= '0;
-          head_src_x_q <= 1'b1;
-          lk_q    <= LkNorm;
-          lp_n_q  <= d;
-          lp_k_q  <= '0;
-          ssa_q   <= '0;
-          ssb_q   <= '0;
+        StAttnLoop: begin   // (lp_start)
           mx_q    <= MxI;
           ret_q   <= StProjNorm;
           state_q <= StLoop;
@@ -923,11 +822,7 @@ module mmfree_token_engine #(
             state_q    <= proj_fused ? StProjScale : StProjLoop;
           end
         end
-        StProjLoop: begin
-          lk_q    <= LkProj;
-          lp_n_q  <= mx_cols;
-          lp_k_q  <= '0;
-          amax_q  <= '0;
+        StProjLoop: begin   // (lp_start)
           ret_q   <= StProjScale;
           state_q <= StLoop;
         end
@@ -938,10 +833,7 @@ module mmfree_token_engine #(
             scale_exp_q <= bs_scale_exp;
             cq_man_q    <= bs_c_man;
             cq_exp_q    <= (bs_c_man == '0) ? -ExpBits'(1) : bs_c_exp;  // amax 0: q = 0
-            lk_q        <= LkQuant;
-            lp_n_q      <= mx_cols;
-            lp_k_q      <= '0;
-            ret_q       <= StProjLogits;
+            ret_q       <= StProjLogits;   // (lp_start: the quantizer)
             state_q     <= StLoop;
           end
         end
@@ -987,10 +879,7 @@ module mmfree_token_engine #(
           end
         end
         StMlgru: begin
-          lk_q    <= LkMlgru;
-          lp_n_q  <= d;
-          lp_k_q  <= '0;
-          ret_q   <= StHWrite;
+          ret_q   <= StHWrite;   // (lp_start)
           state_q <= StLoop;
         end
         StHWrite: begin
@@ -1000,13 +889,7 @@ module mmfree_token_engine #(
 
         // Output gate input: p1 = g * g_norm * silu(h).
         StGNorm: if (n_avail2) state_q <= StOgate;
-        StOgate: begin
-          amax_q  <= '0;
-          lk_q    <= LkOgate;
-          lp_n_q  <= d;
-          lp_k_q  <= '0;
-          ssa_q   <= '0;
-          ssb_q   <= '0;
+        StOgate: begin   // (lp_start)
           mx_q    <= MxO;
           ret_q   <= StProjNorm;
           state_q <= StLoop;
@@ -1014,25 +897,12 @@ module mmfree_token_engine #(
 
         // Channel mixer: p1 = r * mlp_norm; the GLU.
         StMlpNorm: if (n_avail2) state_q <= StMlpLoop;
-        StMlpLoop: begin
-          amax_q  <= '0;
-          head_src_x_q <= 1'b0;
-          lk_q    <= LkNorm;
-          lp_n_q  <= d;
-          lp_k_q  <= '0;
-          ssa_q   <= '0;
-          ssb_q   <= '0;
+        StMlpLoop: begin   // (lp_start)
           mx_q    <= MxGate;
           ret_q   <= StProjNorm;
           state_q <= StLoop;
         end
-        StGlu: if (n_avail) begin
-          amax_q  <= '0;
-          lk_q    <= LkGlu;
-          lp_n_q  <= ni;
-          lp_k_q  <= '0;
-          ssa_q   <= '0;
-          ssb_q   <= '0;
+        StGlu: if (n_avail) begin   // (lp_start)
           mx_q    <= MxDown;
           ret_q   <= StProjNorm;
           state_q <= StLoop;
@@ -1040,14 +910,7 @@ module mmfree_token_engine #(
 
         // Head: p1 = x * final_norm, then the lm_head.
         StHeadNorm: if (n_avail2) state_q <= StHeadLoop;
-        StHeadLoop: begin
-          amax_q  <= '0;
-          head_src_x_q <= 1'b1;
-          lk_q    <= LkNorm;
-          lp_n_q  <= d;
-          lp_k_q  <= '0;
-          ssa_q   <= '0;
-          ssb_q   <= '0;
+        StHeadLoop: begin   // (lp_start)
           mx_q    <= MxHead;
           ret_q   <= StProjNorm;
           state_q <= StLoop;
@@ -1067,28 +930,8 @@ module mmfree_token_engine #(
         // The vector writer's command ends (it started the cycle before).
         StWrite: if (wr_done) state_q <= ret_q;
 
-        // ---- Sub-machine: one element loop over lp_n_q elements, a word per cycle ----
-        StLoop: begin
-          if (lp_issue) lp_k_q <= lp_k_q + 1'b1;
-          lp_v_q <= lp_issue;
-          lp_a_q <= lp_k_q;
-          if (lp_v_q && lk_q != LkMlgru && lk_q != LkQuant && abs_p_max > amax_q) amax_q <= abs_p_max;
-          if (lp_v_q) begin
-            unique case (lk_q)
-              LkNorm, LkOgate: begin
-                ssa_q <= ssa_q + sq_a_sum;
-                ssb_q <= ssb_q + sq_b_sum;
-              end
-              LkGlu:  ssa_q <= ssa_q + sq_a_sum;
-              default: ;
-            endcase
-          end
-          if (lp_last) begin
-            lp_v_q  <= 1'b0;
-            state_q <= ret_q;
-            // (The prefetcher is told what the loop has consumed: pf_n_consume, pf_*_free.)
-          end
-        end
+        // The element loop's pass ends (it started the cycle before).
+        StLoop: if (lp_done) state_q <= ret_q;
 
         default: state_q <= StIdle;
       endcase

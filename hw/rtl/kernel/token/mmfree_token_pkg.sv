@@ -42,4 +42,15 @@ package mmfree_token_pkg;
     logic [31:0] rows;     // rows of the matrix
   } intake_cfg_t;
 
+  // An element loop: n elements of `kind`, with its operand choices (held while it runs).
+  typedef struct packed {
+    loop_e       kind;
+    logic [31:0] n;
+    logic        clear_ss;     // the sums of squares start from zero
+    logic        clear_amax;   // the largest magnitude starts from zero
+    logic        src_x;        // LkNorm's input: x (attention, head) or r (channel mixer)
+    logic        down;         // LkProj of the Down matrix: its input is y, not p1
+    logic        bounded;      // the forget gate's lower bound applies (layers after the first)
+  } loop_cmd_t;
+
 endpackage

@@ -170,7 +170,10 @@ module mmfree_token_prefetcher #(
   assign last_item = head && !emb_q && (i_q == 5'd2);
 
   assign issue_o = issue && !beta_hit;
-  assign cmd_o   = '{dst: dst, slot: n_issued_q[1:0], addr: item_addr_i, n: item_n_i};
+  assign cmd_o.dst  = dst;
+  assign cmd_o.slot = n_issued_q[1:0];   // the slot of a norm vector: its number mod 4
+  assign cmd_o.addr = item_addr_i;
+  assign cmd_o.n    = item_n_i;
 
   always_ff @(posedge clk_i or negedge rst_ni) begin
     if (!rst_ni) begin

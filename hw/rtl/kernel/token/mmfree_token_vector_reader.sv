@@ -138,12 +138,12 @@ module mmfree_token_vector_reader #(
   always_ff @(posedge clk_i or negedge rst_ni) begin
     if (!rst_ni) begin
       state_q   <= LdIdle;
-      cur_q     <= '{dst: mmfree_token_pkg::DstX, slot: '0, addr: '0, n: '0};
+      cur_q     <= '0;
       b_q       <= '0;
       prev_q    <= '0;
       nx_v_q    <= 1'b0;
       nx_sent_q <= 1'b0;
-      nx_q      <= '{dst: mmfree_token_pkg::DstX, slot: '0, addr: '0, n: '0};
+      nx_q      <= '0;
     end else begin
       unique case (state_q)
         LdCmd: begin
