@@ -8,23 +8,29 @@
 // the token id, starts every weight port's stream for the whole token, and walks the phases.
 //
 // Every vector buffer is an mmfree_lane_ram: element c in lane bank c mod Lanes at word c / Lanes,
-// read one whole word (Lanes elements) per cycle with a registered read. So:
-// - vector reads take one gmem beat per cycle; a vector that starts mid-beat is realigned by a
-//   two-beat funnel so that lane b still holds the elements c with c mod Lanes == b, and the
-//   Lanes floats are converted by replicated shifters;
-// - element loops are a two-stage pipeline (issue the word address, then compute Lanes
-//   elements through replicated datapath units and write back), reductions are per-cycle trees
-//   into the exact accumulators of docs/numerics.md 3.10 (order of accumulation is free);
-// - row sums are taken up to min(P, Lanes) consecutive rows per cycle (row r from port r mod P;
-//   a group never crosses a word of the destination buffer), scaled by replicated
-//   apply_scale_a units, and written (with the residual, one cycle later) into the lane banks;
-// - vector writes (h to the state slot, zeroing a slot) put out one beat per cycle;
-// - a prefetcher reads every parameter and state vector of the token ahead, in the order the
-//   sequence uses them, on the gmem read engine (idle while loops run and row sums return);
-//   the read engine takes one command at a time, so a layer's six betas come in one read and
-//   wait in a small beta cache;
-// - the projection p = p1 * norm of I, O, Gate and the lm_head runs inside the norm or
-//   output-gate loop before it, Down's inside the GLU loop (only F and G keep their own loop).
+// read one whole word (Lanes elements) per cycle with a registered read. The engine is made of
+// parts (hw/rtl/kernel/token/, each with its contract in its header and its own testbench in
+// tests/kernel_parts/; the commands between them are the packed structs of mmfree_token_pkg):
+// - mmfree_token_schedule: the per-token sequence (a _d/_q state machine) that starts the others;
+// - mmfree_token_vector_reader: one gmem beat per cycle, realigned by a two-beat funnel so that
+//   lane b holds the elements c with c mod Lanes == b, converted by replicated shifters;
+// - mmfree_token_prefetcher: every parameter and state vector of the token read ahead, in the
+//   order the sequence uses them (the read engine is idle while loops run and row sums return),
+//   a layer's six betas in one read, kept in a small beta cache;
+// - mmfree_token_buffers: the lane RAMs and their writers;
+// - mmfree_token_element_loop: a two-stage pipeline (issue the word address, then compute Lanes
+//   elements through replicated datapath units and write back), with per-cycle reduction trees
+//   into the exact accumulators of docs/numerics.md 3.10; the projection p = p1 * norm of I, O,
+//   Gate and the lm_head runs inside the norm or output-gate loop before it, Down's inside the
+//   GLU loop (only F and G keep their own loop);
+// - mmfree_token_row_intake: up to min(P, Lanes) consecutive row sums per cycle (row r from port
+//   r mod P; a group never crosses a word of the destination buffer), scaled by replicated
+//   apply_scale_a units, written (with the residual, one cycle later) into the lane banks;
+// - mmfree_token_vector_writer: h to the state slot, zeroing a slot, the argmax and the logits,
+//   one beat per cycle.
+// This top holds what is not a part's: the descriptor's fields and the memory layout (every
+// address the engine reads or writes is computed here, from the descriptor and the arguments),
+// the norm constants and the BitLinear scale unit, and the wiring.
 //
 // Each BitLinear quantizes its input into the activation buffers, opens every port's beat gate
 // for exactly its share of the matrix, and scales the row sums as they come back. Weight streams
@@ -167,64 +173,15 @@ module mmfree_token_engine #(
     .c_i_exp_o(c_i_exp)
   );
 
-  // ---- States ------------------------------------------------------------------------------------
-  typedef enum logic [5:0] {
-    StIdle, StConst,
-    StTokRead, StTokWait, StTokCheck, StStream, StLayer,
-    StAttnNorm, StAttnLoop,
-    StProjNorm, StProjLoop, StProjScale, StProjScaleWait, StProjLogits,
-    StProjGrant, StProjSums, StProjLogitsWait, StProjNext,
-    StHRead, StMlgru, StHWrite,
-    StGNorm, StOgate, StMlpNorm, StMlpLoop, StGlu,
-    StHeadNorm, StHeadLoop, StArgmax, StTokDone, StDone,
-    // Waiting for a part: the vector writer, an element loop.
-    StWrite, StLoop
-  } state_e;
-
-
-  // Matrix kinds in stream order within a layer, then the lm_head.
-  typedef enum logic [2:0] {MxI, MxF, MxG, MxO, MxGate, MxDown, MxHead} matrix_e;
-
-  // Element loops.
-  typedef enum logic [2:0] {LkNorm, LkOgate, LkProj, LkMlgru, LkGlu, LkQuant} loop_e;
-
-  state_e   state_q, ret_q;
-  matrix_e  mx_q;
-  logic [31:0] tok_idx_q;     // t
-  logic [31:0] layer_q;       // l
-  logic [31:0] tok_q;         // the token id
-  logic [31:0] status_q;
-  logic [P-1:0] ws_pending_q;
-
-  // The logits of this token are written (set before the lm_head's row sums).
-  logic        wr_logits_q;
-
-  // Per-vector scalars.
-  logic [16:0]               beta_man_q, scale_man_q, cq_man_q;
-  logic signed [ExpBits-1:0] beta_exp_q, scale_exp_q, cq_exp_q;
-
-  // Matrix-vector collection: each port's beats still to pass its gate.
-  logic [CountBits*P-1:0]    budget_q;
-
-  // ---- Sizes of the current matrix -------------------------------------------------------------
-  logic [31:0] mx_cols, mx_rows;
-  logic [CountBits-1:0] mx_beats;
-  always_comb begin
-    mx_cols  = (mx_q == MxDown) ? ni : d;
-    mx_beats = (mx_q == MxDown) ? beats_i_i : beats_d_i;
-    unique case (mx_q)
-      MxGate:  mx_rows = 2 * ni;
-      MxHead:  mx_rows = nv;
-      default: mx_rows = d;
-    endcase
-  end
-
-  logic proj_fused;
-  assign proj_fused = (mx_q != MxF) && (mx_q != MxG);
-
-  logic write_logits;
-  assign write_logits = !flags_i[mmfree_reg_pkg::FlagsNoLogitsBit] &&
-                        (flags_i[mmfree_reg_pkg::FlagsAllLogitsBit] || tok_idx_q == num_tokens_i - 1);
+  // ---- Schedule (token/mmfree_token_schedule.sv) ---------------------------------------------------
+  // The per-token sequence; it starts the parts below and waits for them.
+  mmfree_token_pkg::matrix_e   mx;
+  logic [31:0]                 tok_idx, layer, tok, mx_rows;
+  logic                        logits_now, tok_read, lp_start, wr_start, bs_valid_in, ig_clear, ig_active;
+  mmfree_token_pkg::loop_cmd_t lp_cmd;
+  mmfree_token_pkg::src_e      wr_src;
+  logic [16:0]               beta_man, scale_man, cq_man;
+  logic signed [ExpBits-1:0] beta_exp, scale_exp, cq_exp;
 
 
   // ---- Vector reader (token/mmfree_token_vector_reader.sv) ---------------------------------------
@@ -307,7 +264,7 @@ module mmfree_token_engine #(
       default: pf_beta_k = 64'd5;
     endcase
     if (pf_emb) begin
-      pf_addr = params_i + emb_off + 64'(tok_q) * 64'(d) * 64'd4;
+      pf_addr = params_i + emb_off + 64'(tok) * 64'(d) * 64'd4;
     end else if (pf_head) begin
       unique case (pf_i)
         5'd0:    pf_addr = params_i + final_off;
@@ -375,24 +332,22 @@ module mmfree_token_engine #(
 
   // The reader's reads: the prefetcher's, else the token id's (the prefetcher is off between
   // tokens: the reader is free).
-  assign ld_issue = pf_issue || (state_q == StTokRead);
+  assign ld_issue = pf_issue || tok_read;
   // (Struct fields are assigned one by one: Yosys 0.23 reads no named assignment patterns.)
   always_comb begin
     ld_cmd = pf_cmd;
-    if (state_q == StTokRead) begin
+    if (tok_read) begin
       ld_cmd.dst  = mmfree_token_pkg::DstTok;
       ld_cmd.slot = '0;
-      ld_cmd.addr = io_i + 64'(tok_idx_q) * 64'd4;
+      ld_cmd.addr = io_i + 64'(tok_idx) * 64'd4;
       ld_cmd.n    = 32'd1;
     end
   end
 
-  // What the sequence gives back to the prefetcher: the token's start, a BitLinear's beta, h and
-  // LB taken by the MLGRU; at a loop's end, the norm vectors it read (a norm or output-gate
-  // loop reads its own vector and the projection's) and the last readers of h and LB free them.
-  assign pf_start     = (state_q == StStream) && (ws_pending_q == '0) && !feeders_busy_i;
-  assign pf_beta_pop  = (state_q == StProjNorm) && (proj_fused ? beta_avail : (n_avail && beta_avail));
-  assign pf_h_lb_take = (state_q == StHRead) && h_lb_ready;
+  // What the loops give back to the prefetcher (the schedule gives the token's start, a
+  // BitLinear's beta, h and LB taken by the MLGRU): at a loop's end, the norm vectors it read (a
+  // norm or output-gate loop reads its own vector and the projection's); the last readers of h
+  // and LB free them.
   assign pf_h_free    = lp_done && (lp_kind == mmfree_token_pkg::LkOgate);
   assign pf_lb_free   = lp_done && (lp_kind == mmfree_token_pkg::LkMlgru);
   always_comb begin
@@ -407,8 +362,7 @@ module mmfree_token_engine #(
   logic [HA-1:0]        xr_ra, h_ra;
   logic [31:0]          lp_ra;
 
-  logic                        lp_start, lp_busy, lp_done, lp_wr;
-  mmfree_token_pkg::loop_cmd_t lp_cmd;
+  logic                        lp_busy, lp_done, lp_wr;
   mmfree_token_pkg::loop_e     lp_kind;
   logic [31:0]                 lp_wa, amax;
   logic [DataWidth-1:0]        lp_h_new, lp_z, lp_p1, lp_p, lp_q;
@@ -423,7 +377,7 @@ module mmfree_token_engine #(
     .rd_word_i  (ld_word),
     .rd_as_a_i  (ld_as_a),
     .rd_as_g_i  (ld_as_g),
-    .ig_mx_i    (mx_q),
+    .ig_mx_i    (mx),
     .ig_v_i     (st_v),
     .ig_up_i    (st_up),
     .ig_addr_i  (st_addr),
@@ -456,56 +410,14 @@ module mmfree_token_engine #(
     .p_rd_o     (p_rd)
   );
 
-  // The loops the sequence starts (it waits in StLoop for their end).
-  logic bounded;
-  assign bounded = dflags[0] && (layer_q != 32'd0);
-  always_comb begin
-    lp_start = 1'b1;
-    lp_cmd.kind       = mmfree_token_pkg::LkNorm;
-    lp_cmd.n          = d;
-    lp_cmd.clear_ss   = 1'b1;
-    lp_cmd.clear_amax = 1'b1;
-    lp_cmd.src_x      = 1'b1;
-    lp_cmd.down       = (mx_q == MxDown);
-    lp_cmd.bounded    = bounded;
-    unique case (state_q)
-      StAttnLoop, StHeadLoop: ;
-      StMlpLoop: lp_cmd.src_x = 1'b0;
-      StOgate:   lp_cmd.kind  = mmfree_token_pkg::LkOgate;
-      StGlu: begin
-        lp_start     = n_avail;
-        lp_cmd.kind  = mmfree_token_pkg::LkGlu;
-        lp_cmd.n     = ni;
-      end
-      StProjLoop: begin
-        lp_cmd.kind     = mmfree_token_pkg::LkProj;
-        lp_cmd.n        = mx_cols;
-        lp_cmd.clear_ss = 1'b0;
-      end
-      StProjScaleWait: begin
-        lp_start          = bs_valid_out;
-        lp_cmd.kind       = mmfree_token_pkg::LkQuant;
-        lp_cmd.n          = mx_cols;
-        lp_cmd.clear_ss   = 1'b0;
-        lp_cmd.clear_amax = 1'b0;
-      end
-      StMlgru: begin
-        lp_cmd.kind       = mmfree_token_pkg::LkMlgru;
-        lp_cmd.clear_ss   = 1'b0;
-        lp_cmd.clear_amax = 1'b0;
-      end
-      default: lp_start = 1'b0;
-    endcase
-  end
-
   mmfree_token_element_loop #(.DataWidth(DataWidth), .ExpBits(ExpBits), .SsBits(SsBits)) u_loop (
     .clk_i, .rst_ni,
     .start_i    (lp_start),
     .cmd_i      (lp_cmd),
     .busy_o     (lp_busy),
     .done_o     (lp_done),
-    .cq_man_i   (cq_man_q),
-    .cq_exp_i   (cq_exp_q),
+    .cq_man_i   (cq_man),
+    .cq_exp_i   (cq_exp),
     .ra_o       (lp_ra),
     .x_rd_i     (x_rd),
     .r_rd_i     (r_rd),
@@ -538,27 +450,26 @@ module mmfree_token_engine #(
   // ---- BitLinear scalars ---------------------------------------------------------------------------
   logic [16:0]               c_n_man, k_man;
   logic signed [ExpBits-1:0] c_n_exp, k_exp;
-  assign c_n_man = (mx_q == MxDown) ? c_i_man : c_d_man;
-  assign c_n_exp = (mx_q == MxDown) ? c_i_exp : c_d_exp;
+  assign c_n_man = (mx == mmfree_token_pkg::MxDown) ? c_i_man : c_d_man;
+  assign c_n_exp = (mx == mmfree_token_pkg::MxDown) ? c_i_exp : c_d_exp;
   sf_mul #(.ExpBits(ExpBits)) u_k (
-    .a_man_i(beta_man_q), .a_exp_i(beta_exp_q), .b_man_i(c_n_man), .b_exp_i(c_n_exp),
+    .a_man_i(beta_man), .a_exp_i(beta_exp), .b_man_i(c_n_man), .b_exp_i(c_n_exp),
     .man_o(k_man), .exp_o(k_exp)
   );
 
-  logic                      bs_valid_in, bs_valid_out;
+  logic                      bs_valid_out;
   logic [16:0]               bs_scale_man, bs_c_man;
   logic signed [ExpBits-1:0] bs_scale_exp, bs_c_exp;
-  assign bs_valid_in = (state_q == StProjScale);
 
   bitlinear_scale_unit #(.SumBits(SsBits), .TBits(80), .ExpBits(ExpBits)) u_scale (
     .clk_i, .rst_ni,
     .stall_i      (1'b0),
     .valid_i      (bs_valid_in),
-    .double_norm_i(mx_q != MxDown),
+    .double_norm_i(mx != mmfree_token_pkg::MxDown),
     .ss_primary_i (ssa),
     .ss_input_i   (ssb),
     .e40_i        (E40),
-    .ne_i         ((mx_q == MxDown) ? ne1_i : ne2_d),
+    .ne_i         ((mx == mmfree_token_pkg::MxDown) ? ne1_i : ne2_d),
     .k_man_i      (k_man),
     .k_exp_i      (k_exp),
     .amax_i       (amax),
@@ -572,12 +483,11 @@ module mmfree_token_engine #(
   // ---- Row-sum intake (token/mmfree_token_row_intake.sv) ------------------------------------------
   // Its groups go to the projection's buffer (stage 2: st_*), the logits to the writer; while it
   // runs, x and r are read at its destination word (the residuals).
-  logic                 logits_now, pk_can_push;
-  assign logits_now = (mx_q == MxHead) && wr_logits_q;
+  logic                 pk_can_push;
 
   mmfree_token_pkg::intake_cfg_t ig_cfg;
-  assign ig_cfg.gate   = (mx_q == MxGate);
-  assign ig_cfg.head   = (mx_q == MxHead);
+  assign ig_cfg.gate   = (mx == mmfree_token_pkg::MxGate);
+  assign ig_cfg.head   = (mx == mmfree_token_pkg::MxHead);
   assign ig_cfg.logits = logits_now;
   assign ig_cfg.half   = ni;
   assign ig_cfg.rows   = mx_rows;
@@ -594,11 +504,11 @@ module mmfree_token_engine #(
   mmfree_token_row_intake #(.NumWeightPorts(NumWeightPorts), .DataWidth(DataWidth), .ExpBits(ExpBits),
                             .AddrBits(VA)) u_intake (
     .clk_i, .rst_ni,
-    .clear_i       (state_q == StProjGrant),
-    .active_i      (state_q == StProjSums),
+    .clear_i       (ig_clear),
+    .active_i      (ig_active),
     .cfg_i         (ig_cfg),
-    .scale_man_i   (scale_man_q),
-    .scale_exp_i   (scale_exp_q),
+    .scale_man_i   (scale_man),
+    .scale_exp_i   (scale_exp),
     .can_push_i    (pk_can_push),
     .sum_valid_i,
     .sum_ready_o,
@@ -610,7 +520,7 @@ module mmfree_token_engine #(
     .group_lanes_o (group_lanes),
     .argmax_o      (argmax),
     .resid_ra_o    (ig_resid_ra),
-    .resid_rd_i    ((mx_q == MxO) ? x_rd : r_rd),
+    .resid_rd_i    ((mx == mmfree_token_pkg::MxO) ? x_rd : r_rd),
     .st_v_o        (st_v),
     .st_up_o       (st_up),
     .st_addr_o     (st_addr),
@@ -619,40 +529,33 @@ module mmfree_token_engine #(
     .st_lanes_o    (st_lanes)
   );
 
-  assign xr_ra = HA'((state_q == StProjSums) ? ig_resid_ra : lp_ra);
+  assign xr_ra = HA'(ig_active ? ig_resid_ra : lp_ra);
 
   // ---- Vector writer (token/mmfree_token_vector_writer.sv) ----------------------------------------
-  // The sequence starts a write in the states below and waits in StWrite for its end.
-  logic                      wr_start, wr_busy, wr_done, wr_done_seen, wr_h_own;
+  // The schedule starts a write and waits for its end; where each source goes is the layout's.
+  logic                      wr_busy, wr_done, wr_done_seen, wr_h_own;
   mmfree_token_pkg::wr_cmd_t wr_cmd;
   logic [31:0]               wr_h_ra;
   always_comb begin
-    wr_start    = 1'b0;
-    wr_cmd.src  = mmfree_token_pkg::SrcZero;   // StConst: zero the state slot
-    wr_cmd.addr = slot_addr;
-    wr_cmd.n    = 32'(slot_bytes >> 2);
-    unique case (state_q)
-      StConst: wr_start = nc_ready && flags_i[mmfree_reg_pkg::FlagsResetStateBit];
-      StProjLogits: begin
-        wr_start    = (mx_q == MxHead) && write_logits;
-        wr_cmd.src  = mmfree_token_pkg::SrcLogits;
+    wr_cmd.src = wr_src;
+    unique case (wr_src)
+      mmfree_token_pkg::SrcLogits: begin
         wr_cmd.addr = io_i + 64'd2 * io_t +
-                      (flags_i[mmfree_reg_pkg::FlagsAllLogitsBit] ? 64'(tok_idx_q) * logit_stride : 64'd0);
+                      (flags_i[mmfree_reg_pkg::FlagsAllLogitsBit] ? 64'(tok_idx) * logit_stride : 64'd0);
         wr_cmd.n    = nv;
       end
-      StHWrite: begin
-        wr_start    = 1'b1;
-        wr_cmd.src  = mmfree_token_pkg::SrcH;
-        wr_cmd.addr = slot_addr + 64'(layer_q) * 64'(d) * 64'd4;
+      mmfree_token_pkg::SrcH: begin
+        wr_cmd.addr = slot_addr + 64'(layer) * 64'(d) * 64'd4;
         wr_cmd.n    = d;
       end
-      StArgmax: begin
-        wr_start    = 1'b1;
-        wr_cmd.src  = mmfree_token_pkg::SrcArgmax;
-        wr_cmd.addr = io_i + io_t + 64'(tok_idx_q) * 64'd4;
+      mmfree_token_pkg::SrcArgmax: begin
+        wr_cmd.addr = io_i + io_t + 64'(tok_idx) * 64'd4;
         wr_cmd.n    = 32'd1;
       end
-      default: ;
+      default: begin   // SrcZero: the state slot
+        wr_cmd.addr = slot_addr;
+        wr_cmd.n    = 32'(slot_bytes >> 2);
+      end
     endcase
   end
 
@@ -686,256 +589,85 @@ module mmfree_token_engine #(
   logic unused_wr;   // the sequence starts writes only where none runs; h has HWords words
   assign unused_wr = ^{wr_busy, wr_h_ra[31:HA]};
 
-  // ---- Gates: each port passes exactly its share of the current matrix -------------------------
-  always_comb begin
-    for (int unsigned p = 0; p < P; p++) gate_open_o[p] = (budget_q[CountBits*p +: CountBits] != '0);
-  end
+  // ---- The schedule's instance (its signals are declared above) ----------------------------------------
+  mmfree_token_schedule #(.NumWeightPorts(NumWeightPorts), .CountBits(CountBits), .ExpBits(ExpBits)) u_schedule (
+    .clk_i, .rst_ni,
+    .start_i,
+    .done_o,
+    .status_o,
+    .token_done_o,
+    .num_tokens_i,
+    .flags_i,
+    .d_i               (d),
+    .ni_i              (ni),
+    .nl_i              (nl),
+    .nv_i              (nv),
+    .bounded_i         (dflags[0] && (layer != 32'd0)),
+    .beats_d_i,
+    .beats_i_i,
+    .port_rows_d_i,
+    .port_rows_gate_i,
+    .port_rows_vocab_i,
+    .mx_o              (mx),
+    .tok_idx_o         (tok_idx),
+    .layer_o           (layer),
+    .tok_o             (tok),
+    .mx_rows_o         (mx_rows),
+    .logits_o          (logits_now),
+    .nc_start_o        (nc_start),
+    .nc_ready_i        (nc_ready),
+    .tok_read_o        (tok_read),
+    .rd_idle_i         (ld_idle),
+    .tok_valid_i       (ld_rx && ld_rx_beat == '0 && ld_dst == mmfree_token_pkg::DstTok),
+    .tok_i             (rd_first_word),
+    .rd_error_i        (ld_error),
+    .pf_start_o        (pf_start),
+    .beta_pop_o        (pf_beta_pop),
+    .h_lb_take_o       (pf_h_lb_take),
+    .x_ready_i         (x_ready),
+    .n_avail_i         (n_avail),
+    .n_avail2_i        (n_avail2),
+    .beta_avail_i      (beta_avail),
+    .h_lb_ready_i      (h_lb_ready),
+    .beta_man_i        (pf_beta_man),
+    .beta_exp_i        (pf_beta_exp),
+    .lp_start_o        (lp_start),
+    .lp_cmd_o          (lp_cmd),
+    .lp_done_i         (lp_done),
+    .beta_man_o        (beta_man),
+    .beta_exp_o        (beta_exp),
+    .bs_valid_o        (bs_valid_in),
+    .bs_done_i         (bs_valid_out),
+    .bs_scale_man_i    (bs_scale_man),
+    .bs_scale_exp_i    (bs_scale_exp),
+    .bs_c_man_i        (bs_c_man),
+    .bs_c_exp_i        (bs_c_exp),
+    .scale_man_o       (scale_man),
+    .scale_exp_o       (scale_exp),
+    .cq_man_o          (cq_man),
+    .cq_exp_o          (cq_exp),
+    .ig_clear_o        (ig_clear),
+    .ig_active_o       (ig_active),
+    .ig_done_i         (ig_done),
+    .wr_start_o        (wr_start),
+    .wr_src_o          (wr_src),
+    .wr_done_i         (wr_done),
+    .wr_done_seen_i    (wr_done_seen),
+    .gmem_wr_done_i    (wr_done_i),
+    .gmem_wr_error_i   (wr_error_i),
+    .ws_cmd_valid_o,
+    .ws_cmd_ready_i,
+    .ws_error_i,
+    .pass_start_o,
+    .feeders_busy_i,
+    .gate_open_o,
+    .array_fire_i
+  );
 
-  function automatic logic [CountBits-1:0] port_share(
-      input matrix_e m, input logic [CountBits-1:0] rd, input logic [CountBits-1:0] rg,
-      input logic [CountBits-1:0] rv, input logic [CountBits-1:0] bd, input logic [CountBits-1:0] bi);
-    logic [CountBits-1:0] rows;
-    unique case (m)
-      MxGate:  rows = rg;
-      MxHead:  rows = rv;
-      default: rows = rd;
-    endcase
-    port_share = rows * ((m == MxDown) ? bi : bd);
-  endfunction
-
-  // ---- Outputs ---------------------------------------------------------------------------------------
-  assign q_wr_sel_o   = (mx_q == MxDown);
+  // ---- Activation buffers: the quantizer's q words ---------------------------------------------------
+  assign q_wr_sel_o   = (mx == mmfree_token_pkg::MxDown);
   assign q_wr_index_o = CountBits'(lp_wa);
   assign q_wr_data_o  = lp_q;
   assign q_wr_o       = lp_wr && lp_kind == mmfree_token_pkg::LkQuant;
-
-  always_comb begin
-    for (int unsigned p = 0; p < P; p++) ws_cmd_valid_o[p] = ws_pending_q[p];
-  end
-  assign pass_start_o = (state_q == StStream) && (ws_pending_q == '0) && !feeders_busy_i;
-  assign nc_start     = (state_q == StIdle) && start_i;
-  assign done_o       = (state_q == StDone);
-  assign status_o     = status_q;
-  // A token counts as completed only without an AXI error (the golden kernel's `tokens`).
-  assign token_done_o = (state_q == StTokDone) && !status_q[mmfree_reg_pkg::StatusAxiErrorBit] &&
-                        !(|ws_error_i);
-
-
-  // ---- The sequence ---------------------------------------------------------------------------------
-  always_ff @(posedge clk_i or negedge rst_ni) begin
-    if (!rst_ni) begin
-      state_q        <= StIdle;
-      ret_q          <= StIdle;
-      mx_q           <= MxI;
-      tok_idx_q      <= '0;
-      layer_q        <= '0;
-      tok_q          <= '0;
-      status_q       <= '0;
-      ws_pending_q   <= '0;
-      wr_logits_q    <= 1'b0;
-      beta_man_q     <= '0;
-      beta_exp_q     <= '0;
-      scale_man_q    <= '0;
-      scale_exp_q    <= '0;
-      cq_man_q       <= '0;
-      cq_exp_q       <= '0;
-      budget_q       <= '0;
-    end else begin
-      // Stream commands are accepted whenever the engines are ready; gates drain with the beats.
-      ws_pending_q <= ws_pending_q & ~ws_cmd_ready_i;
-      for (int unsigned p = 0; p < P; p++) begin
-        if (array_fire_i[p]) budget_q[CountBits*p +: CountBits] <= budget_q[CountBits*p +: CountBits] - 1'b1;
-      end
-      if (wr_done_i && wr_error_i) status_q[mmfree_reg_pkg::StatusAxiErrorBit] <= 1'b1;
-
-      // ---- What the vector reader brings ----
-      if (ld_rx && ld_rx_beat == '0 && ld_dst == mmfree_token_pkg::DstTok) tok_q <= rd_first_word;
-      if (ld_error) status_q[mmfree_reg_pkg::StatusAxiErrorBit] <= 1'b1;
-      unique case (state_q)
-        StIdle: begin
-          if (start_i) begin
-            status_q  <= '0;
-            tok_idx_q <= '0;
-            if (num_tokens_i == 32'd0) begin
-              status_q[mmfree_reg_pkg::StatusBadArgumentsBit] <= 1'b1;
-              state_q <= StDone;
-            end else begin
-              state_q <= StConst;
-            end
-          end
-        end
-
-        StConst: begin
-          if (nc_ready) begin
-            if (flags_i[mmfree_reg_pkg::FlagsResetStateBit]) begin
-              ret_q     <= StTokRead;
-              state_q   <= StWrite;
-            end else begin
-              state_q <= StTokRead;
-            end
-          end
-        end
-
-        StTokRead: state_q <= StTokWait;   // the token id's read is issued (ld_issue)
-        StTokWait: if (ld_idle) state_q <= StTokCheck;
-
-        StTokCheck: begin
-          if (status_q[mmfree_reg_pkg::StatusAxiErrorBit]) begin
-            state_q <= StDone;
-          end else if (tok_q >= nv) begin
-            status_q[mmfree_reg_pkg::StatusBadTokenBit] <= 1'b1;
-            state_q <= StDone;
-          end else begin
-            ws_pending_q <= '1;
-            state_q      <= StStream;
-          end
-        end
-
-        StStream: begin
-          // Every port's stream command is taken and the feeders are idle: start the pass.
-          if (pf_start) begin   // (the prefetcher starts the token's reads)
-            layer_q    <= '0;
-            state_q    <= StLayer;
-          end
-        end
-
-        StLayer: begin
-          state_q <= (layer_q == nl) ? StHeadNorm : StAttnNorm;
-        end
-
-        // Token mixer input: p1 = x * attn_norm, with sums of squares.
-        StAttnNorm: if (x_ready && n_avail2) state_q <= StAttnLoop;
-        StAttnLoop: begin   // (lp_start)
-          mx_q    <= MxI;
-          ret_q   <= StProjNorm;
-          state_q <= StLoop;
-        end
-
-        // One BitLinear: its norm, its beta, p and amax, the scalars, q, the matrix.
-        StProjNorm: begin
-          // F and G have a projection loop of their own; the others' p and amax came with
-          // the loop before (attn norm -> I, output gate -> O, mlp norm -> Gate, GLU -> Down,
-          // final norm -> lm_head).
-          if (pf_beta_pop) begin
-            beta_man_q <= pf_beta_man;
-            beta_exp_q <= pf_beta_exp;
-            state_q    <= proj_fused ? StProjScale : StProjLoop;
-          end
-        end
-        StProjLoop: begin   // (lp_start)
-          ret_q   <= StProjScale;
-          state_q <= StLoop;
-        end
-        StProjScale: state_q <= StProjScaleWait;  // bs_valid_in is high here
-        StProjScaleWait: begin
-          if (bs_valid_out) begin
-            scale_man_q <= bs_scale_man;
-            scale_exp_q <= bs_scale_exp;
-            cq_man_q    <= bs_c_man;
-            cq_exp_q    <= (bs_c_man == '0) ? -ExpBits'(1) : bs_c_exp;  // amax 0: q = 0
-            ret_q       <= StProjLogits;   // (lp_start: the quantizer)
-            state_q     <= StLoop;
-          end
-        end
-        StProjLogits: begin
-          wr_logits_q <= (mx_q == MxHead) && write_logits;
-          if (mx_q == MxHead && write_logits) begin
-            ret_q     <= StProjGrant;
-            state_q   <= StWrite;
-          end else begin
-            state_q <= StProjGrant;
-          end
-        end
-        StProjGrant: begin
-          for (int unsigned p = 0; p < P; p++) begin
-            budget_q[CountBits*p +: CountBits] <= port_share(mx_q,
-                port_rows_d_i[CountBits*p +: CountBits], port_rows_gate_i[CountBits*p +: CountBits],
-                port_rows_vocab_i[CountBits*p +: CountBits], mx_beats, mx_beats);
-          end
-          state_q <= StProjSums;   // the intake starts at row 0 (clear_i)
-        end
-        StProjSums: begin
-          if (ig_done) state_q <= logits_now ? StProjLogitsWait : StProjNext;
-        end
-        StProjLogitsWait: begin
-          if (wr_done_seen) state_q <= StProjNext;
-        end
-        StProjNext: begin
-          unique case (mx_q)
-            MxI:    begin mx_q <= MxF; state_q <= StProjNorm; end
-            MxF:    begin mx_q <= MxG; state_q <= StProjNorm; end
-            MxG:    state_q <= StHRead;
-            MxO:    state_q <= StMlpNorm;
-            MxGate: state_q <= StGlu;
-            MxDown: begin layer_q <= layer_q + 1'b1; state_q <= StLayer; end
-            default: state_q <= StArgmax;
-          endcase
-        end
-
-        // MLGRU: h[l] from the slot, LB[l], the update, h[l] back to the slot.
-        StHRead: begin
-          if (h_lb_ready) begin
-            state_q <= StMlgru;
-          end
-        end
-        StMlgru: begin
-          ret_q   <= StHWrite;   // (lp_start)
-          state_q <= StLoop;
-        end
-        StHWrite: begin
-          ret_q     <= StGNorm;
-          state_q   <= StWrite;
-        end
-
-        // Output gate input: p1 = g * g_norm * silu(h).
-        StGNorm: if (n_avail2) state_q <= StOgate;
-        StOgate: begin   // (lp_start)
-          mx_q    <= MxO;
-          ret_q   <= StProjNorm;
-          state_q <= StLoop;
-        end
-
-        // Channel mixer: p1 = r * mlp_norm; the GLU.
-        StMlpNorm: if (n_avail2) state_q <= StMlpLoop;
-        StMlpLoop: begin   // (lp_start)
-          mx_q    <= MxGate;
-          ret_q   <= StProjNorm;
-          state_q <= StLoop;
-        end
-        StGlu: if (n_avail) begin   // (lp_start)
-          mx_q    <= MxDown;
-          ret_q   <= StProjNorm;
-          state_q <= StLoop;
-        end
-
-        // Head: p1 = x * final_norm, then the lm_head.
-        StHeadNorm: if (n_avail2) state_q <= StHeadLoop;
-        StHeadLoop: begin   // (lp_start)
-          mx_q    <= MxHead;
-          ret_q   <= StProjNorm;
-          state_q <= StLoop;
-        end
-        StArgmax: begin
-          ret_q     <= StTokDone;
-          state_q   <= StWrite;
-        end
-        StTokDone: begin
-          if (|ws_error_i) status_q[mmfree_reg_pkg::StatusAxiErrorBit] <= 1'b1;
-          tok_idx_q <= tok_idx_q + 1'b1;
-          state_q   <= (tok_idx_q + 1 == num_tokens_i || status_q[mmfree_reg_pkg::StatusAxiErrorBit] || (|ws_error_i))
-                       ? StDone : StTokRead;
-        end
-        StDone: state_q <= StIdle;
-
-        // The vector writer's command ends (it started the cycle before).
-        StWrite: if (wr_done) state_q <= ret_q;
-
-        // The element loop's pass ends (it started the cycle before).
-        StLoop: if (lp_done) state_q <= ret_q;
-
-        default: state_q <= StIdle;
-      endcase
-    end
-  end
 
 endmodule
