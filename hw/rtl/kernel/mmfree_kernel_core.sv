@@ -112,43 +112,18 @@ module mmfree_kernel_core #(
   logic [64*P-1:0]           port_bytes;
 
   mmfree_control_slave #(
-    .NumWeightPorts (P),
-    .WeightDataWidth(W),
-    .MaxHidden      (MaxHidden),
+    .NumWeightPorts(P), .WeightDataWidth(W), .MaxHidden(MaxHidden),
     .MaxIntermediate(MaxIntermediate)
   ) u_control (
-    .clk_i,
-    .rst_ni,
-    .awvalid_i    (ctl_awvalid_i),
-    .awready_o    (ctl_awready_o),
-    .awaddr_i     (ctl_awaddr_i),
-    .wvalid_i     (ctl_wvalid_i),
-    .wready_o     (ctl_wready_o),
-    .wdata_i      (ctl_wdata_i),
-    .wstrb_i      (ctl_wstrb_i),
-    .bvalid_o     (ctl_bvalid_o),
-    .bready_i     (ctl_bready_i),
-    .bresp_o      (ctl_bresp_o),
-    .arvalid_i    (ctl_arvalid_i),
-    .arready_o    (ctl_arready_o),
-    .araddr_i     (ctl_araddr_i),
-    .rvalid_o     (ctl_rvalid_o),
-    .rready_i     (ctl_rready_i),
-    .rdata_o      (ctl_rdata_o),
-    .rresp_o      (ctl_rresp_o),
-    .interrupt_o,
-    .start_o      (start),
-    .done_i       (done),
-    .status_i     (status),
-    .params_o     (arg_params),
-    .state_o      (arg_state),
-    .io_o         (arg_io),
-    .num_tokens_o (arg_num_tokens),
-    .state_slot_o (arg_state_slot),
-    .flags_o      (arg_flags),
-    .weight_base_o(arg_weight_base),
-    .counters_i   (counters),
-    .port_bytes_i (port_bytes)
+    .clk_i, .rst_ni, .awvalid_i(ctl_awvalid_i), .awready_o(ctl_awready_o), .awaddr_i(ctl_awaddr_i),
+    .wvalid_i(ctl_wvalid_i), .wready_o(ctl_wready_o), .wdata_i(ctl_wdata_i), .wstrb_i(ctl_wstrb_i),
+    .bvalid_o(ctl_bvalid_o), .bready_i(ctl_bready_i), .bresp_o(ctl_bresp_o),
+    .arvalid_i(ctl_arvalid_i), .arready_o(ctl_arready_o), .araddr_i(ctl_araddr_i),
+    .rvalid_o(ctl_rvalid_o), .rready_i(ctl_rready_i), .rdata_o(ctl_rdata_o), .rresp_o(ctl_rresp_o),
+    .interrupt_o, .start_o(start), .done_i(done), .status_i(status), .params_o(arg_params),
+    .state_o(arg_state), .io_o(arg_io), .num_tokens_o(arg_num_tokens),
+    .state_slot_o(arg_state_slot), .flags_o(arg_flags), .weight_base_o(arg_weight_base),
+    .counters_i(counters), .port_bytes_i(port_bytes)
   );
 
   // Token mode reads these three arguments; like the others they are taken once, at the start.
@@ -182,37 +157,17 @@ module mmfree_kernel_core #(
   logic                 rd_last;
 
   mmfree_axi_read_streamer #(
-    .DataWidth     (GmemDataWidth),
-    .MaxBurstBeats (64),
-    .MaxOutstanding(2),
+    .DataWidth(GmemDataWidth), .MaxBurstBeats(64), .MaxOutstanding(2),
     .FifoDepth     (128),  // two 64-beat vectors: the next read is requested while one arrives
-    .BeatCountBits (CountBits)
+    .BeatCountBits(CountBits)
   ) u_gmem_read (
-    .clk_i,
-    .rst_ni,
-    .cmd_valid_i    (rd_cmd_valid),
-    .cmd_ready_o    (rd_cmd_ready),
-    .cmd_addr_i     (rd_cmd_addr),
-    .cmd_beats_i    (rd_cmd_beats),
-    .data_valid_o   (rd_valid),
-    .data_ready_i   (rd_ready),
-    .data_o         (rd_data),
-    .data_last_o    (rd_last),
-    .error_o        (rd_error),
-    .beat_received_o(rd_beat),
-    .arvalid_o      (gm_arvalid_o),
-    .arready_i      (gm_arready_i),
-    .araddr_o       (gm_araddr_o),
-    .arlen_o        (gm_arlen_o),
-    .arsize_o       (gm_arsize_o),
-    .arburst_o      (gm_arburst_o),
-    .arcache_o      (gm_arcache_o),
-    .arprot_o       (gm_arprot_o),
-    .rvalid_i       (gm_rvalid_i),
-    .rready_o       (gm_rready_o),
-    .rdata_i        (gm_rdata_i),
-    .rresp_i        (gm_rresp_i),
-    .rlast_i        (gm_rlast_i)
+    .clk_i, .rst_ni, .cmd_valid_i(rd_cmd_valid), .cmd_ready_o(rd_cmd_ready),
+    .cmd_addr_i(rd_cmd_addr), .cmd_beats_i(rd_cmd_beats), .data_valid_o(rd_valid),
+    .data_ready_i(rd_ready), .data_o(rd_data), .data_last_o(rd_last), .error_o(rd_error),
+    .beat_received_o(rd_beat), .arvalid_o(gm_arvalid_o), .arready_i(gm_arready_i),
+    .araddr_o(gm_araddr_o), .arlen_o(gm_arlen_o), .arsize_o(gm_arsize_o), .arburst_o(gm_arburst_o),
+    .arcache_o(gm_arcache_o), .arprot_o(gm_arprot_o), .rvalid_i(gm_rvalid_i),
+    .rready_o(gm_rready_o), .rdata_i(gm_rdata_i), .rresp_i(gm_rresp_i), .rlast_i(gm_rlast_i)
   );
 
   logic                 wr_cmd_valid, wr_cmd_ready, wr_done, wr_error;
@@ -223,38 +178,16 @@ module mmfree_kernel_core #(
   logic [GmemDataWidth/8-1:0] wr_in_strb;
 
   mmfree_axi_write_master #(
-    .DataWidth    (GmemDataWidth),
-    .MaxBurstBeats(64),
-    .BeatCountBits(CountBits)
+    .DataWidth(GmemDataWidth), .MaxBurstBeats(64), .BeatCountBits(CountBits)
   ) u_gmem_write (
-    .clk_i,
-    .rst_ni,
-    .cmd_valid_i(wr_cmd_valid),
-    .cmd_ready_o(wr_cmd_ready),
-    .cmd_addr_i (wr_cmd_addr),
-    .cmd_beats_i(wr_cmd_beats),
-    .in_valid_i (wr_in_valid),
-    .in_ready_o (wr_in_ready),
-    .in_data_i  (wr_in_data),
-    .in_strb_i  (wr_in_strb),
-    .done_o     (wr_done),
-    .error_o    (wr_error),
-    .awvalid_o  (gm_awvalid_o),
-    .awready_i  (gm_awready_i),
-    .awaddr_o   (gm_awaddr_o),
-    .awlen_o    (gm_awlen_o),
-    .awsize_o   (gm_awsize_o),
-    .awburst_o  (gm_awburst_o),
-    .awcache_o  (gm_awcache_o),
-    .awprot_o   (gm_awprot_o),
-    .wvalid_o   (gm_wvalid_o),
-    .wready_i   (gm_wready_i),
-    .wdata_o    (gm_wdata_o),
-    .wstrb_o    (gm_wstrb_o),
-    .wlast_o    (gm_wlast_o),
-    .bvalid_i   (gm_bvalid_i),
-    .bready_o   (gm_bready_o),
-    .bresp_i    (gm_bresp_i)
+    .clk_i, .rst_ni, .cmd_valid_i(wr_cmd_valid), .cmd_ready_o(wr_cmd_ready),
+    .cmd_addr_i(wr_cmd_addr), .cmd_beats_i(wr_cmd_beats), .in_valid_i(wr_in_valid),
+    .in_ready_o(wr_in_ready), .in_data_i(wr_in_data), .in_strb_i(wr_in_strb), .done_o(wr_done),
+    .error_o(wr_error), .awvalid_o(gm_awvalid_o), .awready_i(gm_awready_i), .awaddr_o(gm_awaddr_o),
+    .awlen_o(gm_awlen_o), .awsize_o(gm_awsize_o), .awburst_o(gm_awburst_o),
+    .awcache_o(gm_awcache_o), .awprot_o(gm_awprot_o), .wvalid_o(gm_wvalid_o),
+    .wready_i(gm_wready_i), .wdata_o(gm_wdata_o), .wstrb_o(gm_wstrb_o), .wlast_o(gm_wlast_o),
+    .bvalid_i(gm_bvalid_i), .bready_o(gm_bready_o), .bresp_i(gm_bresp_i)
   );
 
   // ---------------------------------------------------------------------------------------------
@@ -287,125 +220,52 @@ module mmfree_kernel_core #(
   logic [CountBits*P-1:0]   port_rows_d, port_rows_gate, port_rows_vocab;
 
   mmfree_sequencer #(
-    .NumWeightPorts (P),
-    .MaxHidden      (MaxHidden),
-    .MaxIntermediate(MaxIntermediate),
-    .DataWidth      (GmemDataWidth),
-    .CountBits      (CountBits)
+    .NumWeightPorts(P), .MaxHidden(MaxHidden), .MaxIntermediate(MaxIntermediate),
+    .DataWidth(GmemDataWidth), .CountBits(CountBits)
   ) u_sequencer (
-    .clk_i,
-    .rst_ni,
-    .start_i          (start),
-    .done_o           (done),
-    .status_o         (status),
-    .params_i         (arg_params),
-    .io_i             (arg_io),
-    .flags_i          (arg_flags),
-    .weight_base_i    (arg_weight_base),
-    .rd_cmd_valid_o   (seq_rd_cmd_valid),
-    .rd_cmd_ready_i   (rd_cmd_ready),
-    .rd_cmd_addr_o    (seq_rd_cmd_addr),
-    .rd_cmd_beats_o   (seq_rd_cmd_beats),
-    .rd_valid_i       (rd_valid),
-    .rd_ready_o       (seq_rd_ready),
-    .rd_data_i        (rd_data),
-    .rd_error_i       (rd_error),
-    .wr_cmd_valid_o   (seq_wr_cmd_valid),
-    .wr_cmd_ready_i   (wr_cmd_ready),
-    .wr_cmd_addr_o    (seq_wr_cmd_addr),
-    .wr_cmd_beats_o   (seq_wr_cmd_beats),
-    .wr_done_i        (wr_done),
-    .wr_error_i       (wr_error),
-    .ws_cmd_valid_o   (seq_ws_cmd_valid),
-    .ws_cmd_ready_i   (ws_cmd_ready),
-    .ws_cmd_addr_o    (ws_cmd_addr),
-    .ws_cmd_beats_o   (ws_cmd_beats),
-    .ws_error_i       (ws_error),
-    .q_wr_o           (seq_q_wr),
-    .q_wr_sel_o       (seq_q_wr_sel),
-    .q_wr_index_o     (seq_q_wr_index),
-    .q_wr_data_o      (seq_q_wr_data),
-    .pass_start_o     (seq_pass_start),
-    .num_layers_o     (num_layers),
-    .hidden_o         (hidden),
-    .gate_rows_o      (gate_rows),
-    .vocab_o          (vocab),
-    .beats_d_o        (beats_d),
-    .beats_i_o        (beats_i),
-    .port_rows_d_o    (port_rows_d),
-    .port_rows_gate_o (port_rows_gate),
-    .port_rows_vocab_o(port_rows_vocab),
-    .feeders_busy_i   (feeders_busy),
-    .collector_busy_i (collector_busy),
-    .counters_clear_o (counters_clear),
-    .gmem_stall_o     (gmem_stall),
-    .desc_o           (descriptor),
-    .token_start_o    (token_start),
-    .token_active_o   (token_active),
-    .token_done_i     (token_done),
-    .token_status_i   (token_status)
+    .clk_i, .rst_ni, .start_i(start), .done_o(done), .status_o(status), .params_i(arg_params),
+    .io_i(arg_io), .flags_i(arg_flags), .weight_base_i(arg_weight_base),
+    .rd_cmd_valid_o(seq_rd_cmd_valid), .rd_cmd_ready_i(rd_cmd_ready),
+    .rd_cmd_addr_o(seq_rd_cmd_addr), .rd_cmd_beats_o(seq_rd_cmd_beats), .rd_valid_i(rd_valid),
+    .rd_ready_o(seq_rd_ready), .rd_data_i(rd_data), .rd_error_i(rd_error),
+    .wr_cmd_valid_o(seq_wr_cmd_valid), .wr_cmd_ready_i(wr_cmd_ready),
+    .wr_cmd_addr_o(seq_wr_cmd_addr), .wr_cmd_beats_o(seq_wr_cmd_beats), .wr_done_i(wr_done),
+    .wr_error_i(wr_error), .ws_cmd_valid_o(seq_ws_cmd_valid), .ws_cmd_ready_i(ws_cmd_ready),
+    .ws_cmd_addr_o(ws_cmd_addr), .ws_cmd_beats_o(ws_cmd_beats), .ws_error_i(ws_error),
+    .q_wr_o(seq_q_wr), .q_wr_sel_o(seq_q_wr_sel), .q_wr_index_o(seq_q_wr_index),
+    .q_wr_data_o(seq_q_wr_data), .pass_start_o(seq_pass_start), .num_layers_o(num_layers),
+    .hidden_o(hidden), .gate_rows_o(gate_rows), .vocab_o(vocab), .beats_d_o(beats_d),
+    .beats_i_o(beats_i), .port_rows_d_o(port_rows_d), .port_rows_gate_o(port_rows_gate),
+    .port_rows_vocab_o(port_rows_vocab), .feeders_busy_i(feeders_busy),
+    .collector_busy_i(collector_busy), .counters_clear_o(counters_clear), .gmem_stall_o(gmem_stall),
+    .desc_o(descriptor), .token_start_o(token_start), .token_active_o(token_active),
+    .token_done_i(token_done), .token_status_i(token_status)
   );
 
   // ---------------------------------------------------------------------------------------------
   // Token mode: the token engine drives the memory engines, stream commands, activation writes
   // and feeder starts while the sequencer has handed it the command.
   mmfree_token_engine #(
-    .NumWeightPorts (P),
-    .MaxHidden      (MaxHidden),
-    .MaxIntermediate(MaxIntermediate),
-    .DataWidth      (GmemDataWidth),
-    .CountBits      (CountBits)
+    .NumWeightPorts(P), .MaxHidden(MaxHidden), .MaxIntermediate(MaxIntermediate),
+    .DataWidth(GmemDataWidth), .CountBits(CountBits)
   ) u_token (
-    .clk_i,
-    .rst_ni,
-    .start_i          (token_start),
-    .done_o           (token_done),
-    .status_o         (token_status),
-    .token_done_o     (token_completed),
-    .params_i         (arg_params_q),
-    .state_i          (state_q),
-    .io_i             (arg_io_q),
-    .num_tokens_i     (num_tokens_q),
-    .state_slot_i     (state_slot_q),
-    .flags_i          (arg_flags_q),
-    .desc_i           (descriptor),
-    .beats_d_i        (beats_d),
-    .beats_i_i        (beats_i),
-    .port_rows_d_i    (port_rows_d),
-    .port_rows_gate_i (port_rows_gate),
-    .port_rows_vocab_i(port_rows_vocab),
-    .rd_cmd_valid_o   (tok_rd_cmd_valid),
-    .rd_cmd_ready_i   (rd_cmd_ready),
-    .rd_cmd_addr_o    (tok_rd_cmd_addr),
-    .rd_cmd_beats_o   (tok_rd_cmd_beats),
-    .rd_valid_i       (rd_valid),
-    .rd_ready_o       (tok_rd_ready),
-    .rd_data_i        (rd_data),
-    .rd_error_i       (rd_error),
-    .wr_cmd_valid_o   (tok_wr_cmd_valid),
-    .wr_cmd_ready_i   (wr_cmd_ready),
-    .wr_cmd_addr_o    (tok_wr_cmd_addr),
-    .wr_cmd_beats_o   (tok_wr_cmd_beats),
-    .wr_in_valid_o    (tok_wr_in_valid),
-    .wr_in_ready_i    (tok_wr_in_ready),
-    .wr_in_data_o     (tok_wr_in_data),
-    .wr_in_strb_o     (tok_wr_in_strb),
-    .wr_done_i        (wr_done),
-    .wr_error_i       (wr_error),
-    .ws_cmd_valid_o   (tok_ws_cmd_valid),
-    .ws_cmd_ready_i   (ws_cmd_ready),
-    .ws_error_i       (ws_error),
-    .pass_start_o     (tok_pass_start),
-    .feeders_busy_i   (feeders_busy),
-    .gate_open_o      (gate_open),
-    .array_fire_i     (array_fire),
-    .sum_valid_i      (sum_valid),
-    .sum_ready_o      (tok_sum_ready),
-    .sum_i            (sums),
-    .q_wr_o           (tok_q_wr),
-    .q_wr_sel_o       (tok_q_wr_sel),
-    .q_wr_index_o     (tok_q_wr_index),
-    .q_wr_data_o      (tok_q_wr_data)
+    .clk_i, .rst_ni, .start_i(token_start), .done_o(token_done), .status_o(token_status),
+    .token_done_o(token_completed), .params_i(arg_params_q), .state_i(state_q), .io_i(arg_io_q),
+    .num_tokens_i(num_tokens_q), .state_slot_i(state_slot_q), .flags_i(arg_flags_q),
+    .desc_i(descriptor), .beats_d_i(beats_d), .beats_i_i(beats_i), .port_rows_d_i(port_rows_d),
+    .port_rows_gate_i(port_rows_gate), .port_rows_vocab_i(port_rows_vocab),
+    .rd_cmd_valid_o(tok_rd_cmd_valid), .rd_cmd_ready_i(rd_cmd_ready),
+    .rd_cmd_addr_o(tok_rd_cmd_addr), .rd_cmd_beats_o(tok_rd_cmd_beats), .rd_valid_i(rd_valid),
+    .rd_ready_o(tok_rd_ready), .rd_data_i(rd_data), .rd_error_i(rd_error),
+    .wr_cmd_valid_o(tok_wr_cmd_valid), .wr_cmd_ready_i(wr_cmd_ready),
+    .wr_cmd_addr_o(tok_wr_cmd_addr), .wr_cmd_beats_o(tok_wr_cmd_beats),
+    .wr_in_valid_o(tok_wr_in_valid), .wr_in_ready_i(tok_wr_in_ready), .wr_in_data_o(tok_wr_in_data),
+    .wr_in_strb_o(tok_wr_in_strb), .wr_done_i(wr_done), .wr_error_i(wr_error),
+    .ws_cmd_valid_o(tok_ws_cmd_valid), .ws_cmd_ready_i(ws_cmd_ready), .ws_error_i(ws_error),
+    .pass_start_o(tok_pass_start), .feeders_busy_i(feeders_busy), .gate_open_o(gate_open),
+    .array_fire_i(array_fire), .sum_valid_i(sum_valid), .sum_ready_o(tok_sum_ready), .sum_i(sums),
+    .q_wr_o(tok_q_wr), .q_wr_sel_o(tok_q_wr_sel), .q_wr_index_o(tok_q_wr_index),
+    .q_wr_data_o(tok_q_wr_data)
   );
 
   assign ws_cmd_valid = token_active ? tok_ws_cmd_valid : seq_ws_cmd_valid;
@@ -446,151 +306,33 @@ module mmfree_kernel_core #(
   assign unused_act_wr_entry = ^act_wr_entry;
 
   // ---------------------------------------------------------------------------------------------
-  // Weight ports: burst engine -> feeder -> ternary accumulate array.
-  logic [P-1:0]           feeder_busy, port_busy, feeder_stall, array_fire, wt_beat;
+  // Weight ports: burst engine -> feeder -> ternary accumulate array (mmfree_weight_port.sv).
+  logic [P-1:0]           port_busy, feeder_stall, array_fire, wt_beat;
   logic [P-1:0]           sum_valid, sum_ready;
   logic [32*P-1:0]        sums;
 
   for (genvar p = 0; p < P; p++) begin : gen_port
-    logic                 s_valid, s_ready, s_last;
-    logic [W-1:0]         s_data;
-    logic                 a_valid, a_ready, a_first, a_last, q_sel, b_ready;
-    logic [W-1:0]         a_codes;
-    logic [CountBits-1:0] q_index;
-    logic [8*Lanes-1:0]   acts;
-    logic                 gate_pass;  // token mode: beats of a matrix wait for its activations
-    assign gate_pass = !token_active || gate_open[p];
-
-    mmfree_axi_read_streamer #(
-      .DataWidth     (W),
-      .MaxBurstBeats (4096 / BeatBytes),
-      .MaxOutstanding(WeightOutstanding),
-      .FifoDepth     (WeightFifoDepth),
-      .BeatCountBits (CountBits)
-    ) u_stream (
-      .clk_i,
-      .rst_ni,
-      .cmd_valid_i    (ws_cmd_valid[p]),
-      .cmd_ready_o    (ws_cmd_ready[p]),
-      .cmd_addr_i     (ws_cmd_addr[64*p +: 64]),
-      .cmd_beats_i    (ws_cmd_beats[CountBits*p +: CountBits]),
-      .data_valid_o   (s_valid),
-      .data_ready_i   (s_ready),
-      .data_o         (s_data),
-      .data_last_o    (s_last),
-      .error_o        (ws_error[p]),
-      .beat_received_o(wt_beat[p]),
-      .arvalid_o      (wt_arvalid_o[p]),
-      .arready_i      (wt_arready_i[p]),
-      .araddr_o       (wt_araddr_o[64*p +: 64]),
-      .arlen_o        (wt_arlen_o[8*p +: 8]),
-      .arsize_o       (wt_arsize_o[3*p +: 3]),
-      .arburst_o      (wt_arburst_o[2*p +: 2]),
-      .arcache_o      (wt_arcache_o[4*p +: 4]),
-      .arprot_o       (wt_arprot_o[3*p +: 3]),
-      .rvalid_i       (wt_rvalid_i[p]),
-      .rready_o       (wt_rready_o[p]),
-      .rdata_i        (wt_rdata_i[W*p +: W]),
-      .rresp_i        (wt_rresp_i[2*p +: 2]),
-      .rlast_i        (wt_rlast_i[p])
+    mmfree_weight_port #(
+      .W(W), .GmemDataWidth(GmemDataWidth), .CountBits(CountBits), .WeightFifoDepth(WeightFifoDepth),
+      .WeightOutstanding(WeightOutstanding), .QdEntries(QdEntries), .ActEntries(ActEntries)
+    ) u_port (
+      .clk_i, .rst_ni,
+      .cmd_valid_i(ws_cmd_valid[p]), .cmd_ready_o(ws_cmd_ready[p]), .cmd_addr_i(ws_cmd_addr[64*p +: 64]),
+      .cmd_beats_i(ws_cmd_beats[CountBits*p +: CountBits]), .error_o(ws_error[p]), .beat_o(wt_beat[p]),
+      .arvalid_o(wt_arvalid_o[p]), .arready_i(wt_arready_i[p]), .araddr_o(wt_araddr_o[64*p +: 64]),
+      .arlen_o(wt_arlen_o[8*p +: 8]), .arsize_o(wt_arsize_o[3*p +: 3]), .arburst_o(wt_arburst_o[2*p +: 2]),
+      .arcache_o(wt_arcache_o[4*p +: 4]), .arprot_o(wt_arprot_o[3*p +: 3]), .rvalid_i(wt_rvalid_i[p]),
+      .rready_o(wt_rready_o[p]), .rdata_i(wt_rdata_i[W*p +: W]), .rresp_i(wt_rresp_i[2*p +: 2]),
+      .rlast_i(wt_rlast_i[p]),
+      .pass_start_i(pass_start), .num_layers_i(num_layers), .rows_d_i(port_rows_d[CountBits*p +: CountBits]),
+      .rows_gate_i(port_rows_gate[CountBits*p +: CountBits]),
+      .rows_vocab_i(port_rows_vocab[CountBits*p +: CountBits]), .beats_d_i(beats_d), .beats_i_i(beats_i),
+      // Token mode: the beats of a matrix wait for its activations.
+      .gate_pass_i(!token_active || gate_open[p]),
+      .fire_o(array_fire[p]), .busy_o(port_busy[p]), .stall_o(feeder_stall[p]),
+      .act_wr_i(act_wr), .act_wr_addr_i(act_wr_addr), .act_wr_bank_i(act_wr_bank), .act_wr_data_i(q_wr_data),
+      .sum_valid_o(sum_valid[p]), .sum_ready_i(sum_ready[p] || tok_sum_ready[p]), .sum_o(sums[32*p +: 32])
     );
-
-    mmfree_weight_feeder #(
-      .BeatBits (W),
-      .CountBits(CountBits)
-    ) u_feeder (
-      .clk_i,
-      .rst_ni,
-      .start_i       (pass_start),
-      .num_layers_i  (num_layers),
-      .rows_d_i      (port_rows_d[CountBits*p +: CountBits]),
-      .rows_gate_i   (port_rows_gate[CountBits*p +: CountBits]),
-      .rows_vocab_i  (port_rows_vocab[CountBits*p +: CountBits]),
-      .beats_d_i     (beats_d),
-      .beats_i_i     (beats_i),
-      .busy_o        (feeder_busy[p]),
-      .stream_valid_i(s_valid),
-      .stream_ready_o(s_ready),
-      .stream_data_i (s_data),
-      .array_valid_o (a_valid),
-      .array_ready_i (b_ready && gate_pass),
-      .array_first_o (a_first),
-      .array_last_o  (a_last),
-      .array_codes_o (a_codes),
-      .q_sel_o       (q_sel),
-      .q_index_o     (q_index),
-      .stall_o       (feeder_stall[p])
-    );
-
-    // One register stage between feeder and array: a beat is taken from the feeder (the port's
-    // share in token mode is counted here, array_fire) while this port's activation RAM reads
-    // the beat's entry, and the array sees beat and activations together one cycle later. The
-    // entry is thus read in the cycle the beat is taken, as the asynchronous buffers were.
-    logic                   take, b_valid_q, b_first_q, b_last_q;
-    logic [W-1:0]           b_codes_q;
-    logic [ActAddrBits-1:0] act_rd_addr;
-    assign b_ready       = !b_valid_q || a_ready;  // a_ready depends on registered state only
-    assign take          = a_valid && b_ready && gate_pass;
-    assign array_fire[p] = take;
-    assign act_rd_addr   = q_sel ? ActAddrBits'(QdEntries) + ActAddrBits'(q_index)
-                                 : ActAddrBits'(q_index);
-
-    always_ff @(posedge clk_i or negedge rst_ni) begin
-      if (!rst_ni)      b_valid_q <= 1'b0;
-      else if (b_ready) b_valid_q <= take;
-    end
-
-    always_ff @(posedge clk_i) begin
-      if (take) begin
-        b_first_q <= a_first;
-        b_last_q  <= a_last;
-        b_codes_q <= a_codes;
-      end
-    end
-
-    for (genvar k = 0; k < GmemBeatsPerEntry; k++) begin : gen_act_bank
-      mmfree_ram_1r1w #(
-        .Width(GmemDataWidth),
-        .Depth(ActEntries)
-      ) u_act_ram (
-        .clk_i,
-        .we_i   (act_wr && act_wr_bank == WordBits'(k)),
-        .waddr_i(act_wr_addr),
-        .wdata_i(q_wr_data),
-        .re_i   (take),
-        .raddr_i(act_rd_addr),
-        .rdata_o(acts[GmemDataWidth*k +: GmemDataWidth])
-      );
-    end
-
-    // A beat still in the stage keeps the port busy: a new pass starts behind it.
-    assign port_busy[p] = feeder_busy[p] || b_valid_q;
-
-    // q_index is below the matrix's beats per row, hence below QdEntries / QiEntries whenever
-    // d <= MaxHidden, I <= MaxIntermediate (the sequencer refuses larger models): it is used
-    // at the RAM's address width.
-    logic unused_q_index;
-    assign unused_q_index = ^q_index;
-
-    ternary_accumulate_array #(
-      .BeatBits(W)
-    ) u_array (
-      .clk_i,
-      .rst_ni,
-      .valid_i(b_valid_q),
-      .ready_o(a_ready),
-      .first_i(b_first_q),
-      .last_i (b_last_q),
-      .codes_i(b_codes_q),
-      .acts_i (acts),
-      .valid_o(sum_valid[p]),
-      .ready_i(sum_ready[p] || tok_sum_ready[p]),
-      .sum_o  (sums[32*p +: 32])
-    );
-
-    // The feeder knows the row structure; the stream's own last flag is redundant here.
-    logic unused_s_last;
-    assign unused_s_last = s_last;
   end
 
   assign feeders_busy = |port_busy;
@@ -601,67 +343,33 @@ module mmfree_kernel_core #(
   logic [GmemDataWidth-1:0]   coll_data;
   logic [GmemDataWidth/8-1:0] coll_strb;
   mmfree_sum_collector #(
-    .NumPorts (P),
-    .DataWidth(GmemDataWidth),
-    .CountBits(CountBits)
+    .NumPorts(P), .DataWidth(GmemDataWidth), .CountBits(CountBits)
   ) u_collector (
-    .clk_i,
-    .rst_ni,
-    .start_i     (seq_pass_start),
-    .num_layers_i(num_layers),
-    .rows_d_i    (hidden),
-    .rows_gate_i (gate_rows),
-    .rows_vocab_i(vocab),
-    .busy_o      (collector_busy),
-    .sum_valid_i (sum_valid),
-    .sum_ready_o (sum_ready),
-    .sum_i       (sums),
-    .out_valid_o (coll_valid),
-    .out_ready_i (coll_ready),
-    .out_data_o  (coll_data),
-    .out_strb_o  (coll_strb)
+    .clk_i, .rst_ni, .start_i(seq_pass_start), .num_layers_i(num_layers), .rows_d_i(hidden),
+    .rows_gate_i(gate_rows), .rows_vocab_i(vocab), .busy_o(collector_busy), .sum_valid_i(sum_valid),
+    .sum_ready_o(sum_ready), .sum_i(sums), .out_valid_o(coll_valid), .out_ready_i(coll_ready),
+    .out_data_o(coll_data), .out_strb_o(coll_strb)
   );
 
 
   // ---------------------------------------------------------------------------------------------
   // gmem: the sequencer (with the collector's beats) outside token mode, the token engine in it.
   mmfree_gmem_arbiter #(.DataWidth(GmemDataWidth), .CountBits(CountBits)) u_gmem_arbiter (
-    .clk_i,
-    .rst_ni,
-    .token_active_i     (token_active),
-    .seq_rd_cmd_valid_i (seq_rd_cmd_valid),
-    .seq_rd_cmd_addr_i  (seq_rd_cmd_addr),
-    .seq_rd_cmd_beats_i (seq_rd_cmd_beats),
-    .seq_rd_ready_i     (seq_rd_ready),
-    .seq_wr_cmd_valid_i (seq_wr_cmd_valid),
-    .seq_wr_cmd_addr_i  (seq_wr_cmd_addr),
-    .seq_wr_cmd_beats_i (seq_wr_cmd_beats),
-    .seq_wr_in_valid_i  (coll_valid),
-    .seq_wr_in_ready_o  (coll_ready),
-    .seq_wr_in_data_i   (coll_data),
-    .seq_wr_in_strb_i   (coll_strb),
-    .tok_rd_cmd_valid_i (tok_rd_cmd_valid),
-    .tok_rd_cmd_addr_i  (tok_rd_cmd_addr),
-    .tok_rd_cmd_beats_i (tok_rd_cmd_beats),
-    .tok_rd_ready_i     (tok_rd_ready),
-    .tok_wr_cmd_valid_i (tok_wr_cmd_valid),
-    .tok_wr_cmd_addr_i  (tok_wr_cmd_addr),
-    .tok_wr_cmd_beats_i (tok_wr_cmd_beats),
-    .tok_wr_in_valid_i  (tok_wr_in_valid),
-    .tok_wr_in_ready_o  (tok_wr_in_ready),
-    .tok_wr_in_data_i   (tok_wr_in_data),
-    .tok_wr_in_strb_i   (tok_wr_in_strb),
-    .rd_cmd_valid_o     (rd_cmd_valid),
-    .rd_cmd_addr_o      (rd_cmd_addr),
-    .rd_cmd_beats_o     (rd_cmd_beats),
-    .rd_ready_o         (rd_ready),
-    .wr_cmd_valid_o     (wr_cmd_valid),
-    .wr_cmd_addr_o      (wr_cmd_addr),
-    .wr_cmd_beats_o     (wr_cmd_beats),
-    .wr_in_valid_o      (wr_in_valid),
-    .wr_in_ready_i      (wr_in_ready),
-    .wr_in_data_o       (wr_in_data),
-    .wr_in_strb_o       (wr_in_strb)
+    .clk_i, .rst_ni, .token_active_i(token_active), .seq_rd_cmd_valid_i(seq_rd_cmd_valid),
+    .seq_rd_cmd_addr_i(seq_rd_cmd_addr), .seq_rd_cmd_beats_i(seq_rd_cmd_beats),
+    .seq_rd_ready_i(seq_rd_ready), .seq_wr_cmd_valid_i(seq_wr_cmd_valid),
+    .seq_wr_cmd_addr_i(seq_wr_cmd_addr), .seq_wr_cmd_beats_i(seq_wr_cmd_beats),
+    .seq_wr_in_valid_i(coll_valid), .seq_wr_in_ready_o(coll_ready), .seq_wr_in_data_i(coll_data),
+    .seq_wr_in_strb_i(coll_strb), .tok_rd_cmd_valid_i(tok_rd_cmd_valid),
+    .tok_rd_cmd_addr_i(tok_rd_cmd_addr), .tok_rd_cmd_beats_i(tok_rd_cmd_beats),
+    .tok_rd_ready_i(tok_rd_ready), .tok_wr_cmd_valid_i(tok_wr_cmd_valid),
+    .tok_wr_cmd_addr_i(tok_wr_cmd_addr), .tok_wr_cmd_beats_i(tok_wr_cmd_beats),
+    .tok_wr_in_valid_i(tok_wr_in_valid), .tok_wr_in_ready_o(tok_wr_in_ready),
+    .tok_wr_in_data_i(tok_wr_in_data), .tok_wr_in_strb_i(tok_wr_in_strb),
+    .rd_cmd_valid_o(rd_cmd_valid), .rd_cmd_addr_o(rd_cmd_addr), .rd_cmd_beats_o(rd_cmd_beats),
+    .rd_ready_o(rd_ready), .wr_cmd_valid_o(wr_cmd_valid), .wr_cmd_addr_o(wr_cmd_addr),
+    .wr_cmd_beats_o(wr_cmd_beats), .wr_in_valid_o(wr_in_valid), .wr_in_ready_i(wr_in_ready),
+    .wr_in_data_o(wr_in_data), .wr_in_strb_o(wr_in_strb)
   );
 
   // ---------------------------------------------------------------------------------------------
@@ -721,16 +429,10 @@ module mmfree_kernel_core #(
   end
 
   mmfree_perf_counters #(
-    .NumPorts(P),
-    .IncBits (IncBits)
+    .NumPorts(P), .IncBits(IncBits)
   ) u_counters (
-    .clk_i,
-    .rst_ni,
-    .clear_i     (counters_clear),
-    .inc_i       (counter_inc),
-    .port_inc_i  (port_inc),
-    .counters_o  (counters),
-    .port_bytes_o(port_bytes)
+    .clk_i, .rst_ni, .clear_i(counters_clear), .inc_i(counter_inc), .port_inc_i(port_inc),
+    .counters_o(counters), .port_bytes_o(port_bytes)
   );
 
 endmodule
