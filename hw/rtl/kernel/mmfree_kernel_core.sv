@@ -4,13 +4,13 @@
 // ports arrive here as packed vectors (port p at [p], [64p +: 64], [DataWidth*p +: DataWidth]);
 // the generated top mmfree_kernel gives each its m_axi_wNN_* name.
 module mmfree_kernel_core #(
-  parameter int unsigned NumWeightPorts  = 1,
-  parameter int unsigned WeightDataWidth = 512,
-  parameter int unsigned GmemDataWidth   = 512,
-  parameter int unsigned MaxHidden       = 2560,
-  parameter int unsigned MaxIntermediate = 6912,
-  parameter int unsigned WeightFifoDepth = 256,  // beats per weight port, power of two
-  parameter int unsigned WeightOutstanding = 4,   // bursts in flight per weight port
+  parameter int unsigned NumWeightPorts    = mmfree_contract_pkg::NumWeightPorts,
+  parameter int unsigned WeightDataWidth   = mmfree_contract_pkg::WeightDataWidth,
+  parameter int unsigned GmemDataWidth     = mmfree_contract_pkg::GmemDataWidth,
+  parameter int unsigned MaxHidden         = mmfree_contract_pkg::MaxHidden,
+  parameter int unsigned MaxIntermediate   = mmfree_contract_pkg::MaxIntermediate,
+  parameter int unsigned WeightFifoDepth   = mmfree_contract_pkg::WeightFifoDepth,    // beats, power of two
+  parameter int unsigned WeightOutstanding = mmfree_contract_pkg::WeightOutstanding,  // bursts in flight per port
   // Derived; not meant to be overridden.
   parameter int unsigned P  = NumWeightPorts,
   parameter int unsigned W  = WeightDataWidth,
@@ -204,7 +204,7 @@ module mmfree_kernel_core #(
   logic [CountBits-1:0]     seq_rd_cmd_beats, seq_wr_cmd_beats, seq_q_wr_index;
   logic [GmemDataWidth-1:0] seq_q_wr_data;
   logic [P-1:0]             seq_ws_cmd_valid;
-  logic [1023:0]            descriptor;
+  mmfree_contract_pkg::desc_t descriptor;
   logic                     token_start, token_active, token_done, token_completed;
   logic [31:0]              token_status;
   logic                     tok_rd_cmd_valid, tok_rd_ready, tok_wr_cmd_valid, tok_wr_in_valid, tok_wr_in_ready;

@@ -38,8 +38,8 @@
 // are written.
 module mmfree_token_engine #(
   parameter int unsigned NumWeightPorts  = 1,
-  parameter int unsigned MaxHidden       = 2560,
-  parameter int unsigned MaxIntermediate = 6912,
+  parameter int unsigned MaxHidden       = mmfree_contract_pkg::MaxHidden,
+  parameter int unsigned MaxIntermediate = mmfree_contract_pkg::MaxIntermediate,
   parameter int unsigned DataWidth       = 512,
   parameter int unsigned CountBits       = 32,
   // Derived; not meant to be overridden.
@@ -60,7 +60,7 @@ module mmfree_token_engine #(
   input  logic [31:0]             num_tokens_i,
   input  logic [31:0]             state_slot_i,
   input  logic [31:0]             flags_i,
-  input  logic [1023:0]           desc_i,
+  input  mmfree_contract_pkg::desc_t desc_i,
 
   // Each port's share of the matrices (from the sequencer).
   input  logic [CountBits-1:0]    beats_d_i,
@@ -124,33 +124,32 @@ module mmfree_token_engine #(
   localparam int unsigned SsBits    = 76;                // exact sums of squares
   localparam logic [31:0] E40       = 32'd1099512;       // round(1e-6f * 2^40)
 
-  // ---- Descriptor fields -----------------------------------------------------------------------
+  // ---- Descriptor fields (hw/contract: the one description of the descriptor) ---------------
   logic [31:0] d, nl, ni, nv, vsd, vsi, eps, dflags;
   logic [63:0] emb_off, lb_off, lb_stride, final_off, lmh_off, betas_off;
-  assign d         = desc_i[31:0];
-  assign nl        = desc_i[63:32];
-  assign ni        = desc_i[95:64];
-  assign nv        = desc_i[127:96];
-  assign vsd       = desc_i[223:192];
-  assign vsi       = desc_i[255:224];
-  assign emb_off   = desc_i[319:256];
-  assign lb_off    = desc_i[383:320];
-  assign lb_stride = desc_i[447:384];
-  assign final_off = desc_i[511:448];
-  assign lmh_off   = desc_i[575:512];
-  assign betas_off = desc_i[831:768];
-  assign eps       = desc_i[863:832];
-  assign dflags    = desc_i[895:864];
+  assign d         = desc_i.hidden_size;
+  assign nl        = desc_i.num_layers;
+  assign ni        = desc_i.intermediate_size;
+  assign nv        = desc_i.vocab_size;
+  assign vsd       = desc_i.vector_stride_d;
+  assign vsi       = desc_i.vector_stride_i;
+  assign emb_off   = desc_i.embeddings_offset;
+  assign lb_off    = desc_i.layer_block_offset;
+  assign lb_stride = desc_i.layer_block_stride;
+  assign final_off = desc_i.final_norm_offset;
+  assign lmh_off   = desc_i.lm_head_norm_offset;
+  assign betas_off = desc_i.betas_offset;
+  assign eps       = desc_i.rms_norm_eps;
+  assign dflags    = desc_i.flags;
 
   logic unused_desc;
-  assign unused_desc = ^{desc_i[191:128], desc_i[767:576], desc_i[1023:896], dflags[31:1]};
+  assign unused_desc = ^{desc_i.row_stride_d, desc_i.row_stride_i, desc_i.weights_offset,
+                         desc_i.weights_bytes, desc_i.layer_weights_stride, desc_i.reserved, dflags[31:1]};
 
-  // ---- Command-level sizes -----------------------------------------------------------------------
-  logic [63:0] slot_bytes, slot_addr, io_t, logit_stride;
-  assign slot_bytes   = ((64'(nl) * 64'(d) * 64'd4) + 64'd4095) & ~64'd4095;
-  assign slot_addr    = state_i + 64'(state_slot_i) * slot_bytes;
-  assign io_t         = ((64'(num_tokens_i) * 64'd4) + 64'd63) & ~64'd63;   // T
-  assign logit_stride = ((64'(nv) * 64'd4) + 64'd63) & ~64'd63;
+  // ---- Command-level layout (hw/contract: the state-slot and io layouts) -------------------------
+  logic [63:0] slot_bytes, slot_addr;
+  assign slot_bytes = mmfree_contract_pkg::state_slot_bytes(64'(nl), 64'(d));
+  assign slot_addr  = state_i + mmfree_contract_pkg::state_slot_offset(64'(state_slot_i), 64'(nl), 64'(d));
 
   // ---- Norm constants ----------------------------------------------------------------------------
   logic                      nc_start, nc_ready;
@@ -406,8 +405,8 @@ module mmfree_token_engine #(
     wr_cmd.src = wr_src;
     unique case (wr_src)
       mmfree_token_pkg::SrcLogits: begin
-        wr_cmd.addr = io_i + 64'd2 * io_t +
-                      (flags_i[mmfree_reg_pkg::FlagsAllLogitsBit] ? 64'(tok_idx) * logit_stride : 64'd0);
+        wr_cmd.addr = io_i + mmfree_contract_pkg::io_logits_offset(64'(num_tokens_i), 64'(nv),
+                      flags_i[mmfree_reg_pkg::FlagsAllLogitsBit] ? 64'(tok_idx) : 64'd0);
         wr_cmd.n    = nv;
       end
       mmfree_token_pkg::SrcH: begin
@@ -415,7 +414,7 @@ module mmfree_token_engine #(
         wr_cmd.n    = d;
       end
       mmfree_token_pkg::SrcArgmax: begin
-        wr_cmd.addr = io_i + io_t + 64'(tok_idx) * 64'd4;
+        wr_cmd.addr = io_i + mmfree_contract_pkg::io_argmax_offset(64'(num_tokens_i)) + 64'(tok_idx) * 64'd4;
         wr_cmd.n    = 32'd1;
       end
       default: begin   // SrcZero: the state slot
