@@ -16,8 +16,8 @@
 // n buffer holds four slots in two RAMs (even- and odd-numbered vectors), so that a loop reads
 // the norm vector number n_cons_i (n_cur_rd_o) and the next one (n_nxt_rd_o) in the same cycle.
 module mmfree_token_buffers #(
-  parameter int unsigned MaxHidden       = 2560,
-  parameter int unsigned MaxIntermediate = 6912,
+  parameter int unsigned MaxHidden       = mmfree_contract_pkg::MaxHidden,
+  parameter int unsigned MaxIntermediate = mmfree_contract_pkg::MaxIntermediate,
   parameter int unsigned DataWidth       = 512,
   // Derived; not meant to be overridden.
   parameter int unsigned Lanes     = DataWidth / 32,
