@@ -38,6 +38,7 @@ struct ScriptedMaster {
   VlWide<16> wdata{};
   uint64_t wstrb = ~uint64_t{0};
   uint8_t bvalid = 0, bready = 1, bresp = 0, bid = 0;
+  uint8_t arcache = 0b0011, arprot = 0, awcache = 0b0011, awprot = 0;  // docs/device.md's values
 
   AxiMasterPins pins() {
     return AxiMasterPins{.arvalid = &arvalid, .arready = &arready, .araddr = &araddr, .arlen = &arlen,
@@ -46,7 +47,8 @@ struct ScriptedMaster {
                          .awvalid = &awvalid, .awready = &awready, .awaddr = &awaddr, .awlen = &awlen,
                          .awsize = &awsize, .awburst = &awburst, .awid = &awid, .wvalid = &wvalid,
                          .wready = &wready, .wdata = &wdata, .wstrb = &wstrb, .wlast = &wlast,
-                         .bvalid = &bvalid, .bready = &bready, .bresp = &bresp, .bid = &bid};
+                         .bvalid = &bvalid, .bready = &bready, .bresp = &bresp, .bid = &bid,
+                         .arcache = &arcache, .arprot = &arprot, .awcache = &awcache, .awprot = &awprot};
   }
 };
 
@@ -57,6 +59,7 @@ struct Burst {
   uint8_t type = kIncr;
   // Writes only: the beat (0-based) that carries WLAST; -1: the last one, as the protocol says.
   int wlast_on_beat = -1;
+  uint8_t cache = 0b0011, prot = 0;  // AxCACHE, AxPROT
 };
 
 class CheckerRig {
@@ -74,6 +77,8 @@ class CheckerRig {
     master_.arlen = static_cast<uint8_t>(b.beats - 1);
     master_.arsize = b.size_log2;
     master_.arburst = b.type;
+    master_.arcache = b.cache;
+    master_.arprot = b.prot;
     master_.arvalid = 1;
     for (int guard = 0; guard < 1000 && master_.arvalid; ++guard) {
       slave_->drive(cycle_);
@@ -92,6 +97,8 @@ class CheckerRig {
     master_.awlen = static_cast<uint8_t>(b.beats - 1);
     master_.awsize = b.size_log2;
     master_.awburst = b.type;
+    master_.awcache = b.cache;
+    master_.awprot = b.prot;
     master_.awvalid = 1;
     const uint32_t wlast_beat = b.wlast_on_beat < 0 ? b.beats - 1 : static_cast<uint32_t>(b.wlast_on_beat);
     uint32_t sent = 0;
@@ -206,6 +213,25 @@ TEST(AxiProtocolChecker, StrictModeReportsFixedWrapNarrowAndUnalignedBursts) {
     EXPECT_TRUE(contains(write_error, "write burst at")) << label << ": " << write_error;
     EXPECT_TRUE(contains(write_error, "is not a full-width, aligned INCR burst")) << label << ": " << write_error;
   }
+}
+
+// docs/device.md: AxCACHE = 0b0011 and AxPROT = 0 on every mmfree master. Other values are
+// legal AXI, reported in strict mode only.
+TEST(AxiProtocolChecker, StrictModeReportsOtherCacheAndProtectionAttributes) {
+  CheckerRig relaxed;
+  EXPECT_EQ(relaxed.read({.offset = 0, .beats = 2, .cache = 0b1111, .prot = 0b010}), "");
+  CheckerRig read_cache(/*full_width_incr_only=*/true);
+  const std::string rc = read_cache.read({.offset = 0, .beats = 2, .cache = 0b0000});
+  EXPECT_TRUE(contains(rc, "read burst at 0x10000000 has ARCACHE 0x0, not 0x3")) << rc;
+  CheckerRig read_prot(/*full_width_incr_only=*/true);
+  const std::string rp = read_prot.read({.offset = 0, .beats = 2, .prot = 0b010});
+  EXPECT_TRUE(contains(rp, "read burst at 0x10000000 has ARPROT 0x2, not 0")) << rp;
+  CheckerRig write_cache(/*full_width_incr_only=*/true);
+  const std::string wc = write_cache.write({.offset = 64, .beats = 2, .cache = 0b0010});
+  EXPECT_TRUE(contains(wc, "write burst at 0x10000040 has AWCACHE 0x2, not 0x3")) << wc;
+  CheckerRig write_prot(/*full_width_incr_only=*/true);
+  const std::string wp = write_prot.write({.offset = 64, .beats = 2, .prot = 0b001});
+  EXPECT_TRUE(contains(wp, "write burst at 0x10000040 has AWPROT 0x1, not 0")) << wp;
 }
 
 TEST(AxiProtocolChecker, KeepsTheFirstViolation) {
