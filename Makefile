@@ -48,19 +48,25 @@ build: configure
 run: build
 	$(MMFREE) generate --model $(MODEL) --backend $(BACKEND) --prompt "$(PROMPT)" -n $(TOKENS) --stats
 
+# A test that cannot run for want of something the build or machine lacks (a Verilated kernel,
+# the XRT noop shim, the simulation suites) fails instead of skipping: `make test` is CI's
+# command. `make test MMFREE_REQUIRE_COVERAGE=0` lets such tests skip on a partial setup.
+MMFREE_REQUIRE_COVERAGE ?= 1
+
 test: build
-	cd $(BUILD) && ctest --output-on-failure -j $(JOBS)
+	cd $(BUILD) && MMFREE_REQUIRE_COVERAGE=$(MMFREE_REQUIRE_COVERAGE) ctest --output-on-failure -j $(JOBS)
 	$(MAKE) --no-print-directory test-asan
 
 # Host only (-DMMFREE_BUILD_SIM=OFF): the Verilated kernel is not ours to sanitize and would
-# dominate the build. Runs every host suite and the replay of fuzz/corpus and fuzz/regressions.
+# dominate the build (so its missing simulation suites are no coverage gap:
+# MMFREE_REQUIRE_COVERAGE=0; the main build covers them). Runs every host suite and the replay of fuzz/corpus and fuzz/regressions.
 test-asan: deps
 	cmake -S . -B $(ASAN_BUILD) -G Ninja -DCMAKE_BUILD_TYPE=Release -DMMFREE_BUILD_SIM=OFF \
 	  -DCMAKE_CXX_FLAGS="$(SANITIZE)" -DCMAKE_C_FLAGS="$(SANITIZE)" \
 	  -DCMAKE_EXE_LINKER_FLAGS="-fsanitize=address,undefined"
 	cmake --build $(ASAN_BUILD) -j $(JOBS)
 	cd $(ASAN_BUILD) && ASAN_OPTIONS=detect_leaks=1:abort_on_error=0:strict_string_checks=1 \
-	  UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 ctest --output-on-failure -j $(JOBS)
+	  UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 MMFREE_REQUIRE_COVERAGE=0 ctest --output-on-failure -j $(JOBS)
 
 fuzz: deps
 	./scripts/fuzz.sh --build $(FUZZ_BUILD) --runs $(FUZZ_RUNS) $(if $(TARGETS),--targets $(TARGETS))
