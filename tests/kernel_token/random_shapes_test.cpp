@@ -15,6 +15,7 @@
 
 #include <chrono>
 #include <cstdio>
+#include <ostream>
 #include <random>
 #include <string>
 #include <vector>
@@ -37,6 +38,9 @@ struct RandomCase {
   std::string preset;
   uint64_t stall_seed;  // 0: no random stalls
 };
+
+// gtest prints a failing case's parameter: its name says everything.
+void PrintTo(const RandomCase& c, std::ostream* os) { *os << c.name; }
 
 constexpr uint32_t kCaseSeed = 18;
 constexpr int kCases = 24;
