@@ -10,10 +10,9 @@
 #include <nlohmann/json.hpp>
 
 #include "cli_runner.hpp"
-#include "mmfree/golden/golden_engine.hpp"
+#include "mmfree/backends.hpp"
 #include "mmfree/model.hpp"
 #include "mmfree/reference/next_token_evaluation.hpp"
-#include "mmfree/reference/reference_engine.hpp"
 #include "mmfree/tokenizer/heldout_corpus.hpp"
 #include "mmfree/tokenizer/tokenizer.hpp"
 
@@ -42,9 +41,9 @@ TEST(CompareCli, ReferenceAgainstGoldenReportsTheirDisagreement) {
   const mmfree::Model model = mmfree::Model::open(demo_model_path());
   const mmfree::Tokenizer tokenizer(model.tokenizer_model());
   const auto tokens = mmfree::heldout_token_stream_from_file(tokenizer, heldout_path(), kTokens);
-  mmfree::reference::ReferenceEngine reference_engine(model);
-  mmfree::golden::GoldenEngine golden_engine(model);
-  mmfree::Engine* engines[] = {&reference_engine, &golden_engine};
+  const auto reference_engine = mmfree::make_engine("reference", model);
+  const auto golden_engine = mmfree::make_engine("golden", model);
+  mmfree::Engine* engines[] = {reference_engine.get(), golden_engine.get()};
   const auto eval = mmfree::reference::evaluate_next_token(engines, tokens, kSequence);
   std::printf("  reference vs golden over %llu predictions: top-1 %llu agree (%.4f), mean KL %.4g, ppl %.4f / %.4f\n",
               static_cast<unsigned long long>(eval.predictions),

@@ -2,8 +2,7 @@
 // Device that forwards to the golden kernel model but answers chosen registers with bad values,
 // or never finishes. Each refusal must name what is wrong; the runtime must leave the io
 // argument as it was after a failed self-test.
-// Written against device.hpp and device_runtime.hpp as they are (the runtime is being
-// reworked; these cases state the behaviour to keep).
+// Written against device.hpp and runtime/device_runtime.hpp (after the batch-first engine rework).
 // Cost: ~0.3 s (the demo model loaded into the golden kernel a few times).
 #include <gtest/gtest.h>
 
@@ -17,7 +16,7 @@
 
 #include "demo_fixture.hpp"
 #include "mmfree/device/device.hpp"
-#include "mmfree/device/device_runtime.hpp"
+#include "mmfree/runtime/device_runtime.hpp"
 #include "mmfree/device/golden_device.hpp"
 #include "mmfree/error.hpp"
 #include "mmfree/regmap.hpp"
@@ -125,16 +124,24 @@ TEST(RuntimeErrorPaths, ModelBeyondTheKernelBuildIsRefused) {
   EXPECT_TRUE(contains(inter, "MaxIntermediate=767)")) << inter;
 }
 
+// One token through run_command on a slot of its own, with the last position's logits.
+void run_one_token(DeviceRuntime& runtime, unsigned slot, uint32_t token) {
+  const std::vector<uint32_t> tokens = {token};
+  std::vector<uint32_t> argmax(1);
+  std::vector<float> logits(runtime.model().config().vocab_size);
+  runtime.run_command(slot, tokens, /*reset_state=*/true, mmfree::device::LogitsMode::Last, argmax, logits);
+}
+
 TEST(RuntimeErrorPaths, NonZeroStatusAfterACommandIsAStoppedEarlyError) {
   auto owned = std::make_unique<FaultyDevice>();
   FaultyDevice& device = *owned;
   const auto runtime = DeviceRuntime::create(demo_model(), std::move(owned));
-  auto sequence = runtime->open_sequence("s");
-  EXPECT_NO_THROW(sequence->step(1));  // the golden kernel itself is fine
+  const unsigned slot = runtime->acquire_slot();
+  EXPECT_NO_THROW(run_one_token(*runtime, slot, 1));  // the golden kernel itself is fine
   device.register_overrides[rm::status::kOffset] = rm::status::kAxiError | rm::status::kTooLarge;
   try {
-    sequence->step(450);
-    ADD_FAILURE() << "a non-zero status must fail the step";
+    run_one_token(*runtime, slot, 450);
+    ADD_FAILURE() << "a non-zero status must fail the command";
   } catch (const DeviceError& e) {
     const std::string error = e.what();
     EXPECT_TRUE(contains(error, "the kernel stopped the command early: too_large")) << error;
@@ -146,11 +153,11 @@ TEST(RuntimeErrorPaths, TimeoutPropagatesAndAFailedSelftestRestoresTheIoArgument
   auto owned = std::make_unique<FaultyDevice>();
   FaultyDevice& device = *owned;
   const auto runtime = DeviceRuntime::create(demo_model(), std::move(owned));
-  auto sequence = runtime->open_sequence("s");
-  sequence->step(1);
+  const unsigned slot = runtime->acquire_slot();
+  run_one_token(*runtime, slot, 1);
   const uint32_t io_low = device.inner_register(rm::io::kOffset);
   device.never_finishes = true;
-  EXPECT_THROW(sequence->step(450), DeviceError);
+  EXPECT_THROW(run_one_token(*runtime, slot, 450), DeviceError);
   const auto& c = demo_model().config();
   const std::vector<int8_t> qd(c.hidden_size, 1), qi(c.intermediate_size, -1);
   try {
@@ -168,16 +175,16 @@ TEST(RuntimeErrorPaths, AllStateSlotsInUseIsRefused) {
   mmfree::device::DeviceRuntimeOptions options;
   options.state_slots = 2;
   const auto runtime = DeviceRuntime::create(demo_model(), std::make_unique<FaultyDevice>(), options);
-  auto a = runtime->open_sequence("a");
-  auto b = runtime->open_sequence("b");
+  runtime->acquire_slot();
+  const unsigned second = runtime->acquire_slot();
   try {
-    runtime->open_sequence("c");
-    ADD_FAILURE() << "a third sequence on two slots must be refused";
+    runtime->acquire_slot();
+    ADD_FAILURE() << "a third slot of two must be refused";
   } catch (const DeviceError& e) {
     EXPECT_TRUE(contains(e.what(), "all 2 state slots are in use")) << e.what();
   }
-  b.reset();  // closing one frees its slot
-  EXPECT_NO_THROW(runtime->open_sequence("c"));
+  runtime->release_slot(second);  // a released slot can be taken again
+  EXPECT_EQ(runtime->acquire_slot(), second);
 }
 
 }  // namespace

@@ -5,7 +5,9 @@
 // Cost: a few microseconds (no model is loaded).
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <cmath>
+#include <map>
 #include <cstdint>
 #include <functional>
 #include <string_view>
@@ -16,23 +18,49 @@
 
 namespace {
 
-// An engine whose logits are a function of the position inside the current sequence (the
-// count of steps since reset()), so the test knows every distribution the evaluation sees.
+// An engine whose logits are a function of the position inside the sequence (the count of
+// tokens since it was opened or reset), so the test knows every distribution the evaluation sees.
 class ScriptedEngine final : public mmfree::Engine {
  public:
   using Script = std::function<std::vector<float>(std::size_t position)>;
-  explicit ScriptedEngine(Script script) : script_(std::move(script)) {}
-  void reset() override { position_ = 0; }
-  std::span<const float> step(uint32_t) override {
-    logits_ = script_(position_++);
-    return logits_;
-  }
+  explicit ScriptedEngine(Script script) : script_(std::move(script)) { config_.vocab_size = 3; }
   std::string_view name() const override { return "scripted"; }
+  const mmfree::ModelConfig& config() const override { return config_; }
+  unsigned max_sequences() const override { return 16; }
+  mmfree::SequenceId open_sequence() override {
+    positions_[next_id_] = 0;
+    return mmfree::SequenceId{next_id_++};
+  }
+  void reset_sequence(mmfree::SequenceId s) override { positions_.at(static_cast<uint32_t>(s)) = 0; }
+  void close_sequence(mmfree::SequenceId s) override { positions_.erase(static_cast<uint32_t>(s)); }
+
+ protected:
+  bool is_open(mmfree::SequenceId s) const override { return positions_.contains(static_cast<uint32_t>(s)); }
+  mmfree::DecodeResult run_batch(std::span<const mmfree::SequenceInput> batch, mmfree::Counters) override {
+    mmfree::DecodeResult result;
+    for (const auto& input : batch) {
+      mmfree::SequenceOutput out;
+      out.sequence = input.sequence;
+      out.vocab_size = config_.vocab_size;
+      const std::size_t n = input.tokens.size();
+      out.first_position = input.outputs == mmfree::Outputs::All ? 0 : input.outputs == mmfree::Outputs::Last ? n - 1 : n;
+      std::size_t& position = positions_.at(static_cast<uint32_t>(input.sequence));
+      for (std::size_t k = 0; k < n; ++k) {
+        const auto logits = script_(position++);
+        if (k < out.first_position) continue;
+        out.argmax.push_back(static_cast<uint32_t>(std::max_element(logits.begin(), logits.end()) - logits.begin()));
+        if (input.kind == mmfree::OutputKind::Logits) out.logits.insert(out.logits.end(), logits.begin(), logits.end());
+      }
+      result.outputs.push_back(std::move(out));
+    }
+    return result;
+  }
 
  private:
   Script script_;
-  std::size_t position_ = 0;
-  std::vector<float> logits_;
+  mmfree::ModelConfig config_;
+  std::map<uint32_t, std::size_t> positions_;
+  uint32_t next_id_ = 0;
 };
 
 // Over a vocabulary of 3, with a = ln 2 rounded to float (the expected figures use the rounded

@@ -99,6 +99,8 @@ struct AxiLitePins {
     .bid = MMFREE_SIM_OPTIONAL_PIN(top, prefix##bid),                                      \
     .arcache = MMFREE_SIM_OPTIONAL_PIN(top, prefix##arcache),                              \
     .arprot = MMFREE_SIM_OPTIONAL_PIN(top, prefix##arprot),                                \
+    .awcache = MMFREE_SIM_OPTIONAL_PIN(top, prefix##awcache),                              \
+    .awprot = MMFREE_SIM_OPTIONAL_PIN(top, prefix##awprot),                                \
   }
 
 #define MMFREE_SIM_BIND_AXI_LITE(top, prefix)                                              \
