@@ -10,7 +10,9 @@
 #include <nlohmann/json.hpp>
 
 #include "cli_runner.hpp"
-#include "mmfree/backends.hpp"
+#include "mmfree/golden/golden_engine.hpp"
+#include "mmfree/looped_engine.hpp"
+#include "mmfree/reference/reference_engine.hpp"
 #include "mmfree/model.hpp"
 #include "mmfree/reference/next_token_evaluation.hpp"
 #include "mmfree/tokenizer/heldout_corpus.hpp"
@@ -41,8 +43,11 @@ TEST(CompareCli, ReferenceAgainstGoldenReportsTheirDisagreement) {
   const mmfree::Model model = mmfree::Model::open(demo_model_path());
   const mmfree::Tokenizer tokenizer(model.tokenizer_model());
   const auto tokens = mmfree::heldout_token_stream_from_file(tokenizer, heldout_path(), kTokens);
-  const auto reference_engine = mmfree::make_engine("reference", model);
-  const auto golden_engine = mmfree::make_engine("golden", model);
+  // The CPU backends as the registry builds them (test_cli links mmfree_host only).
+  const auto reference_engine = mmfree::make_looped_engine(
+      "reference", model, [&model] { return std::make_unique<mmfree::reference::ReferenceEngine>(model); });
+  const auto golden_engine = mmfree::make_looped_engine(
+      "golden", model, [&model] { return std::make_unique<mmfree::golden::GoldenEngine>(model); });
   mmfree::Engine* engines[] = {reference_engine.get(), golden_engine.get()};
   const auto eval = mmfree::reference::evaluate_next_token(engines, tokens, kSequence);
   std::printf("  reference vs golden over %llu predictions: top-1 %llu agree (%.4f), mean KL %.4g, ppl %.4f / %.4f\n",
