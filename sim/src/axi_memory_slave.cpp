@@ -17,6 +17,7 @@ constexpr uint8_t kBurstWrap = 2;
 constexpr uint64_t kRespOkay = 0;
 constexpr uint64_t kRespDecErr = 3;
 constexpr int64_t kCreditUnit = 256;  // credit is kept in 1/256 byte
+constexpr uint64_t kDeviceCache = 0b0011;  // the AxCACHE every mmfree master drives
 
 std::string hex(uint64_t v) {
   char text[24];
@@ -127,6 +128,19 @@ AxiMemorySlave::Burst AxiMemorySlave::accept_burst(bool write, uint64_t cycle) {
   }
   if (full_width_incr_only_ && (b.burst_type != kBurstIncr || size_log2 != bus_size_log2_ || b.start % bus_bytes_)) {
     note_protocol_error(std::string(dir) + " burst at " + hex(b.start) + " is not a full-width, aligned INCR burst",
+                        cycle);
+  }
+  // docs/device.md: AxCACHE = 0b0011 (normal, non-cacheable, bufferable), AxPROT = 0.
+  const SignalRef& cache_pin = write ? p.awcache : p.arcache;
+  const SignalRef& prot_pin = write ? p.awprot : p.arprot;
+  if (full_width_incr_only_ && cache_pin.present() && (cache_pin.get() & 0xF) != kDeviceCache) {
+    note_protocol_error(std::string(dir) + " burst at " + hex(b.start) + " has " + (write ? "AWCACHE " : "ARCACHE ") +
+                            hex(cache_pin.get() & 0xF) + ", not 0x3",
+                        cycle);
+  }
+  if (full_width_incr_only_ && prot_pin.present() && (prot_pin.get() & 0x7) != 0) {
+    note_protocol_error(std::string(dir) + " burst at " + hex(b.start) + " has " + (write ? "AWPROT " : "ARPROT ") +
+                            hex(prot_pin.get() & 0x7) + ", not 0",
                         cycle);
   }
   // The bytes the burst touches, widened to whole bus words (the model moves whole words).

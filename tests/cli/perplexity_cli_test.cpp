@@ -20,8 +20,10 @@ TEST(PerplexityCli, JsonIsSelfConsistent) {
   EXPECT_EQ(json["predictions"].get<uint64_t>(), 1024u - 4u);  // 4 sequences of 256, 255 predictions each
   const double nll = json["nll"].get<double>(), ppl = json["ppl"].get<double>();
   EXPECT_NEAR(ppl, std::exp(nll), 1e-9 * ppl);
-  EXPECT_GT(ppl, 1.0);
-  EXPECT_LT(ppl, 4096.0);  // better than uniform over the vocabulary
+  // Achieved: 49.1594 on these 1,020 predictions (the reference engine; 51.20 over the 65,536
+  // tokens of the authors' figure). Bound +-0.05%, as for that figure (fidelity_test.cpp); was
+  // "better than uniform" (< 4096).
+  EXPECT_NEAR(ppl, 49.1594, 0.0005 * 49.1594);
 }
 
 TEST(PerplexityCli, CompareOfABackendWithItselfAgreesAndMatchesPerplexity) {

@@ -10,6 +10,7 @@
 #include "../support/cli_command_line.hpp"
 #include "mmfree/device/cycle_breakdown.hpp"
 #include "mmfree/regmap.hpp"
+#include "../support/coverage_gap.hpp"
 
 namespace {
 
@@ -76,7 +77,7 @@ TEST(CycleBreakdownCli, SimBenchCarriesTheBreakdownOfEveryCycle) {
   const auto r = run_cli_line("bench --backend sim --model " + kModel + " -p 0 -n 2 -r 1 --json");
   if (r.exit_code != 0 && contains(run_cli_line("bench --backend sim --model " + kModel + " -p 0 -n 1 -r 1", true).out,
                                    "no Verilated kernel"))
-    GTEST_SKIP() << "this build has no Verilated kernel";
+    MMFREE_SKIP_UNLESS_COVERAGE_REQUIRED("this build has no Verilated kernel");
   ASSERT_EQ(r.exit_code, 0) << r.out;
   const auto results = nlohmann::json::parse(r.out);
   ASSERT_FALSE(results.empty());
@@ -100,7 +101,8 @@ TEST(CycleBreakdownCli, GenerateStatsPrintsTheDecodeTokenBreakdown) {
   if (!MMFREE_DEVICE_TEST_HAS_SIM) GTEST_SKIP() << "host-only build: no sim backend";
   const std::string args = "generate --backend sim --model " + kModel + " --prompt 'The jury said' --tokens 3 --stats";
   const auto r = run_cli_line(args, true);
-  if (r.exit_code != 0 && contains(r.out, "no Verilated kernel")) GTEST_SKIP() << "this build has no Verilated kernel";
+  if (r.exit_code != 0 && contains(r.out, "no Verilated kernel"))
+    MMFREE_SKIP_UNLESS_COVERAGE_REQUIRED("this build has no Verilated kernel");
   ASSERT_EQ(r.exit_code, 0) << r.out;
   const auto at = r.out.find("decode token cycles: ");
   ASSERT_NE(at, std::string::npos) << r.out;

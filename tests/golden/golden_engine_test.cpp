@@ -76,9 +76,17 @@ TEST(GoldenFidelity, HeldOutTop1AgreementAndPerplexityRatio) {
               "mean KL %.3g\n",
               static_cast<unsigned long long>(eval.predictions), eval.perplexity(0), eval.perplexity(1), ratio,
               100.0 * eval.top1_agreement(1), eval.mean_kl(1));
-  EXPECT_GE(eval.top1_agreement(1), 0.97);
-  EXPECT_LE(ratio, 1.02);
-  EXPECT_GE(ratio, 1.0 / 1.02);
+  // Bounds from the achieved figures (16,352 predictions, golden bit-exact and deterministic;
+  // the float reference may move by a few ULPs with the compiler): top-1 98.080%, ratio 1.00039,
+  // mean KL 7.29e-4. Margins: top-1 0.3 points (~50 predictions); the ratio's distance from 1
+  // about 4x (a 0.15% perplexity regression fails); KL 1.5x. KL must be above 0: the engines
+  // differ (fixed point against float), so an evaluation reporting 0 is broken.
+  EXPECT_GE(eval.top1_agreement(1), 0.978);
+  EXPECT_LT(eval.top1_agreement(1), 1.0);
+  EXPECT_LE(ratio, 1.0015);
+  EXPECT_GE(ratio, 0.9995);
+  EXPECT_LE(eval.mean_kl(1), 1.1e-3);
+  EXPECT_GT(eval.mean_kl(1), 0.0);
 }
 
 TEST(GoldenFidelity, AgainstTheAuthorsOutputs) {
@@ -92,22 +100,38 @@ TEST(GoldenFidelity, AgainstTheAuthorsOutputs) {
     std::span<const float> logits;
     for (std::size_t pos = 0; pos < ids.size(); ++pos) {
       logits = golden.step(ids[pos]);
-      agree += mmfree::argmax(logits) == argmax[pos];
+      const bool same = mmfree::argmax(logits) == argmax[pos];
+      const std::string text = prompt["text"].get<std::string>();
+      if (!same) std::printf("  argmax differs from the authors': %s, position %zu\n", text.c_str(), pos);
+      // The one position where the golden argmax differs from the authors' (achieved): any other
+      // position that differs is a regression.
+      const bool the_known_divergence = text == "The results of the experiment" && pos == 6;
+      EXPECT_TRUE(same || the_known_divergence) << "'" << text << "' position " << pos;
+      agree += same;
       ++positions;
     }
-    double dot = 0, na = 0, nb = 0;
+    double dot = 0, na = 0, nb = 0, max_abs_difference = 0;
     for (std::size_t k = 0; k < last.size(); ++k) {
       dot += logits[k] * last[k];
       na += double(logits[k]) * logits[k];
       nb += last[k] * last[k];
+      max_abs_difference = std::max(max_abs_difference, std::abs(double(logits[k]) - last[k]));
     }
     const double cosine = dot / std::sqrt(na * nb);
-    std::printf("  cosine(golden last logits, authors') %-36s %.6f\n", prompt["text"].get<std::string>().c_str(),
-                cosine);
-    EXPECT_GE(cosine, 0.995) << prompt["text"];
+    // The cosine ignores a uniform scale of the logits; the norm ratio does not.
+    const double norm_ratio = std::sqrt(na / nb);
+    std::printf("  golden last logits vs authors' %-36s cosine %.6f, norm ratio %.5f, max |dlogit| %.4f\n",
+                prompt["text"].get<std::string>().c_str(), cosine, norm_ratio, max_abs_difference);
+    // Achieved (demo model, five prompts): cosine >= 0.999912, norm ratio 0.99831 .. 1.00594,
+    // max |dlogit| <= 0.1794. Bounds: 1 - cosine within ~2x of the worst (8.8e-5 -> 2e-4), and 2x
+    // the worst norm deviation and |dlogit| (a logit scale of 1.2% fails).
+    EXPECT_GE(cosine, 0.9998) << prompt["text"];
+    EXPECT_NEAR(norm_ratio, 1.0, 0.012) << prompt["text"];
+    EXPECT_LE(max_abs_difference, 0.36) << prompt["text"];
   }
+  // Achieved: 30 of 31, the divergence named above; not the 10% the bound allowed before.
   std::printf("  argmax agreement with the authors at every prompt position: %zu of %zu\n", agree, positions);
-  EXPECT_GE(agree * 100, positions * 90);
+  EXPECT_GE(agree + 1, positions);
 }
 
 TEST(GoldenEngine, DeterministicAcrossResetAndFloatLogitsAreTheFixedOnes) {

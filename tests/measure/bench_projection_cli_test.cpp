@@ -13,6 +13,7 @@
 #include "mmfree/measure/board.hpp"
 #include "mmfree/measure/model_shape.hpp"
 #include "xml_document.hpp"
+#include "../support/coverage_gap.hpp"
 
 namespace {
 
@@ -52,7 +53,7 @@ TEST(BenchProjectionCli, ProjectsBoardsEstimatesEnergyAndPlots) {
                              svg.string(), false);
   if (r.exit_code != 0 && contains(run_cli_line("bench --backend sim --shape 370M --board u250 --layers 1", true).out,
                                    "no Verilated kernel"))
-    GTEST_SKIP() << "this build has no Verilated kernel";
+    MMFREE_SKIP_UNLESS_COVERAGE_REQUIRED("this build has no Verilated kernel");
   ASSERT_EQ(r.exit_code, 0) << r.out;
   const auto rows = nlohmann::json::parse(r.out);
   const std::vector<std::string> boards = {"u55c", "u250"};

@@ -26,7 +26,9 @@ TEST(ConvertMemory, Synthetic370MCheckpointConvertsInBoundedMemory) {
   std::printf("370M-shape checkpoint %.1f MB, convert peak RSS %.1f MB, image %.1f MB\n", checkpoint_bytes / 1e6,
               r.peak_rss_bytes / 1e6, std::filesystem::file_size(out) / 1e6);
   EXPECT_GT(r.peak_rss_bytes, 0u);
-  EXPECT_LE(r.peak_rss_bytes, 2 * checkpoint_bytes);
+  // Achieved: peak RSS 227.0 MB for the 748.3 MB checkpoint (0.30x). Bound 0.45x (1.5x the
+  // achieved): a converter that holds the whole checkpoint in memory (>= 1x) fails.
+  EXPECT_LE(double(r.peak_rss_bytes), 0.45 * double(checkpoint_bytes));
   std::filesystem::remove_all(tmp.path() / "hf");
 
   const Model m = Model::open(out);

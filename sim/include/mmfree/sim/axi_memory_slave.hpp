@@ -69,7 +69,8 @@ class AxiMemorySlave {
   std::string describe_state(uint64_t cycle) const;
 
   // Also reports, as protocol errors, bursts that are not INCR, not of the full bus width or
-  // not aligned to it: what every mmfree master promises (docs/device.md). Off by default.
+  // not aligned to it, and (where the master has the pins) AxCACHE other than 0b0011 or AxPROT
+  // other than 0: what every mmfree master promises (docs/device.md). Off by default.
   void set_full_width_incr_only(bool on) { full_width_incr_only_ = on; }
 
   // Appends every data beat to `log` (nullptr turns it off). Tests only: it allocates.

@@ -19,6 +19,8 @@ struct AxiMasterPins {
   SignalRef wvalid, wready, wdata, wstrb, wlast;
   // Write response
   SignalRef bvalid, bready, bresp, bid;
+  // Memory attributes, when the master drives them (checked in AxiMemorySlave's strict mode).
+  SignalRef arcache, arprot, awcache, awprot;
 };
 
 struct AxiLitePins {
@@ -62,6 +64,10 @@ struct AxiLitePins {
     .bvalid = &(top).prefix##bvalid, .bready = &(top).prefix##bready,                      \
     .bresp = MMFREE_SIM_OPTIONAL_PIN(top, prefix##bresp),                                  \
     .bid = MMFREE_SIM_OPTIONAL_PIN(top, prefix##bid),                                      \
+    .arcache = MMFREE_SIM_OPTIONAL_PIN(top, prefix##arcache),                              \
+    .arprot = MMFREE_SIM_OPTIONAL_PIN(top, prefix##arprot),                                \
+    .awcache = MMFREE_SIM_OPTIONAL_PIN(top, prefix##awcache),                              \
+    .awprot = MMFREE_SIM_OPTIONAL_PIN(top, prefix##awprot),                                \
   }
 
 // Binds a read-only AXI4 master (a weight port has no write channels).
@@ -91,6 +97,10 @@ struct AxiLitePins {
     .bready = MMFREE_SIM_OPTIONAL_PIN(top, prefix##bready),                                \
     .bresp = MMFREE_SIM_OPTIONAL_PIN(top, prefix##bresp),                                  \
     .bid = MMFREE_SIM_OPTIONAL_PIN(top, prefix##bid),                                      \
+    .arcache = MMFREE_SIM_OPTIONAL_PIN(top, prefix##arcache),                              \
+    .arprot = MMFREE_SIM_OPTIONAL_PIN(top, prefix##arprot),                                \
+    .awcache = MMFREE_SIM_OPTIONAL_PIN(top, prefix##awcache),                              \
+    .awprot = MMFREE_SIM_OPTIONAL_PIN(top, prefix##awprot),                                \
   }
 
 #define MMFREE_SIM_BIND_AXI_LITE(top, prefix)                                              \
