@@ -1,10 +1,11 @@
-# Floorplan of mmfree_kernel on a 3-SLR HBM card (U55C; bitstreams/u280/floorplan.tcl is the
-# same plan): docs/floorplan.md says why. Sourced by Vivado in the v++ link's implementation
+# Floorplan of mmfree_kernel on the 3-SLR HBM cards (U280 and U55C share it: the same SLRs, the
+# HBM at the bottom of SLR0): docs/floorplan.md says why. Sourced by Vivado in the v++ link's implementation
 # run before opt_design (link.cfg, [vivado] prop=run.impl_1.STEPS.OPT_DESIGN.TCL.PRE).
 #
 #   SLR0 (the HBM stacks sit at its bottom edge): every weight port, i.e. u_core/gen_port[*]:
 #        its AXI read master and weight FIFO (URAM), feeder, activation RAM and ternary array.
-#        The 31 x 512-bit read-data channels then never leave SLR0 (gmem is HBM[31], also SLR0).
+#        The 31 (U55C) or 32 (U280) 512-bit read-data channels then never leave SLR0 (on the U55C
+#        gmem is HBM[31], also SLR0).
 #   SLR1: the token engine (u_core/u_token: most of the kernel's DSPs and block RAMs), the
 #        sequencer, the sum collector, the gmem read/write masters, control and counters.
 #
