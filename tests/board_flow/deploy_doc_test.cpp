@@ -9,11 +9,14 @@
 #include <string>
 #include <vector>
 
-#include "child_process.hpp"
+#include "support/cli_runner.hpp"
 
 namespace board_flow {
 namespace {
 namespace fs = std::filesystem;
+using mmfree::test::ChildResult;
+using mmfree::test::run_child;
+using mmfree::test::run_cli;
 
 struct DocCommand {
   std::string tool;  // "mmfree generate", "build_xclbin.sh", ...
@@ -90,7 +93,7 @@ TEST(DeployDoc, EveryFlagInItsExamplesExists) {
       help = run_child({(fs::path(MMFREE_SOURCE_ROOT) / "scripts" / "build_xclbin.sh").string(), "--help"});
     } else {
       ++mmfree_commands;
-      help = run_child({MMFREE_CLI_PATH, c.tool.substr(7), "--help"});
+      help = run_cli({c.tool.substr(7), "--help"});
     }
     ASSERT_EQ(help.exit_code, 0) << c.tool << " --help failed: " << help.err;
     const std::string text = help.out + help.err;

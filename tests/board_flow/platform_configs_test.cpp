@@ -17,6 +17,7 @@
 #include "mmfree/contract.hpp"
 #include "mmfree/error.hpp"
 #include "platform_config.hpp"
+#include "support/demo_fixtures.hpp"
 
 namespace board_flow {
 namespace {
@@ -113,7 +114,7 @@ TEST_P(PlatformTest, TheWeightPortsCanTakeWhatTheirMemoryDelivers) {
 }
 
 TEST_P(PlatformTest, TheDemoModelFits) {
-  std::ifstream in(fs::path(MMFREE_ASSETS_DIR) / "models" / "mmfree-demo-d256-l6" / "config.json");
+  std::ifstream in(mmfree::test::demo_model_dir() / "config.json");
   ASSERT_TRUE(in);
   const auto config = nlohmann::json::parse(in);
   const PlatformConfig c = platform_config(GetParam());

@@ -9,36 +9,37 @@
 #include <sstream>
 #include <string>
 
-#include "../support/cli_command_line.hpp"
 #include "mmfree/measure/board.hpp"
 #include "mmfree/measure/model_shape.hpp"
+#include "support/cli_runner.hpp"
+#include "support/demo_fixtures.hpp"
 #include "xml_document.hpp"
 
 namespace {
 
-using mmfree::test::run_cli_line;
-
-bool contains(const std::string& text, const std::string& part) { return text.find(part) != std::string::npos; }
+using mmfree::test::contains;
+using mmfree::test::run_cli;
 
 TEST(BenchProjectionCli, BadFlagsAreRefusedWithTheirNames) {
-  auto r = run_cli_line("bench --shape 370M --board u55c", true);
+  auto r = run_cli({"bench", "--shape", "370M", "--board", "u55c"});
   EXPECT_NE(r.exit_code, 0);
-  EXPECT_TRUE(contains(r.out, "--backend sim")) << r.out;
-  r = run_cli_line("bench --shape 7B --board u55c --backend sim", true);
+  EXPECT_TRUE(contains(r.output(), "--backend sim")) << r.output();
+  r = run_cli({"bench", "--shape", "7B", "--board", "u55c", "--backend", "sim"});
   EXPECT_NE(r.exit_code, 0);
-  EXPECT_TRUE(contains(r.out, "'7B'")) << r.out;
-  r = run_cli_line("bench --shape 370M --board u999 --backend sim", true);
+  EXPECT_TRUE(contains(r.output(), "'7B'")) << r.output();
+  r = run_cli({"bench", "--shape", "370M", "--board", "u999", "--backend", "sim"});
   EXPECT_NE(r.exit_code, 0);
-  EXPECT_TRUE(contains(r.out, "'u999'")) << r.out;
-  r = run_cli_line("bench --shape 370M --backend sim", true);
+  EXPECT_TRUE(contains(r.output(), "'u999'")) << r.output();
+  r = run_cli({"bench", "--shape", "370M", "--backend", "sim"});
   EXPECT_NE(r.exit_code, 0);
-  EXPECT_TRUE(contains(r.out, "--board")) << r.out;
+  EXPECT_TRUE(contains(r.output(), "--board")) << r.output();
 }
 
 TEST(BenchProjectionCli, EnergyWithoutABoardIsEstimatedAndSaysMeasuringNeedsOne) {
   // The demo model on the golden kernel: no board, no projection.
-  const std::string model = std::string(MMFREE_ASSETS_DIR) + "/models/mmfree-demo-d256-l6";
-  const auto r = run_cli_line("bench --backend golden-kernel --model " + model + " -p 0 -n 2 -r 1 --energy", false);
+  const std::string model = mmfree::test::demo_model_dir().string();
+  const auto r =
+      run_cli({"bench", "--backend", "golden-kernel", "--model", model, "-p", "0", "-n", "2", "-r", "1", "--energy"});
   ASSERT_EQ(r.exit_code, 0) << r.out;
   EXPECT_TRUE(contains(r.out, "measured energy: not available: measuring needs a board")) << r.out;
 }
@@ -48,10 +49,11 @@ TEST(BenchProjectionCli, EnergyWithoutABoardIsEstimatedAndSaysMeasuringNeedsOne)
 // (the self-test split), the U250's 4 match the default simulation build.
 TEST(BenchProjectionCli, ProjectsBoardsEstimatesEnergyAndPlots) {
   const auto svg = std::filesystem::temp_directory_path() / "mmfree-bench-projection-test.svg";
-  const auto r = run_cli_line("bench --backend sim --shape 370M --board u55c,u250 --layers 1 --energy --json --plot " +
-                             svg.string(), false);
-  if (r.exit_code != 0 && contains(run_cli_line("bench --backend sim --shape 370M --board u250 --layers 1", true).out,
-                                   "no Verilated kernel"))
+  const auto r = run_cli({"bench", "--backend", "sim", "--shape", "370M", "--board", "u55c,u250", "--layers", "1",
+                          "--energy", "--json", "--plot", svg.string()});
+  if (r.exit_code != 0 &&
+      contains(run_cli({"bench", "--backend", "sim", "--shape", "370M", "--board", "u250", "--layers", "1"}).output(),
+               "no Verilated kernel"))
     GTEST_SKIP() << "this build has no Verilated kernel";
   ASSERT_EQ(r.exit_code, 0) << r.out;
   const auto rows = nlohmann::json::parse(r.out);

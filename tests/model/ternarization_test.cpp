@@ -19,7 +19,7 @@ namespace {
 // Raw tensors of the demo checkpoint, read straight from the file.
 class DemoTensors {
  public:
-  DemoTensors() : file_(test::read_file(test::demo_dir() / "model.safetensors")) {
+  DemoTensors() : file_(test::read_file(test::demo_model_dir() / "model.safetensors")) {
     uint64_t n;
     std::memcpy(&n, file_.data(), 8);
     header_ = nlohmann::json::parse(file_.substr(8, n));
@@ -84,7 +84,7 @@ void expect_matches(const TernaryMatrixView& m, const std::vector<float>& latent
 
 TEST(Ternarization, DemoMatricesMatchIndependentRecomputation) {
   const DemoTensors raw;
-  const Model m = Model::open(test::demo_dir());
+  const Model m = Model::open(test::demo_model_dir());
   expect_matches(m.matrix(0, Projection::I), raw.values("model.layers.0.attn.i_proj.weight"), "layer 0 i_proj");
   expect_matches(m.matrix(1, Projection::F), raw.values("model.layers.1.attn.f_proj.weight"), "layer 1 f_proj");
   expect_matches(m.matrix(3, Projection::Gate), raw.values("model.layers.3.mlp.gate_proj.weight"),
@@ -95,7 +95,7 @@ TEST(Ternarization, DemoMatricesMatchIndependentRecomputation) {
 }
 
 TEST(Ternarization, EveryPackedCodeIsValid) {
-  const Model m = Model::open(test::demo_dir());
+  const Model m = Model::open(test::demo_model_dir());
   const auto check = [](const TernaryMatrixView& v) {
     for (uint32_t r = 0; r < v.rows; ++r) {
       for (uint32_t b = 0; b < v.row_stride_bytes; ++b) {
@@ -112,7 +112,7 @@ TEST(Ternarization, EveryPackedCodeIsValid) {
 
 TEST(Ternarization, NormsAndEmbeddingsAreTheExactWidenedValues) {
   const DemoTensors raw;
-  const Model m = Model::open(test::demo_dir());
+  const Model m = Model::open(test::demo_model_dir());
   const auto emb = raw.values("model.embeddings.weight");
   for (uint32_t t : {0u, 1u, 1234u, 4095u}) {
     for (uint32_t c = 0; c < 256; ++c) ASSERT_EQ(m.embedding(t)[c], emb[std::size_t(t) * 256 + c]);
@@ -129,7 +129,7 @@ TEST(Ternarization, NormsAndEmbeddingsAreTheExactWidenedValues) {
 
 TEST(Ternarization, LowerBoundsFollowTheirDefinition) {
   const DemoTensors raw;
-  const Model m = Model::open(test::demo_dir());
+  const Model m = Model::open(test::demo_model_dir());
   const auto lb = raw.values("model.lower_bounds");
   for (uint32_t c = 0; c < 256; ++c) {
     double total = 0;
