@@ -6,6 +6,7 @@
 
 #include "mmfree/model.hpp"
 #include "mmfree/tokenizer/tokenizer.hpp"
+#include "support/cli_refusal.hpp"
 #include "support/cli_runner.hpp"
 #include "support/demo_fixtures.hpp"
 
@@ -45,25 +46,15 @@ TEST(GenerateCli, SameSeedSameTextAndStatsGoToStderr) {
 }
 
 TEST(GenerateCli, BadInputsFailWithAMessage) {
-  struct Case {
-    std::vector<std::string> args;
-    std::string message_part;
+  const std::vector<CliRefusal> cases = {
+      {{"generate", "--model", demo_model_dir(), "--prompt", ""}, "empty"},
+      {{"generate", "--model", demo_model_dir(), "--prompt", "x", "--top-p", "1.5"}, "top-p"},
+      {{"generate", "--model", demo_model_dir(), "--prompt", "x", "--temperature", "-1"}, "temperature"},
+      {{"generate", "--model", demo_model_dir(), "--prompt", "x", "-n", "many"}, "many"},
+      {{"generate", "--model", "/nonexistent/dir", "--prompt", "x"}, "/nonexistent/dir"},
+      {{"generate", "--model", demo_model_dir()}, "prompt"},
   };
-  const std::vector<Case> cases = {
-      {{"--model", demo_model_dir(), "--prompt", ""}, "empty"},
-      {{"--model", demo_model_dir(), "--prompt", "x", "--top-p", "1.5"}, "top-p"},
-      {{"--model", demo_model_dir(), "--prompt", "x", "--temperature", "-1"}, "temperature"},
-      {{"--model", demo_model_dir(), "--prompt", "x", "-n", "many"}, "many"},
-      {{"--model", "/nonexistent/dir", "--prompt", "x"}, "/nonexistent/dir"},
-      {{"--model", demo_model_dir()}, "prompt"},
-  };
-  for (const auto& c : cases) {
-    std::vector<std::string> args = {"generate"};
-    args.insert(args.end(), c.args.begin(), c.args.end());
-    const auto r = run_cli(args);
-    EXPECT_NE(r.exit_code, 0) << c.message_part;
-    EXPECT_TRUE(contains(r.err, c.message_part)) << "stderr: " << r.err;
-  }
+  for (const auto& c : cases) EXPECT_TRUE(cli_refuses(c));
 }
 
 }  // namespace

@@ -4,6 +4,7 @@
 #include <algorithm>
 #include <nlohmann/json.hpp>
 
+#include "support/cli_refusal.hpp"
 #include "support/cli_runner.hpp"
 #include "support/demo_fixtures.hpp"
 
@@ -65,28 +66,17 @@ TEST(LogitsCli, HelpSaysWhichPositionsGetLogits) {
 }
 
 TEST(LogitsCli, BadInputsFailWithAMessage) {
-  struct Case {
-    std::vector<std::string> args;
-    std::string message_part;
+  const std::vector<CliRefusal> cases = {
+      {{"logits", "--model", demo_model_dir(), "--ids", "1,4096"}, "out of range"},
+      {{"logits", "--model", demo_model_dir(), "--ids", "1,abc"}, "abc"},
+      {{"logits", "--model", demo_model_dir(), "--ids", ""}, "empty"},
+      {{"logits", "--model", demo_model_dir(), "--prompt", ""}, "empty"},
+      {{"logits", "--model", demo_model_dir()}, "--ids"},
+      {{"logits", "--model", "/nonexistent/model.mmf", "--ids", "1"}, "/nonexistent/model.mmf"},
+      {{"logits", "--model", demo_model_dir(), "--ids", "1", "--backend", "warp-drive"}, "warp-drive"},
+      {{"logits", "--ids", "1"}, "model"},
   };
-  const std::vector<Case> cases = {
-      {{"--model", demo_model_dir(), "--ids", "1,4096"}, "out of range"},
-      {{"--model", demo_model_dir(), "--ids", "1,abc"}, "abc"},
-      {{"--model", demo_model_dir(), "--ids", ""}, "empty"},
-      {{"--model", demo_model_dir(), "--prompt", ""}, "empty"},
-      {{"--model", demo_model_dir()}, "--ids"},
-      {{"--model", "/nonexistent/model.mmf", "--ids", "1"}, "/nonexistent/model.mmf"},
-      {{"--model", demo_model_dir(), "--ids", "1", "--backend", "warp-drive"}, "warp-drive"},
-      {{"--ids", "1"}, "model"},
-  };
-  for (const auto& c : cases) {
-    std::vector<std::string> args = {"logits"};
-    args.insert(args.end(), c.args.begin(), c.args.end());
-    const auto r = run_cli(args);
-    EXPECT_NE(r.exit_code, 0) << c.message_part;
-    EXPECT_TRUE(contains(r.err, c.message_part)) << "stderr: " << r.err;
-    EXPECT_TRUE(r.out.empty()) << r.out;
-  }
+  for (const auto& c : cases) EXPECT_TRUE(cli_refuses(c));
 }
 
 }  // namespace

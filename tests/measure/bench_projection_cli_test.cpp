@@ -4,15 +4,16 @@
 
 #include <cstdio>
 #include <filesystem>
-#include <fstream>
 #include <nlohmann/json.hpp>
-#include <sstream>
 #include <string>
 
 #include "mmfree/measure/board.hpp"
 #include "mmfree/measure/model_shape.hpp"
+#include "support/cli_refusal.hpp"
 #include "support/cli_runner.hpp"
 #include "support/demo_fixtures.hpp"
+#include "support/temp_dir.hpp"
+#include "support/text_file.hpp"
 #include "xml_document.hpp"
 
 namespace {
@@ -21,18 +22,11 @@ using mmfree::test::contains;
 using mmfree::test::run_cli;
 
 TEST(BenchProjectionCli, BadFlagsAreRefusedWithTheirNames) {
-  auto r = run_cli({"bench", "--shape", "370M", "--board", "u55c"});
-  EXPECT_NE(r.exit_code, 0);
-  EXPECT_TRUE(contains(r.output(), "--backend sim")) << r.output();
-  r = run_cli({"bench", "--shape", "7B", "--board", "u55c", "--backend", "sim"});
-  EXPECT_NE(r.exit_code, 0);
-  EXPECT_TRUE(contains(r.output(), "'7B'")) << r.output();
-  r = run_cli({"bench", "--shape", "370M", "--board", "u999", "--backend", "sim"});
-  EXPECT_NE(r.exit_code, 0);
-  EXPECT_TRUE(contains(r.output(), "'u999'")) << r.output();
-  r = run_cli({"bench", "--shape", "370M", "--backend", "sim"});
-  EXPECT_NE(r.exit_code, 0);
-  EXPECT_TRUE(contains(r.output(), "--board")) << r.output();
+  using mmfree::test::cli_refuses;
+  EXPECT_TRUE(cli_refuses({{"bench", "--shape", "370M", "--board", "u55c"}, "--backend sim"}));
+  EXPECT_TRUE(cli_refuses({{"bench", "--shape", "7B", "--board", "u55c", "--backend", "sim"}, "'7B'"}));
+  EXPECT_TRUE(cli_refuses({{"bench", "--shape", "370M", "--board", "u999", "--backend", "sim"}, "'u999'"}));
+  EXPECT_TRUE(cli_refuses({{"bench", "--shape", "370M", "--backend", "sim"}, "--board"}));
 }
 
 TEST(BenchProjectionCli, EnergyWithoutABoardIsEstimatedAndSaysMeasuringNeedsOne) {
@@ -48,7 +42,8 @@ TEST(BenchProjectionCli, EnergyWithoutABoardIsEstimatedAndSaysMeasuringNeedsOne)
 // Two boards keep the run short: the U55C's 31 ports are scaled from the simulated kernel's
 // (the self-test split), the U250's 4 match the default simulation build.
 TEST(BenchProjectionCli, ProjectsBoardsEstimatesEnergyAndPlots) {
-  const auto svg = std::filesystem::temp_directory_path() / "mmfree-bench-projection-test.svg";
+  const mmfree::test::TempDir tmp;
+  const auto svg = tmp.path() / "roofline.svg";
   const auto r = run_cli({"bench", "--backend", "sim", "--shape", "370M", "--board", "u55c,u250", "--layers", "1",
                           "--energy", "--json", "--plot", svg.string()});
   if (r.exit_code != 0 &&
@@ -82,16 +77,12 @@ TEST(BenchProjectionCli, ProjectsBoardsEstimatesEnergyAndPlots) {
     EXPECT_EQ(row["energy_measured"]["available"], false);
     EXPECT_TRUE(contains(row["energy_measured"]["reason"], "needs a board"));
   }
-  std::ifstream in(svg);
-  std::stringstream text;
-  text << in.rdbuf();
-  const auto doc = mmfree::test::parse_xml(text.str());
+  const auto doc = mmfree::test::parse_xml(mmfree::test::read_file(svg));
   ASSERT_TRUE(doc.well_formed) << doc.error;
   for (const auto& board : boards) EXPECT_EQ(doc.with("circle", "data-board", board).size(), 1u) << board;
   // Every board's bound is drawn, also of boards not projected.
   for (const auto& board : mmfree::measure::board_names())
     EXPECT_EQ(doc.with("line", "data-board", board).size(), 1u) << board;
-  std::filesystem::remove(svg);
 }
 #endif
 
