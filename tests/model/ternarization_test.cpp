@@ -11,7 +11,7 @@
 #include "checkpoint_fixtures.hpp"
 #include "mmfree/mmf_format.hpp"
 #include "mmfree/model.hpp"
-#include "model/synthetic_checkpoint.hpp"
+#include "support/synthetic_model.hpp"
 
 namespace mmfree {
 namespace {
@@ -146,14 +146,12 @@ TEST(Ternarization, LowerBoundsFollowTheirDefinition) {
 
 // Widths that are not multiples of 4 or 256 leave padding in each packed row; it is zero.
 TEST(Ternarization, RowPaddingIsZeroForOddWidths) {
-  test::TempDir tmp;
   model::SyntheticCheckpoint spec;
   spec.config.hidden_size = 100;
   spec.config.num_layers = 2;
   spec.config.intermediate_size = 130;
   spec.config.vocab_size = 300;
-  model::write_synthetic_checkpoint(tmp.path(), spec);
-  const Model m = Model::open(tmp.path());
+  const Model m = test::synthetic_model(spec);
   const auto down = m.matrix(1, Projection::Down);
   EXPECT_EQ(down.cols, 130u);
   EXPECT_EQ(down.row_stride_bytes, 64u);
