@@ -26,10 +26,10 @@ struct ChildResult {
 // Environment changes for the child: a value sets the variable, std::nullopt removes it.
 using EnvironmentChanges = std::map<std::string, std::optional<std::string>>;
 
-// Longer than any program a test runs takes on a loaded 2-core machine (the slowest, a
-// simulated bench of a 370M-shape layer, takes about a minute there), shorter than CTest's
-// per-test limit (900 s), so that a hang is reported by the test that caused it.
-inline constexpr std::chrono::seconds kChildTimeLimit{600};
+// The slowest programs the tests run (scripts/lint.sh, a Yosys synthesis, a simulated bench)
+// take about 10 s on an idle 2-core machine; 300 s leaves them room on a loaded one and stays
+// well under CTest's per-test limit (900 s), so a hang is reported by the test that caused it.
+inline constexpr std::chrono::seconds kChildTimeLimit{300};
 
 // Runs argv (argv[0] looked up in the child's PATH, after `environment` is applied) with stdin
 // from /dev/null and waits for it, at most `time_limit`; past it the child and everything it
