@@ -1,9 +1,7 @@
 #include "checkpoint_fixtures.hpp"
 
 #include <cstring>
-#include <fstream>
 #include <map>
-#include <sstream>
 #include <stdexcept>
 #include <vector>
 
