@@ -12,7 +12,8 @@
 
 #include <nlohmann/json.hpp>
 
-#include "child_process.hpp"
+#include "support/child_process.hpp"
+#include "support/temp_dir.hpp"
 #include "link_config.hpp"
 #include "mmfree/contract.hpp"
 #include "mmfree/error.hpp"
@@ -22,6 +23,10 @@
 namespace board_flow {
 namespace {
 namespace fs = std::filesystem;
+using mmfree::test::ChildResult;
+using mmfree::test::python3;
+using mmfree::test::run_child;
+using mmfree::test::TempDir;
 
 TEST(BitstreamsFolder, HoldsTheFourBoardsAndTheirNotes) {
   const auto folders = platform_folders();

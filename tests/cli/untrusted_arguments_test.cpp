@@ -13,15 +13,16 @@
 #include <string>
 #include <vector>
 
-#include "../support/limited_child.hpp"
+#include "support/limited_child.hpp"
 #include "support/cli_runner.hpp"
 #include "support/demo_fixtures.hpp"
 #include "support/temp_dir.hpp"
+#include "support/text_file.hpp"
 
 namespace mmfree::test {
 namespace {
 
-std::string read_file_for_test(const std::filesystem::path& path) { return child_process_detail::slurp(path); }
+std::string read_file_for_test(const std::filesystem::path& path) { return read_file(path); }
 
 void write_file_for_test(const std::filesystem::path& path, const std::string& bytes) {
   std::ofstream out(path, std::ios::binary);
