@@ -9,12 +9,18 @@
 #include <fstream>
 #include <string>
 
-#include "child_process.hpp"
 #include "platform_config.hpp"
+#include "support/child_process.hpp"
+#include "support/temp_dir.hpp"
 
 namespace board_flow {
 namespace {
 namespace fs = std::filesystem;
+using mmfree::test::ChildResult;
+using mmfree::test::EnvironmentChanges;
+using mmfree::test::TempDir;
+using mmfree::test::python3;
+using mmfree::test::run_child;
 
 const fs::path kScript = fs::path(MMFREE_SOURCE_ROOT) / "scripts" / "build_xclbin.sh";
 

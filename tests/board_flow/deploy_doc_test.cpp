@@ -9,7 +9,7 @@
 #include <string>
 #include <vector>
 
-#include "child_process.hpp"
+#include "support/cli_runner.hpp"
 
 namespace board_flow {
 namespace {
@@ -85,12 +85,13 @@ TEST(DeployDoc, EveryFlagInItsExamplesExists) {
   size_t mmfree_commands = 0;
   for (const auto& c : commands) {
     SCOPED_TRACE(c.text);
-    ChildResult help;
+    mmfree::test::ChildResult help;
     if (c.tool == "build_xclbin.sh") {
-      help = run_child({(fs::path(MMFREE_SOURCE_ROOT) / "scripts" / "build_xclbin.sh").string(), "--help"});
+      const fs::path script = fs::path(MMFREE_SOURCE_ROOT) / "scripts" / "build_xclbin.sh";
+      help = mmfree::test::run_child({script.string(), "--help"});
     } else {
       ++mmfree_commands;
-      help = run_child({MMFREE_CLI_PATH, c.tool.substr(7), "--help"});
+      help = mmfree::test::run_cli({c.tool.substr(7), "--help"});
     }
     ASSERT_EQ(help.exit_code, 0) << c.tool << " --help failed: " << help.err;
     const std::string text = help.out + help.err;

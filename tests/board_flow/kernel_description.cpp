@@ -2,11 +2,14 @@
 
 #include <nlohmann/json.hpp>
 
-#include "child_process.hpp"
 #include "mmfree/error.hpp"
+#include "support/child_process.hpp"
 
 namespace board_flow {
 namespace fs = std::filesystem;
+using mmfree::test::ChildResult;
+using mmfree::test::python3;
+using mmfree::test::run_child;
 
 const KernelPort* KernelDescription::find_port(const std::string& name) const {
   for (const auto& p : ports) {

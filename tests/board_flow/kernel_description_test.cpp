@@ -12,12 +12,13 @@
 #include "mmfree/regmap.hpp"
 #include "packaging_plan.hpp"
 #include "platform_config.hpp"
-#include "child_process.hpp"
+#include "support/temp_dir.hpp"
 
 namespace board_flow {
 namespace {
 namespace fs = std::filesystem;
 namespace regmap = mmfree::regmap;
+using mmfree::test::TempDir;
 
 std::string two_digits(const char* prefix, unsigned p, const char* suffix = "") {
   char name[32];

@@ -2,11 +2,13 @@
 
 #include <sstream>
 
-#include "child_process.hpp"
 #include "mmfree/error.hpp"
+#include "support/child_process.hpp"
 
 namespace board_flow {
 namespace fs = std::filesystem;
+using mmfree::test::ChildResult;
+using mmfree::test::run_child;
 
 const PlannedRegister* PackagingPlan::find_register(const std::string& name) const {
   for (const auto& r : registers) {

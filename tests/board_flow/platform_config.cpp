@@ -5,11 +5,16 @@
 
 #include <nlohmann/json.hpp>
 
-#include "child_process.hpp"
+#include "support/child_process.hpp"
+#include "support/temp_dir.hpp"
 #include "mmfree/error.hpp"
 
 namespace board_flow {
 namespace fs = std::filesystem;
+using mmfree::test::ChildResult;
+using mmfree::test::python3;
+using mmfree::test::run_child;
+using mmfree::test::TempDir;
 
 const std::string& PlatformConfig::text(const std::string& key) const {
   const auto it = values.find(key);

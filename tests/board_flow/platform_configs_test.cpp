@@ -12,15 +12,21 @@
 
 #include <nlohmann/json.hpp>
 
-#include "child_process.hpp"
+#include "support/child_process.hpp"
+#include "support/temp_dir.hpp"
 #include "link_config.hpp"
 #include "mmfree/contract.hpp"
 #include "mmfree/error.hpp"
 #include "platform_config.hpp"
+#include "support/demo_fixtures.hpp"
 
 namespace board_flow {
 namespace {
 namespace fs = std::filesystem;
+using mmfree::test::ChildResult;
+using mmfree::test::python3;
+using mmfree::test::run_child;
+using mmfree::test::TempDir;
 
 TEST(BitstreamsFolder, HoldsTheFourBoardsAndTheirNotes) {
   const auto folders = platform_folders();
@@ -113,7 +119,7 @@ TEST_P(PlatformTest, TheWeightPortsCanTakeWhatTheirMemoryDelivers) {
 }
 
 TEST_P(PlatformTest, TheDemoModelFits) {
-  std::ifstream in(fs::path(MMFREE_ASSETS_DIR) / "models" / "mmfree-demo-d256-l6" / "config.json");
+  std::ifstream in(mmfree::test::demo_model_dir() / "config.json");
   ASSERT_TRUE(in);
   const auto config = nlohmann::json::parse(in);
   const PlatformConfig c = platform_config(GetParam());

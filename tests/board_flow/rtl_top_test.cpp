@@ -8,16 +8,17 @@
 #include <map>
 #include <set>
 
-#include "child_process.hpp"
 #include "kernel_description.hpp"
 #include "kernel_interfaces.hpp"
 #include "link_config.hpp"
 #include "packaging_plan.hpp"
 #include "platform_config.hpp"
 #include "rtl_top.hpp"
+#include "support/temp_dir.hpp"
 
 namespace board_flow {
 namespace {
+using mmfree::test::TempDir;
 
 class RtlTopTest : public ::testing::TestWithParam<std::string> {
  protected:

@@ -4,10 +4,11 @@
 
 #include <vector>
 
-#include "cli_runner.hpp"
 #include "mmfree/model.hpp"
 #include "mmfree/tokenizer/tokenizer.hpp"
-#include "reference_outputs.hpp"
+#include "support/cli_refusal.hpp"
+#include "support/cli_runner.hpp"
+#include "support/demo_fixtures.hpp"
 
 namespace {
 
@@ -15,10 +16,10 @@ using namespace mmfree::test;
 
 TEST(GenerateCli, GreedyTextIsThePromptFollowedByTheAuthorsContinuation) {
   const auto& prompt = reference_outputs()["prompts"][2];
-  const auto r = run_cli({"generate", "--model", demo_model_path(), "--prompt", prompt["text"], "-n", "16"});
+  const auto r = run_cli({"generate", "--model", demo_model_dir(), "--prompt", prompt["text"], "-n", "16"});
   ASSERT_EQ(r.exit_code, 0) << r.err;
 
-  const auto model = mmfree::Model::open(demo_model_path());
+  const auto model = mmfree::Model::open(demo_model_dir());
   const mmfree::Tokenizer tokenizer(model.tokenizer_model());
   auto ids = prompt["ids"].get<std::vector<uint32_t>>();
   for (uint32_t id : prompt["greedy_ids"].get<std::vector<uint32_t>>()) {
@@ -30,7 +31,7 @@ TEST(GenerateCli, GreedyTextIsThePromptFollowedByTheAuthorsContinuation) {
 }
 
 TEST(GenerateCli, SameSeedSameTextAndStatsGoToStderr) {
-  const std::vector<std::string> args = {"generate",      "--model", demo_model_path(), "--prompt", "Once upon a time",
+  const std::vector<std::string> args = {"generate",      "--model", demo_model_dir(), "--prompt", "Once upon a time",
                                          "-n",            "24",      "--temperature",   "0.9",      "--top-k",
                                          "40",            "--top-p", "0.95",            "--seed",   "7",
                                          "--ignore-eos", "--stats"};
@@ -45,25 +46,15 @@ TEST(GenerateCli, SameSeedSameTextAndStatsGoToStderr) {
 }
 
 TEST(GenerateCli, BadInputsFailWithAMessage) {
-  struct Case {
-    std::vector<std::string> args;
-    std::string message_part;
+  const std::vector<CliRefusal> cases = {
+      {{"generate", "--model", demo_model_dir(), "--prompt", ""}, "empty"},
+      {{"generate", "--model", demo_model_dir(), "--prompt", "x", "--top-p", "1.5"}, "top-p"},
+      {{"generate", "--model", demo_model_dir(), "--prompt", "x", "--temperature", "-1"}, "temperature"},
+      {{"generate", "--model", demo_model_dir(), "--prompt", "x", "-n", "many"}, "many"},
+      {{"generate", "--model", "/nonexistent/dir", "--prompt", "x"}, "/nonexistent/dir"},
+      {{"generate", "--model", demo_model_dir()}, "prompt"},
   };
-  const std::vector<Case> cases = {
-      {{"--model", demo_model_path(), "--prompt", ""}, "empty"},
-      {{"--model", demo_model_path(), "--prompt", "x", "--top-p", "1.5"}, "top-p"},
-      {{"--model", demo_model_path(), "--prompt", "x", "--temperature", "-1"}, "temperature"},
-      {{"--model", demo_model_path(), "--prompt", "x", "-n", "many"}, "many"},
-      {{"--model", "/nonexistent/dir", "--prompt", "x"}, "/nonexistent/dir"},
-      {{"--model", demo_model_path()}, "prompt"},
-  };
-  for (const auto& c : cases) {
-    std::vector<std::string> args = {"generate"};
-    args.insert(args.end(), c.args.begin(), c.args.end());
-    const auto r = run_cli(args);
-    EXPECT_NE(r.exit_code, 0) << c.message_part;
-    EXPECT_TRUE(contains(r.err, c.message_part)) << "stderr: " << r.err;
-  }
+  for (const auto& c : cases) EXPECT_TRUE(cli_refuses(c));
 }
 
 }  // namespace

@@ -4,8 +4,9 @@
 #include <algorithm>
 #include <nlohmann/json.hpp>
 
-#include "cli_runner.hpp"
-#include "reference_outputs.hpp"
+#include "support/cli_refusal.hpp"
+#include "support/cli_runner.hpp"
+#include "support/demo_fixtures.hpp"
 
 namespace {
 
@@ -17,7 +18,7 @@ std::vector<uint32_t> prompt_ids(std::size_t k) {
 
 TEST(LogitsCli, JsonGivesArgmaxEverywhereAndLogitsForTheLastPosition) {
   const auto ids = prompt_ids(0);
-  const auto r = run_cli({"logits", "--model", demo_model_path(), "--ids", join_ids(ids), "--json"});
+  const auto r = run_cli({"logits", "--model", demo_model_dir(), "--ids", join_ids(ids), "--json"});
   ASSERT_EQ(r.exit_code, 0) << r.err;
   const auto json = nlohmann::json::parse(r.out);
   const auto& positions = json["positions"];
@@ -35,7 +36,7 @@ TEST(LogitsCli, JsonGivesArgmaxEverywhereAndLogitsForTheLastPosition) {
 
 TEST(LogitsCli, AllGivesConsistentLogitsAtEveryPosition) {
   const auto ids = prompt_ids(1);
-  const auto r = run_cli({"logits", "--model", demo_model_path(), "--ids", join_ids(ids), "--all", "--json"});
+  const auto r = run_cli({"logits", "--model", demo_model_dir(), "--ids", join_ids(ids), "--all", "--json"});
   ASSERT_EQ(r.exit_code, 0) << r.err;
   const auto json = nlohmann::json::parse(r.out);
   ASSERT_EQ(json["positions"].size(), ids.size());
@@ -49,8 +50,8 @@ TEST(LogitsCli, AllGivesConsistentLogitsAtEveryPosition) {
 
 TEST(LogitsCli, PromptIsBosPlusTheEncodedText) {
   const auto& prompt = reference_outputs()["prompts"][2];
-  const auto by_text = run_cli({"logits", "--model", demo_model_path(), "--prompt", prompt["text"], "--json"});
-  const auto by_ids = run_cli({"logits", "--model", demo_model_path(), "--ids",
+  const auto by_text = run_cli({"logits", "--model", demo_model_dir(), "--prompt", prompt["text"], "--json"});
+  const auto by_ids = run_cli({"logits", "--model", demo_model_dir(), "--ids",
                                join_ids(prompt["ids"].get<std::vector<uint32_t>>()), "--json"});
   ASSERT_EQ(by_text.exit_code, 0) << by_text.err;
   EXPECT_EQ(by_text.out, by_ids.out);
@@ -65,28 +66,17 @@ TEST(LogitsCli, HelpSaysWhichPositionsGetLogits) {
 }
 
 TEST(LogitsCli, BadInputsFailWithAMessage) {
-  struct Case {
-    std::vector<std::string> args;
-    std::string message_part;
+  const std::vector<CliRefusal> cases = {
+      {{"logits", "--model", demo_model_dir(), "--ids", "1,4096"}, "out of range"},
+      {{"logits", "--model", demo_model_dir(), "--ids", "1,abc"}, "abc"},
+      {{"logits", "--model", demo_model_dir(), "--ids", ""}, "empty"},
+      {{"logits", "--model", demo_model_dir(), "--prompt", ""}, "empty"},
+      {{"logits", "--model", demo_model_dir()}, "--ids"},
+      {{"logits", "--model", "/nonexistent/model.mmf", "--ids", "1"}, "/nonexistent/model.mmf"},
+      {{"logits", "--model", demo_model_dir(), "--ids", "1", "--backend", "warp-drive"}, "warp-drive"},
+      {{"logits", "--ids", "1"}, "model"},
   };
-  const std::vector<Case> cases = {
-      {{"--model", demo_model_path(), "--ids", "1,4096"}, "out of range"},
-      {{"--model", demo_model_path(), "--ids", "1,abc"}, "abc"},
-      {{"--model", demo_model_path(), "--ids", ""}, "empty"},
-      {{"--model", demo_model_path(), "--prompt", ""}, "empty"},
-      {{"--model", demo_model_path()}, "--ids"},
-      {{"--model", "/nonexistent/model.mmf", "--ids", "1"}, "/nonexistent/model.mmf"},
-      {{"--model", demo_model_path(), "--ids", "1", "--backend", "warp-drive"}, "warp-drive"},
-      {{"--ids", "1"}, "model"},
-  };
-  for (const auto& c : cases) {
-    std::vector<std::string> args = {"logits"};
-    args.insert(args.end(), c.args.begin(), c.args.end());
-    const auto r = run_cli(args);
-    EXPECT_NE(r.exit_code, 0) << c.message_part;
-    EXPECT_TRUE(contains(r.err, c.message_part)) << "stderr: " << r.err;
-    EXPECT_TRUE(r.out.empty()) << r.out;
-  }
+  for (const auto& c : cases) EXPECT_TRUE(cli_refuses(c));
 }
 
 }  // namespace

@@ -5,14 +5,17 @@
 #include <fstream>
 #include <nlohmann/json.hpp>
 
-#include "cli_runner.hpp"
+#include "support/cli_refusal.hpp"
+#include "support/cli_runner.hpp"
+#include "support/demo_fixtures.hpp"
+#include "support/temp_dir.hpp"
 
 namespace {
 
 using namespace mmfree::test;
 
 TEST(PerplexityCli, JsonIsSelfConsistent) {
-  const auto r = run_cli({"perplexity", "--model", demo_model_path(), "--text-file", heldout_path(), "--max-tokens",
+  const auto r = run_cli({"perplexity", "--model", demo_model_dir(), "--text-file", heldout_text_path(), "--max-tokens",
                           "1024", "--seq", "256", "--json"});
   ASSERT_EQ(r.exit_code, 0) << r.err;
   const auto json = nlohmann::json::parse(r.out);
@@ -27,7 +30,7 @@ TEST(PerplexityCli, JsonIsSelfConsistent) {
 }
 
 TEST(PerplexityCli, CompareOfABackendWithItselfAgreesAndMatchesPerplexity) {
-  const std::vector<std::string> common = {"--model", demo_model_path(), "--text-file", heldout_path(),
+  const std::vector<std::string> common = {"--model", demo_model_dir(), "--text-file", heldout_text_path(),
                                            "--max-tokens", "600", "--seq", "200", "--json"};
   std::vector<std::string> ppl_args = {"perplexity"}, cmp_args = {"compare", "--backends", "reference,reference"};
   ppl_args.insert(ppl_args.end(), common.begin(), common.end());
@@ -47,8 +50,8 @@ TEST(PerplexityCli, CompareOfABackendWithItselfAgreesAndMatchesPerplexity) {
 }
 
 TEST(PerplexityCli, ThreadsGiveTheSameFigures) {
-  const std::vector<std::string> common = {"perplexity", "--model", demo_model_path(), "--text-file", heldout_path(),
-                                           "--max-tokens", "900", "--seq", "128", "--json"};
+  const std::vector<std::string> common = {"perplexity", "--model", demo_model_dir(), "--text-file",
+                                           heldout_text_path(), "--max-tokens", "900", "--seq", "128", "--json"};
   std::vector<std::string> threaded = common;
   threaded.insert(threaded.end(), {"--threads", "3"});
   const auto one = run_cli(common), three = run_cli(threaded);
@@ -59,26 +62,18 @@ TEST(PerplexityCli, ThreadsGiveTheSameFigures) {
 
 TEST(PerplexityCli, BadInputsFailWithAMessage) {
   const auto empty_file = unique_temp_file("mmfree-empty-text");
-  struct Case {
-    std::vector<std::string> args;
-    std::string message_part;
-  };
-  const std::vector<Case> cases = {
-      {{"perplexity", "--model", demo_model_path(), "--text-file", "/nonexistent/text.txt"}, "/nonexistent/text.txt"},
-      {{"perplexity", "--model", demo_model_path(), "--text-file", empty_file.string()}, "no text"},
-      {{"perplexity", "--model", demo_model_path(), "--text-file", heldout_path(), "--seq", "1"}, "--seq"},
-      {{"perplexity", "--model", demo_model_path()}, "text-file"},
-      {{"perplexity", "--model", "/nonexistent/m", "--text-file", heldout_path()}, "/nonexistent/m"},
-      {{"compare", "--model", demo_model_path(), "--text-file", heldout_path(), "--backends", "reference"},
+  const std::vector<CliRefusal> cases = {
+      {{"perplexity", "--model", demo_model_dir(), "--text-file", "/nonexistent/text.txt"}, "/nonexistent/text.txt"},
+      {{"perplexity", "--model", demo_model_dir(), "--text-file", empty_file.string()}, "no text"},
+      {{"perplexity", "--model", demo_model_dir(), "--text-file", heldout_text_path(), "--seq", "1"}, "--seq"},
+      {{"perplexity", "--model", demo_model_dir()}, "text-file"},
+      {{"perplexity", "--model", "/nonexistent/m", "--text-file", heldout_text_path()}, "/nonexistent/m"},
+      {{"compare", "--model", demo_model_dir(), "--text-file", heldout_text_path(), "--backends", "reference"},
        "at least two"},
-      {{"compare", "--model", demo_model_path(), "--text-file", heldout_path(), "--backends", "reference,nope"},
+      {{"compare", "--model", demo_model_dir(), "--text-file", heldout_text_path(), "--backends", "reference,nope"},
        "nope"},
   };
-  for (const auto& c : cases) {
-    const auto r = run_cli(c.args);
-    EXPECT_NE(r.exit_code, 0) << c.message_part;
-    EXPECT_TRUE(contains(r.err, c.message_part)) << "stderr: " << r.err;
-  }
+  for (const auto& c : cases) EXPECT_TRUE(cli_refuses(c));
   std::filesystem::remove(empty_file);
 }
 

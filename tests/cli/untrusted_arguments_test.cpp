@@ -13,13 +13,16 @@
 #include <string>
 #include <vector>
 
-#include "../support/limited_child.hpp"
-#include "cli_runner.hpp"
+#include "support/limited_child.hpp"
+#include "support/cli_runner.hpp"
+#include "support/demo_fixtures.hpp"
+#include "support/temp_dir.hpp"
+#include "support/text_file.hpp"
 
 namespace mmfree::test {
 namespace {
 
-std::string read_file_for_test(const std::filesystem::path& path) { return child_process_detail::slurp(path); }
+std::string read_file_for_test(const std::filesystem::path& path) { return read_file(path); }
 
 void write_file_for_test(const std::filesystem::path& path, const std::string& bytes) {
   std::ofstream out(path, std::ios::binary);
@@ -39,13 +42,13 @@ class UntrustedArguments : public testing::TestWithParam<BadArguments> {};
 TEST_P(UntrustedArguments, AreAUsageErrorNamingTheFlag) {
   const BadArguments& bad = GetParam();
   std::vector<std::string> args = bad.args;
-  args.insert(args.begin() + 1, {"--model", demo_model_path()});
+  args.insert(args.begin() + 1, {"--model", demo_model_dir().string()});
   const auto r = run_cli_limited(args, 30);
   EXPECT_EQ(r.exit_code, 2) << r.err;
   EXPECT_TRUE(contains(r.err, bad.expected)) << r.err;
 }
 
-const std::string kText = heldout_path();
+const std::string kText = heldout_text_path().string();
 
 INSTANTIATE_TEST_SUITE_P(
     Flags, UntrustedArguments,
@@ -83,7 +86,7 @@ TEST(UntrustedArgumentsFiles, TextFileFifoIsRefusedWithoutBlocking) {
   TempDir tmp;
   const auto fifo = tmp.path() / "text";
   ASSERT_EQ(::mkfifo(fifo.c_str(), 0600), 0);
-  const auto r = run_cli_limited({"perplexity", "--model", demo_model_path(), "--text-file", fifo.string()}, 20);
+  const auto r = run_cli_limited({"perplexity", "--model", demo_model_dir().string(), "--text-file", fifo.string()}, 20);
   EXPECT_EQ(r.exit_code, 2) << r.err;
   EXPECT_TRUE(contains(r.err, "is a FIFO, not a regular file")) << r.err;
 }
@@ -97,7 +100,7 @@ TEST(UntrustedArgumentsFiles, HugeFileWithoutLineEndsIsRefusedEarly) {
   ASSERT_GE(fd, 0);
   ASSERT_EQ(::ftruncate(fd, off_t(64) << 30), 0);
   ::close(fd);
-  const auto r = run_cli_limited({"perplexity", "--model", demo_model_path(), "--text-file", path.string(),
+  const auto r = run_cli_limited({"perplexity", "--model", demo_model_dir().string(), "--text-file", path.string(),
                                   "--max-tokens", "100"},
                                  30);
   EXPECT_EQ(r.exit_code, 2) << r.err;
@@ -108,17 +111,17 @@ TEST(UntrustedArgumentsFiles, HugeFileWithoutLineEndsIsRefusedEarly) {
 TEST(UntrustedArgumentsFiles, LargeTextFileIsReadOnlyAsFarAsNeeded) {
   TempDir tmp;
   const auto path = tmp.path() / "large.txt";
-  const std::string heldout = read_file_for_test(heldout_path());
+  const std::string heldout = read_file_for_test(heldout_text_path().string());
   std::string large;
   while (large.size() < (8u << 20)) large += heldout;
   write_file_for_test(path, large);
-  const std::vector<std::string> common = {"perplexity", "--model", demo_model_path(), "--max-tokens", "300",
+  const std::vector<std::string> common = {"perplexity", "--model", demo_model_dir().string(), "--max-tokens", "300",
                                            "--seq", "100", "--json"};
   auto args = common;
   args.insert(args.end(), {"--text-file", path.string()});
   const auto from_large = run_cli_limited(args, 60);
   args = common;
-  args.insert(args.end(), {"--text-file", heldout_path()});
+  args.insert(args.end(), {"--text-file", heldout_text_path().string()});
   const auto from_heldout = run_cli_limited(args, 60);
   ASSERT_EQ(from_large.exit_code, 0) << from_large.err;
   EXPECT_EQ(from_large.out, from_heldout.out);

@@ -5,18 +5,19 @@
 #include <nlohmann/json.hpp>
 #include <string>
 
-#include "../support/cli_command_line.hpp"
-#include "mmfree/mmf_format.hpp"
 #include "demo_fixture.hpp"
+#include "mmfree/mmf_format.hpp"
+#include "support/cli_runner.hpp"
 
 namespace {
 
-using mmfree::test::run_cli_line;
+using mmfree::test::run_cli;
 
-const std::string kModel = std::string(MMFREE_ASSETS_DIR) + "/models/mmfree-demo-d256-l6";
+const std::string kModel = mmfree::test::demo_model_dir().string();
 
 TEST(BenchCli, JsonHasBothTestsWithOneSamplePerRepetitionAndTheDeviceCounters) {
-  const auto r = run_cli_line("bench --backend golden-kernel --model " + kModel + " -p 16 -n 8 -r 2 --json");
+  const auto r =
+      run_cli({"bench", "--backend", "golden-kernel", "--model", kModel, "-p", "16", "-n", "8", "-r", "2", "--json"});
   ASSERT_EQ(r.exit_code, 0) << r.out;
   const auto results = nlohmann::json::parse(r.out);
   ASSERT_EQ(results.size(), 2u);
@@ -36,7 +37,7 @@ TEST(BenchCli, JsonHasBothTestsWithOneSamplePerRepetitionAndTheDeviceCounters) {
 }
 
 TEST(BenchCli, TableNamesTheTestsForAHostBackend) {
-  const auto r = run_cli_line("bench --backend reference --model " + kModel + " -p 4 -n 4 -r 1");
+  const auto r = run_cli({"bench", "--backend", "reference", "--model", kModel, "-p", "4", "-n", "4", "-r", "1"});
   ASSERT_EQ(r.exit_code, 0) << r.out;
   EXPECT_NE(r.out.find("| reference | pp4 |"), std::string::npos) << r.out;
   EXPECT_NE(r.out.find("| reference | tg4 |"), std::string::npos) << r.out;
@@ -44,7 +45,7 @@ TEST(BenchCli, TableNamesTheTestsForAHostBackend) {
 }
 
 TEST(BenchCli, SelftestTimesOneWeightPassPerRun) {
-  const auto r = run_cli_line("bench --backend golden-kernel --model " + kModel + " --selftest -r 2 --json");
+  const auto r = run_cli({"bench", "--backend", "golden-kernel", "--model", kModel, "--selftest", "-r", "2", "--json"});
   ASSERT_EQ(r.exit_code, 0) << r.out;
   const auto results = nlohmann::json::parse(r.out);
   ASSERT_EQ(results.size(), 1u) << "only the self-test, no pp/tg";
@@ -54,20 +55,20 @@ TEST(BenchCli, SelftestTimesOneWeightPassPerRun) {
   EXPECT_EQ(results[0]["counters"]["tokens"], 0);
   EXPECT_EQ(results[0]["counters"]["weight_bytes"], descriptor.weights_bytes);
   // A host backend has no kernel to self-test.
-  EXPECT_EQ(run_cli_line("bench --backend golden --model " + kModel + " --selftest").exit_code, 2);
+  EXPECT_EQ(run_cli({"bench", "--backend", "golden", "--model", kModel, "--selftest"}).exit_code, 2);
 }
 
 TEST(BenchCli, BadFlagsAreUsageErrors) {
-  EXPECT_EQ(run_cli_line("bench --backend golden-kernel --model " + kModel + " -p 0 -n 0").exit_code, 2);
-  EXPECT_EQ(run_cli_line("bench --backend golden-kernel --model " + kModel + " -r 0").exit_code, 2);
-  EXPECT_EQ(run_cli_line("bench --backend nonsense --model " + kModel).exit_code, 2);
+  EXPECT_EQ(run_cli({"bench", "--backend", "golden-kernel", "--model", kModel, "-p", "0", "-n", "0"}).exit_code, 2);
+  EXPECT_EQ(run_cli({"bench", "--backend", "golden-kernel", "--model", kModel, "-r", "0"}).exit_code, 2);
+  EXPECT_EQ(run_cli({"bench", "--backend", "nonsense", "--model", kModel}).exit_code, 2);
 }
 
 TEST(BenchCli, XrtWithoutBoardFailsWithOneClearLine) {
   if (!MMFREE_BACKEND_XRT) GTEST_SKIP() << "this build has no XRT (-DMMFREE_BACKEND_XRT=OFF): no xrt backend";
-  const auto r = run_cli_line("bench --backend xrt --xclbin /nonexistent/k.xclbin --model " + kModel, true);
+  const auto r = run_cli({"bench", "--backend", "xrt", "--xclbin", "/nonexistent/k.xclbin", "--model", kModel});
   EXPECT_EQ(r.exit_code, 1);
-  EXPECT_NE(r.out.find("xclbin '/nonexistent/k.xclbin' does not exist"), std::string::npos) << r.out;
+  EXPECT_NE(r.output().find("xclbin '/nonexistent/k.xclbin' does not exist"), std::string::npos) << r.output();
 }
 
 }  // namespace

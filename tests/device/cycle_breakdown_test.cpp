@@ -7,21 +7,21 @@
 #include <string>
 #include <vector>
 
-#include "../support/cli_command_line.hpp"
 #include "mmfree/device/cycle_breakdown.hpp"
 #include "mmfree/regmap.hpp"
-#include "../support/coverage_gap.hpp"
+#include "support/cli_runner.hpp"
+#include "support/coverage_gap.hpp"
+#include "support/demo_fixtures.hpp"
 
 namespace {
 
 using mmfree::device::Counter;
 using mmfree::device::cycle_breakdown;
 using mmfree::device::CycleBreakdown;
-using mmfree::test::run_cli_line;
+using mmfree::test::contains;
+using mmfree::test::run_cli;
 
-const std::string kModel = std::string(MMFREE_ASSETS_DIR) + "/models/mmfree-demo-d256-l6";
-
-bool contains(const std::string& text, const std::string& part) { return text.find(part) != std::string::npos; }
+const std::string kModel = mmfree::test::demo_model_dir().string();
 
 TEST(CycleBreakdown, ReadsTheRegisterMapsCauseCounters) {
   // The names the breakdown reads are the register map's (a rename there must fail here).
@@ -67,16 +67,18 @@ TEST(CycleBreakdown, NotAvailableUnlessTheCausesAccountForEveryCycle) {
 }
 
 TEST(CycleBreakdownCli, GoldenKernelBenchPrintsNoBreakdown) {
-  const auto r = run_cli_line("bench --backend golden-kernel --model " + kModel + " -p 0 -n 2 -r 1 --json");
+  const auto r =
+      run_cli({"bench", "--backend", "golden-kernel", "--model", kModel, "-p", "0", "-n", "2", "-r", "1", "--json"});
   ASSERT_EQ(r.exit_code, 0) << r.out;
   for (const auto& entry : nlohmann::json::parse(r.out)) EXPECT_FALSE(entry.contains("cycle_breakdown")) << entry.dump();
 }
 
 TEST(CycleBreakdownCli, SimBenchCarriesTheBreakdownOfEveryCycle) {
   if (!MMFREE_DEVICE_TEST_HAS_SIM) GTEST_SKIP() << "host-only build: no sim backend";
-  const auto r = run_cli_line("bench --backend sim --model " + kModel + " -p 0 -n 2 -r 1 --json");
-  if (r.exit_code != 0 && contains(run_cli_line("bench --backend sim --model " + kModel + " -p 0 -n 1 -r 1", true).out,
-                                   "no Verilated kernel"))
+  const auto r = run_cli({"bench", "--backend", "sim", "--model", kModel, "-p", "0", "-n", "2", "-r", "1", "--json"});
+  if (r.exit_code != 0 &&
+      contains(run_cli({"bench", "--backend", "sim", "--model", kModel, "-p", "0", "-n", "1", "-r", "1"}).output(),
+               "no Verilated kernel"))
     MMFREE_SKIP_UNLESS_COVERAGE_REQUIRED("this build has no Verilated kernel");
   ASSERT_EQ(r.exit_code, 0) << r.out;
   const auto results = nlohmann::json::parse(r.out);
@@ -91,7 +93,7 @@ TEST(CycleBreakdownCli, SimBenchCarriesTheBreakdownOfEveryCycle) {
               cycles);
     EXPECT_GT(b["element_wise_cycles"].get<uint64_t>(), 0u);  // a decode token
   }
-  const auto table = run_cli_line("bench --backend sim --model " + kModel + " -p 0 -n 1 -r 1");
+  const auto table = run_cli({"bench", "--backend", "sim", "--model", kModel, "-p", "0", "-n", "1", "-r", "1"});
   ASSERT_EQ(table.exit_code, 0) << table.out;
   EXPECT_TRUE(contains(table.out, "  cycles: ")) << table.out;
   EXPECT_TRUE(contains(table.out, "% weight-memory stall, ")) << table.out;
@@ -99,20 +101,20 @@ TEST(CycleBreakdownCli, SimBenchCarriesTheBreakdownOfEveryCycle) {
 
 TEST(CycleBreakdownCli, GenerateStatsPrintsTheDecodeTokenBreakdown) {
   if (!MMFREE_DEVICE_TEST_HAS_SIM) GTEST_SKIP() << "host-only build: no sim backend";
-  const std::string args = "generate --backend sim --model " + kModel + " --prompt 'The jury said' --tokens 3 --stats";
-  const auto r = run_cli_line(args, true);
-  if (r.exit_code != 0 && contains(r.out, "no Verilated kernel"))
-    MMFREE_SKIP_UNLESS_COVERAGE_REQUIRED("this build has no Verilated kernel");
-  ASSERT_EQ(r.exit_code, 0) << r.out;
-  const auto at = r.out.find("decode token cycles: ");
-  ASSERT_NE(at, std::string::npos) << r.out;
+  const auto r = run_cli(
+      {"generate", "--backend", "sim", "--model", kModel, "--prompt", "The jury said", "--tokens", "3", "--stats"});
+  const std::string output = r.output();
+  if (r.exit_code != 0 && contains(output, "no Verilated kernel")) MMFREE_SKIP_UNLESS_COVERAGE_REQUIRED("this build has no Verilated kernel");
+  ASSERT_EQ(r.exit_code, 0) << output;
+  const auto at = output.find("decode token cycles: ");
+  ASSERT_NE(at, std::string::npos) << output;
   double streaming = -1, memory = -1, element_wise = -1, control = -1;
-  ASSERT_EQ(std::sscanf(r.out.c_str() + at,
+  ASSERT_EQ(std::sscanf(output.c_str() + at,
                         "decode token cycles: %lf%% streaming, %lf%% weight-memory stall, %lf%% element-wise, "
                         "%lf%% control",
                         &streaming, &memory, &element_wise, &control),
             4)
-      << r.out;
+      << output;
   EXPECT_GT(streaming, 0.0);
   EXPECT_GT(element_wise, 0.0);
   // Four shares of the same cycles, each printed to 0.1%.

@@ -1,4 +1,5 @@
-// The bundled demo model and 64 tokens of held-out text, shared by the device suites.
+// What the device suites compute from the bundled demo model (tests/support/demo_fixtures.hpp):
+// held-out tokens and the golden engine's logits for them.
 #pragma once
 
 #include <algorithm>
@@ -13,18 +14,14 @@
 #include "mmfree/sequence.hpp"
 #include "mmfree/model.hpp"
 #include "mmfree/tokenizer/tokenizer.hpp"
+#include "support/demo_fixtures.hpp"
 
 namespace mmfree::test {
-
-inline const Model& demo_model() {
-  static const Model model = Model::open(std::filesystem::path(MMFREE_ASSETS_DIR) / "models/mmfree-demo-d256-l6");
-  return model;
-}
 
 // BOS, then the start of assets/data/heldout.txt, `count` tokens in all.
 inline std::vector<uint32_t> heldout_tokens(std::size_t count) {
   const Tokenizer tokenizer(demo_model().tokenizer_model());
-  std::ifstream in(std::filesystem::path(MMFREE_ASSETS_DIR) / "data/heldout.txt");
+  std::ifstream in(heldout_text_path());
   std::vector<uint32_t> ids{tokenizer.bos_id()};
   std::string line;
   while (ids.size() < count && std::getline(in, line)) {

@@ -5,8 +5,6 @@
 #include <gtest/gtest.h>
 
 #include <cstring>
-#include <unistd.h>
-#include <filesystem>
 #include <random>
 #include <string>
 #include <vector>
@@ -16,11 +14,10 @@
 #include "mmfree/sequence.hpp"
 #include "mmfree/device/golden_device.hpp"
 #include "mmfree/golden/golden_engine.hpp"
-#include "model/synthetic_checkpoint.hpp"
+#include "support/synthetic_model.hpp"
 
 namespace {
 
-namespace fs = std::filesystem;
 
 struct Shape {
   const char* name;
@@ -34,8 +31,6 @@ class GoldenKernelShapes : public ::testing::TestWithParam<Shape> {};
 
 TEST_P(GoldenKernelShapes, LogitsAreBitIdenticalToTheGoldenEngine) {
   const Shape& shape = GetParam();
-  const fs::path dir = fs::temp_directory_path() / ("mmfree_device_shape_" + std::string(shape.name) + "_" +
-                                                    std::to_string(::getpid()));
   mmfree::model::SyntheticCheckpoint spec;
   spec.config.hidden_size = shape.hidden;
   spec.config.num_layers = shape.layers;
@@ -43,9 +38,7 @@ TEST_P(GoldenKernelShapes, LogitsAreBitIdenticalToTheGoldenEngine) {
   spec.config.vocab_size = shape.vocab;
   spec.config.use_lower_bound = shape.use_lower_bound;
   spec.seed = shape.hidden + shape.vocab;
-  mmfree::model::write_synthetic_checkpoint(dir, spec);
-  const mmfree::Model model = mmfree::Model::open(dir);
-  fs::remove_all(dir);
+  const mmfree::Model model = mmfree::test::synthetic_model(spec);
   ASSERT_EQ(model.config().use_lower_bound, shape.use_lower_bound);
 
   mmfree::device::GoldenDeviceConfig config;

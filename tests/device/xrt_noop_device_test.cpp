@@ -6,11 +6,8 @@
 // once per process.
 #if MMFREE_BACKEND_XRT
 #include <gtest/gtest.h>
-#include <sys/wait.h>
 #include <unistd.h>
 
-#include <array>
-#include <cstdio>
 #include <filesystem>
 #include <cstdlib>
 #include <string>
@@ -18,8 +15,10 @@
 
 #include "mmfree/xrt/xrt_device.hpp"
 #include "mmfree/error.hpp"
+#include "support/cli_runner.hpp"
+#include "support/demo_fixtures.hpp"
 #include "xclbin_writer.hpp"
-#include "../support/coverage_gap.hpp"
+#include "support/coverage_gap.hpp"
 
 namespace {
 
@@ -30,18 +29,6 @@ fs::path xrt_library_dir() {
   for (const char* dir : {"/opt/xilinx/xrt/lib", "/usr/lib/x86_64-linux-gnu", "/usr/lib64", "/usr/lib"})
     if (fs::exists(fs::path(dir) / "libxrt_core.so.2") && fs::exists(fs::path(dir) / "libxrt_noop.so.2")) return dir;
   return {};
-}
-
-std::string run(const std::string& command, int& exit_code) {
-  std::string out;
-  FILE* pipe = popen((command + " 2>&1").c_str(), "r");
-  if (pipe == nullptr) return out;
-  std::array<char, 4096> chunk;
-  std::size_t n;
-  while ((n = std::fread(chunk.data(), 1, chunk.size(), pipe)) > 0) out.append(chunk.data(), n);
-  const int status = pclose(pipe);
-  exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
-  return out;
 }
 
 // A fake XRT installation (links to this machine's XRT libraries, which XRT looks for in
@@ -64,8 +51,8 @@ class NoopSetup {
   }
   bool available() const { return !root_.empty(); }
   const fs::path& xclbin() const { return xclbin_; }
-  std::string environment() const {
-    return "XILINX_XRT=" + root_.string() + " XCL_EMULATION_MODE=noop MMFREE_TEST_XCLBIN=" + xclbin_.string() + " ";
+  mmfree::test::EnvironmentChanges environment() const {
+    return {{"XILINX_XRT", root_.string()}, {"XCL_EMULATION_MODE", "noop"}, {"MMFREE_TEST_XCLBIN", xclbin_.string()}};
   }
 
  private:
@@ -95,18 +82,19 @@ TEST(XrtNoopDevice, BackendWorksUpToTheRegistersTheNoopDeviceRefuses) {
   const NoopSetup setup;
   if (!setup.available()) MMFREE_SKIP_UNLESS_COVERAGE_REQUIRED("no XRT noop shim on this machine");
 
-  int exit_code = -1;
-  std::string out = run(setup.environment() + "/proc/" + std::to_string(::getpid()) +
-                            "/exe --gtest_filter=XrtNoopInChild.* --gtest_brief=1",
-                        exit_code);
-  EXPECT_EQ(exit_code, 0) << out;
+  const auto in_child = mmfree::test::run_child(
+      {"/proc/" + std::to_string(::getpid()) + "/exe", "--gtest_filter=XrtNoopInChild.*", "--gtest_brief=1"},
+      setup.environment());
+  std::string out = in_child.output();
+  EXPECT_EQ(in_child.exit_code, 0) << out;
   EXPECT_EQ(out.find("SKIPPED"), std::string::npos) << out;
 
   const fs::path xclbin = setup.xclbin();
-  out = run(setup.environment() + MMFREE_CLI_PATH + " bench --backend xrt --xclbin " + xclbin.string() +
-                " --model " + MMFREE_ASSETS_DIR + "/models/mmfree-demo-d256-l6 -p 1 -n 1 -r 1",
-            exit_code);
-  EXPECT_EQ(exit_code, 1) << out;
+  const auto bench = mmfree::test::run_cli({"bench", "--backend", "xrt", "--xclbin", xclbin.string(), "--model",
+                                            mmfree::test::demo_model_dir().string(), "-p", "1", "-n", "1", "-r", "1"},
+                                           setup.environment());
+  out = bench.output();
+  EXPECT_EQ(bench.exit_code, 1) << out;
   // The first thing the runtime does with an opened kernel is read hw_magic (0x180).
   EXPECT_NE(out.find("mmfree bench: error: xrt (" + xclbin.string() + "): register read at 0x180 failed"),
             std::string::npos)

@@ -20,6 +20,7 @@
 #include "mmfree/sequence.hpp"
 #include "mmfree/tokenizer/heldout_corpus.hpp"
 #include "mmfree/tokenizer/tokenizer.hpp"
+#include "support/demo_fixtures.hpp"
 
 namespace mmfree::test {
 
@@ -40,18 +41,7 @@ class BorrowedStepper final : public SequenceStepper {
 namespace {
 
 using mmfree::golden::GoldenEngine;
-
-std::filesystem::path demo_dir() { return std::filesystem::path(MMFREE_ASSETS_DIR) / "models" / "mmfree-demo-d256-l6"; }
-
-const mmfree::Model& demo_model() {
-  static const mmfree::Model model = mmfree::Model::open(demo_dir());
-  return model;
-}
-
-const nlohmann::json& authors_outputs() {
-  static const nlohmann::json outputs = nlohmann::json::parse(std::ifstream(demo_dir() / "reference_outputs.json"));
-  return outputs;
-}
+using mmfree::test::demo_model;
 
 // The first 16,384 tokens of the held-out stream: 32 sequences of 512, a quarter of the
 // 65,536 used for docs/numerics.md's figures, to keep the suite short.
@@ -59,8 +49,8 @@ constexpr uint64_t kHeldoutTokens = 16384;
 
 TEST(GoldenFidelity, HeldOutTop1AgreementAndPerplexityRatio) {
   const mmfree::Tokenizer tokenizer(demo_model().tokenizer_model());
-  const auto tokens = mmfree::heldout_token_stream_from_file(
-      tokenizer, std::filesystem::path(MMFREE_ASSETS_DIR) / "data" / "heldout.txt", kHeldoutTokens);
+  const auto tokens =
+      mmfree::heldout_token_stream_from_file(tokenizer, mmfree::test::heldout_text_path(), kHeldoutTokens);
   ASSERT_EQ(tokens.size(), kHeldoutTokens);
   const auto reference = mmfree::make_engine("reference", demo_model());
   // The golden engine's one sequence steps this GoldenEngine, so its saturations can be read.
@@ -92,7 +82,7 @@ TEST(GoldenFidelity, HeldOutTop1AgreementAndPerplexityRatio) {
 TEST(GoldenFidelity, AgainstTheAuthorsOutputs) {
   GoldenEngine golden(demo_model());
   std::size_t positions = 0, agree = 0;
-  for (const auto& prompt : authors_outputs()["prompts"]) {
+  for (const auto& prompt : mmfree::test::reference_outputs()["prompts"]) {
     const auto ids = prompt["ids"].get<std::vector<uint32_t>>();
     const auto argmax = prompt["argmax_per_position"].get<std::vector<uint32_t>>();
     const auto last = prompt["last_logits"].get<std::vector<double>>();

@@ -5,34 +5,14 @@
 
 #include <cmath>
 #include <cstdio>
-#include <filesystem>
-#include <random>
 #include <string>
 #include <vector>
 
 #include "mmfree/golden/golden_engine.hpp"
 #include "mmfree/reference/reference_engine.hpp"
-#include "model/synthetic_checkpoint.hpp"
+#include "support/synthetic_model.hpp"
 
 namespace {
-
-// A fresh directory under the system temp dir, removed with everything in it.
-class ScratchDir {
- public:
-  ScratchDir() {
-    std::random_device seed;
-    path_ = std::filesystem::temp_directory_path() / ("mmfree-golden-" + std::to_string(seed()) + std::to_string(seed()));
-    std::filesystem::create_directories(path_);
-  }
-  ~ScratchDir() {
-    std::error_code ignored;
-    std::filesystem::remove_all(path_, ignored);
-  }
-  const std::filesystem::path& path() const { return path_; }
-
- private:
-  std::filesystem::path path_;
-};
 
 double cosine(std::span<const float> a, std::span<const float> b) {
   double dot = 0, na = 0, nb = 0;
@@ -67,29 +47,25 @@ double worst_cosine(const mmfree::Model& model, const std::vector<uint32_t>& tok
 }
 
 TEST(GoldenReleasedWidths, TwoPointSevenBWidthsAgreeWithReference) {
-  ScratchDir dir;
   mmfree::model::SyntheticCheckpoint spec;
   spec.config.hidden_size = 2560;       // 2.7B
   spec.config.intermediate_size = 6912;  // 2.7B
   spec.config.num_layers = 1;
   spec.config.vocab_size = 256;
-  mmfree::model::write_synthetic_checkpoint(dir.path(), spec);
-  const mmfree::Model model = mmfree::Model::open(dir.path());
+  const mmfree::Model model = mmfree::test::synthetic_model(spec);
   const double worst = worst_cosine(model, {1, 17, 200, 3, 255, 42});
   std::printf("  d=2560 I=6912: worst logits cosine golden vs reference over 6 tokens %.6f\n", worst);
   EXPECT_GE(worst, kMinCosine);
 }
 
 TEST(GoldenReleasedWidths, WithoutLowerBounds) {
-  ScratchDir dir;
   mmfree::model::SyntheticCheckpoint spec;
   spec.config.hidden_size = 128;
   spec.config.intermediate_size = 384;
   spec.config.num_layers = 3;
   spec.config.vocab_size = 300;
   spec.config.use_lower_bound = false;
-  mmfree::model::write_synthetic_checkpoint(dir.path(), spec);
-  const mmfree::Model model = mmfree::Model::open(dir.path());
+  const mmfree::Model model = mmfree::test::synthetic_model(spec);
   ASSERT_FALSE(model.config().use_lower_bound);
   const double worst = worst_cosine(model, {1, 5, 299, 77, 150, 2, 9, 9});
   std::printf("  no lower bounds: worst logits cosine golden vs reference over 8 tokens %.6f\n", worst);

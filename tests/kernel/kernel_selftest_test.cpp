@@ -7,7 +7,6 @@
 #include <gtest/gtest.h>
 
 #include <cstring>
-#include <filesystem>
 #include <random>
 #include <vector>
 
@@ -16,14 +15,13 @@
 #include "mmfree/model.hpp"
 #include "mmfree/regmap.hpp"
 #include "mmfree/ternary/matvec.hpp"
-#include "model/synthetic_checkpoint.hpp"
+#include "support/synthetic_model.hpp"
 
 namespace {
 
 using namespace mmfree;
 using namespace mmfree::kernel_test;
 namespace rm = mmfree::regmap;
-namespace fs = std::filesystem;
 namespace sim = mmfree::sim;
 
 constexpr unsigned P = KernelHarness::kWeightPorts;
@@ -58,17 +56,13 @@ std::vector<TernaryMatrixView> stream_order(const Model& model) {
 // half empty), I = 200 (Down rows of one beat), not multiples of the port count.
 const Model& test_model() {
   static const Model model = [] {
-    const fs::path dir = fs::temp_directory_path() / ("mmfree_kernel_model_" + std::to_string(::getpid()));
     model::SyntheticCheckpoint spec;
     spec.config.hidden_size = 320;
     spec.config.num_layers = 2;
     spec.config.intermediate_size = 200;
     spec.config.vocab_size = 301;
     spec.seed = 42;
-    model::write_synthetic_checkpoint(dir, spec);
-    Model m = Model::open(dir);
-    fs::remove_all(dir);
-    return m;
+    return test::synthetic_model(spec);
   }();
   return model;
 }

@@ -14,6 +14,7 @@
 #include <unistd.h>
 
 #include "mmfree/regmap.hpp"
+#include "support/child_process.hpp"
 
 namespace {
 
@@ -99,13 +100,10 @@ TEST(Regmap, SvPackageAndKernelXmlCarryTheSameOffsets) {
 }
 
 int run_generator(const fs::path& description, const fs::path& out_dir, std::string& stderr_text) {
-  const fs::path err = out_dir / "stderr.txt";
-  const std::string cmd = std::string(MMFREE_PYTHON) + " " + MMFREE_CONTRACT_GENERATOR + " --description " +
-                          description.string() + " --cpp " + (out_dir / "r.hpp").string() + " 2> " +
-                          err.string();
-  const int rc = std::system(cmd.c_str());
-  stderr_text = slurp(err);
-  return rc;
+  const auto r = mmfree::test::run_child({MMFREE_PYTHON, MMFREE_CONTRACT_GENERATOR, "--description",
+                                          description.string(), "--cpp", (out_dir / "r.hpp").string()});
+  stderr_text = r.err;
+  return r.exit_code;
 }
 
 class GeneratorRefuses : public ::testing::Test {

@@ -12,17 +12,14 @@
 #include "mmfree/device/cycle_breakdown.hpp"
 #include "mmfree/sim/memory_timing.hpp"
 #include "mmfree/sim/sim_device.hpp"
+#include "support/demo_fixtures.hpp"
 #include "token_rig.hpp"
 
 namespace mmfree::kernel_token_test {
 namespace {
 
 namespace rm = regmap;
-
-const Model& demo_model() {
-  static const Model model = Model::open(MMFREE_ASSETS_DIR "/models/mmfree-demo-d256-l6");
-  return model;
-}
+using test::demo_model;
 
 // The demo model's self-test writes one int32 sum per row of every matrix after qd and qi.
 RigOptions demo_rig_options() {

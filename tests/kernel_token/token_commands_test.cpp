@@ -15,6 +15,7 @@
 
 #include "mmfree/device/golden_device.hpp"
 #include "mmfree/sim/sim_device.hpp"
+#include "support/demo_fixtures.hpp"
 #include "token_rig.hpp"
 
 namespace mmfree::kernel_token_test {
@@ -65,7 +66,7 @@ TEST_P(KernelTokenCommands, EveryCommandLeavesTheBytesOfTheGoldenKernel) {
 TEST(KernelTokenDemo, PromptCommandOnTheDemoModelLeavesTheBytesOfTheGoldenKernel) {
   // The trained demo model (d = 256, L = 6, I = 768, V = 4096): one prompt-style command of
   // three tokens with every logits row, then one more token continuing the slot.
-  const Model model = Model::open(MMFREE_ASSETS_DIR "/models/mmfree-demo-d256-l6");
+  const Model& model = test::demo_model();
   auto sim_device = sim::open_sim_kernel({});
   const unsigned ports = weight_ports_of(*sim_device);
   Rig sim(std::move(sim_device), model, ports);

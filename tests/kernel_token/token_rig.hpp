@@ -6,12 +6,9 @@
 // always loaded and driven the same way.
 #pragma once
 
-#include <unistd.h>
-
 #include <algorithm>
 #include <chrono>
 #include <cstdint>
-#include <filesystem>
 #include <memory>
 #include <span>
 #include <string>
@@ -22,8 +19,8 @@
 #include "mmfree/device/golden_device.hpp"
 #include "mmfree/model.hpp"
 #include "mmfree/regmap.hpp"
-#include "model/synthetic_checkpoint.hpp"
 #include "runtime/weight_dealing.hpp"
+#include "support/synthetic_model.hpp"
 
 namespace mmfree::kernel_token_test {
 
@@ -34,11 +31,8 @@ struct Shape {
 };
 
 // A random synthetic checkpoint of `shape` (latent weights uniform in +-0.05, norms around 1),
-// converted to a Model; the checkpoint directory is removed again.
+// converted to a Model.
 inline Model synthetic_model(const Shape& shape) {
-  namespace fs = std::filesystem;
-  const fs::path dir = fs::temp_directory_path() / ("mmfree_kernel_token_" + std::string(shape.name) + "_" +
-                                                    std::to_string(::getpid()));
   model::SyntheticCheckpoint spec;
   spec.config.hidden_size = shape.hidden;
   spec.config.num_layers = shape.layers;
@@ -46,10 +40,7 @@ inline Model synthetic_model(const Shape& shape) {
   spec.config.vocab_size = shape.vocab;
   spec.config.use_lower_bound = shape.use_lower_bound;
   spec.seed = shape.hidden * 7 + shape.vocab;
-  model::write_synthetic_checkpoint(dir, spec);
-  Model model = Model::open(dir);
-  fs::remove_all(dir);
-  return model;
+  return test::synthetic_model(spec);
 }
 
 struct Command {

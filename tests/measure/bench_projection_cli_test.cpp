@@ -4,42 +4,37 @@
 
 #include <cstdio>
 #include <filesystem>
-#include <fstream>
 #include <nlohmann/json.hpp>
-#include <sstream>
 #include <string>
 
-#include "../support/cli_command_line.hpp"
 #include "mmfree/measure/board.hpp"
 #include "mmfree/measure/model_shape.hpp"
+#include "support/cli_refusal.hpp"
+#include "support/cli_runner.hpp"
+#include "support/coverage_gap.hpp"
+#include "support/demo_fixtures.hpp"
+#include "support/temp_dir.hpp"
+#include "support/text_file.hpp"
 #include "xml_document.hpp"
-#include "../support/coverage_gap.hpp"
 
 namespace {
 
-using mmfree::test::run_cli_line;
-
-bool contains(const std::string& text, const std::string& part) { return text.find(part) != std::string::npos; }
+using mmfree::test::contains;
+using mmfree::test::run_cli;
 
 TEST(BenchProjectionCli, BadFlagsAreRefusedWithTheirNames) {
-  auto r = run_cli_line("bench --shape 370M --board u55c", true);
-  EXPECT_NE(r.exit_code, 0);
-  EXPECT_TRUE(contains(r.out, "--backend sim")) << r.out;
-  r = run_cli_line("bench --shape 7B --board u55c --backend sim", true);
-  EXPECT_NE(r.exit_code, 0);
-  EXPECT_TRUE(contains(r.out, "'7B'")) << r.out;
-  r = run_cli_line("bench --shape 370M --board u999 --backend sim", true);
-  EXPECT_NE(r.exit_code, 0);
-  EXPECT_TRUE(contains(r.out, "'u999'")) << r.out;
-  r = run_cli_line("bench --shape 370M --backend sim", true);
-  EXPECT_NE(r.exit_code, 0);
-  EXPECT_TRUE(contains(r.out, "--board")) << r.out;
+  using mmfree::test::cli_refuses;
+  EXPECT_TRUE(cli_refuses({{"bench", "--shape", "370M", "--board", "u55c"}, "--backend sim"}));
+  EXPECT_TRUE(cli_refuses({{"bench", "--shape", "7B", "--board", "u55c", "--backend", "sim"}, "'7B'"}));
+  EXPECT_TRUE(cli_refuses({{"bench", "--shape", "370M", "--board", "u999", "--backend", "sim"}, "'u999'"}));
+  EXPECT_TRUE(cli_refuses({{"bench", "--shape", "370M", "--backend", "sim"}, "--board"}));
 }
 
 TEST(BenchProjectionCli, EnergyWithoutABoardIsEstimatedAndSaysMeasuringNeedsOne) {
   // The demo model on the golden kernel: no board, no projection.
-  const std::string model = std::string(MMFREE_ASSETS_DIR) + "/models/mmfree-demo-d256-l6";
-  const auto r = run_cli_line("bench --backend golden-kernel --model " + model + " -p 0 -n 2 -r 1 --energy", false);
+  const std::string model = mmfree::test::demo_model_dir().string();
+  const auto r =
+      run_cli({"bench", "--backend", "golden-kernel", "--model", model, "-p", "0", "-n", "2", "-r", "1", "--energy"});
   ASSERT_EQ(r.exit_code, 0) << r.out;
   EXPECT_TRUE(contains(r.out, "measured energy: not available: measuring needs a board")) << r.out;
 }
@@ -48,11 +43,13 @@ TEST(BenchProjectionCli, EnergyWithoutABoardIsEstimatedAndSaysMeasuringNeedsOne)
 // Two boards keep the run short: the U55C's 31 ports are scaled from the simulated kernel's
 // (the self-test split), the U250's 4 match the default simulation build.
 TEST(BenchProjectionCli, ProjectsBoardsEstimatesEnergyAndPlots) {
-  const auto svg = std::filesystem::temp_directory_path() / "mmfree-bench-projection-test.svg";
-  const auto r = run_cli_line("bench --backend sim --shape 370M --board u55c,u250 --layers 1 --energy --json --plot " +
-                             svg.string(), false);
-  if (r.exit_code != 0 && contains(run_cli_line("bench --backend sim --shape 370M --board u250 --layers 1", true).out,
-                                   "no Verilated kernel"))
+  const mmfree::test::TempDir tmp;
+  const auto svg = tmp.path() / "roofline.svg";
+  const auto r = run_cli({"bench", "--backend", "sim", "--shape", "370M", "--board", "u55c,u250", "--layers", "1",
+                          "--energy", "--json", "--plot", svg.string()});
+  if (r.exit_code != 0 &&
+      contains(run_cli({"bench", "--backend", "sim", "--shape", "370M", "--board", "u250", "--layers", "1"}).output(),
+               "no Verilated kernel"))
     MMFREE_SKIP_UNLESS_COVERAGE_REQUIRED("this build has no Verilated kernel");
   ASSERT_EQ(r.exit_code, 0) << r.out;
   const auto rows = nlohmann::json::parse(r.out);
@@ -81,16 +78,12 @@ TEST(BenchProjectionCli, ProjectsBoardsEstimatesEnergyAndPlots) {
     EXPECT_EQ(row["energy_measured"]["available"], false);
     EXPECT_TRUE(contains(row["energy_measured"]["reason"], "needs a board"));
   }
-  std::ifstream in(svg);
-  std::stringstream text;
-  text << in.rdbuf();
-  const auto doc = mmfree::test::parse_xml(text.str());
+  const auto doc = mmfree::test::parse_xml(mmfree::test::read_file(svg));
   ASSERT_TRUE(doc.well_formed) << doc.error;
   for (const auto& board : boards) EXPECT_EQ(doc.with("circle", "data-board", board).size(), 1u) << board;
   // Every board's bound is drawn, also of boards not projected.
   for (const auto& board : mmfree::measure::board_names())
     EXPECT_EQ(doc.with("line", "data-board", board).size(), 1u) << board;
-  std::filesystem::remove(svg);
 }
 #endif
 

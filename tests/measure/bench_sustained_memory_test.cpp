@@ -6,23 +6,25 @@
 #include <nlohmann/json.hpp>
 #include <string>
 
-#include "../support/cli_command_line.hpp"
+#include "support/cli_runner.hpp"
 
 namespace {
 
-using mmfree::test::run_cli_line;
+using mmfree::test::run_cli;
 
-bool contains(const std::string& text, const std::string& part) { return text.find(part) != std::string::npos; }
+using mmfree::test::contains;
 
 TEST(BenchSustainedMemory, UnknownMemoryIsRefused) {
-  const auto r = run_cli_line("bench --backend sim --shape 370M --board u250 --layers 1 --memory fast", true);
+  const auto r = run_cli({"bench", "--backend", "sim", "--shape", "370M", "--board", "u250", "--layers", "1", "--memory",
+                          "fast"});
   EXPECT_NE(r.exit_code, 0);
-  EXPECT_TRUE(contains(r.out, "nominal, sustained or both")) << r.out;
+  EXPECT_TRUE(contains(r.output(), "nominal, sustained or both")) << r.output();
 }
 
 #if MMFREE_MEASURE_HAS_SIM
 TEST(BenchSustainedMemory, BothRowsAndTheSustainedOneIsSlower) {
-  const auto r = run_cli_line("bench --backend sim --shape 370M --board u250 --layers 1 --memory both --json", false);
+  const auto r = run_cli({"bench", "--backend", "sim", "--shape", "370M", "--board", "u250", "--layers", "1", "--memory",
+                          "both", "--json"});
   if (r.exit_code != 0 && contains(r.out, "no Verilated kernel")) GTEST_SKIP() << "this build has no Verilated kernel";
   ASSERT_EQ(r.exit_code, 0) << r.out;
   const auto rows = nlohmann::json::parse(r.out);

@@ -3,13 +3,13 @@
 #include <gtest/gtest.h>
 
 #include <filesystem>
-#include <fstream>
-#include <sstream>
 
 #include "mmfree/error.hpp"
 #include "mmfree/measure/model_shape.hpp"
 #include "mmfree/measure/projection.hpp"
 #include "mmfree/measure/roofline_svg.hpp"
+#include "support/temp_dir.hpp"
+#include "support/text_file.hpp"
 #include "xml_document.hpp"
 
 namespace {
@@ -72,13 +72,10 @@ TEST(RooflineSvg, PointsSitBelowTheirBoundLine) {
 
 TEST(RooflineSvg, WritesTheFileAndNamesItWhenItCannot) {
   const auto boards = all_boards();
-  const auto file = std::filesystem::temp_directory_path() / "mmfree-roofline-test.svg";
+  const mmfree::test::TempDir tmp;
+  const auto file = tmp.path() / "roofline.svg";
   write_roofline_svg(file, boards, every_point(boards));
-  std::ifstream in(file);
-  std::stringstream text;
-  text << in.rdbuf();
-  EXPECT_TRUE(mmfree::test::parse_xml(text.str()).well_formed);
-  std::filesystem::remove(file);
+  EXPECT_TRUE(mmfree::test::parse_xml(mmfree::test::read_file(file)).well_formed);
   try {
     write_roofline_svg("/nonexistent-dir/x.svg", boards, {});
     FAIL() << "no error";

@@ -1,9 +1,7 @@
 #include "checkpoint_fixtures.hpp"
 
 #include <cstring>
-#include <fstream>
 #include <map>
-#include <sstream>
 #include <stdexcept>
 #include <vector>
 
@@ -11,29 +9,10 @@
 
 namespace mmfree::test {
 
-const std::filesystem::path& demo_dir() {
-  static const std::filesystem::path dir = std::filesystem::path(MMFREE_ASSETS_DIR) / "models/mmfree-demo-d256-l6";
-  return dir;
-}
-
-std::string read_file(const std::filesystem::path& path) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in) throw std::runtime_error("cannot read " + path.string());
-  std::stringstream s;
-  s << in.rdbuf();
-  return s.str();
-}
-
-void write_file(const std::filesystem::path& path, const std::string& bytes) {
-  std::ofstream out(path, std::ios::binary | std::ios::trunc);
-  out.write(bytes.data(), static_cast<std::streamsize>(bytes.size()));
-  if (!out) throw std::runtime_error("cannot write " + path.string());
-}
-
 void copy_demo(const std::filesystem::path& dir, const DemoCopy& options) {
   // Parsed here directly (not through the library's reader) so the copies are an
   // independent check of that reader.
-  const std::string demo = read_file(demo_dir() / "model.safetensors");
+  const std::string demo = read_file(demo_model_dir() / "model.safetensors");
   uint64_t header_length = 0;
   std::memcpy(&header_length, demo.data(), 8);
   const auto header = nlohmann::json::parse(demo.substr(8, header_length));
@@ -67,9 +46,9 @@ void copy_demo(const std::filesystem::path& dir, const DemoCopy& options) {
   };
 
   std::filesystem::create_directories(dir);
-  std::filesystem::copy_file(demo_dir() / "tokenizer.model", dir / "tokenizer.model",
+  std::filesystem::copy_file(demo_model_dir() / "tokenizer.model", dir / "tokenizer.model",
                              std::filesystem::copy_options::overwrite_existing);
-  auto config = nlohmann::json::parse(read_file(demo_dir() / "config.json"));
+  auto config = nlohmann::json::parse(read_file(demo_model_dir() / "config.json"));
   config["torch_dtype"] = options.dtype == "F32" ? "float32" : (options.dtype == "F16" ? "float16" : "bfloat16");
   if (options.edit_config) options.edit_config(config);
   write_file(dir / "config.json", config.dump(2));

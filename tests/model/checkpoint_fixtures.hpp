@@ -1,5 +1,6 @@
-// Test fixtures of the model suite: temporary directories and edited copies of the demo
-// checkpoint (other dtypes, shards, missing or reshaped tensors, edited config.json).
+// Test fixtures of the model suite: edited copies of the demo checkpoint (other dtypes, shards,
+// missing or reshaped tensors, edited config.json). The demo's paths, temporary directories and
+// whole-file reads come from the shared test support library (tests/support/).
 #pragma once
 
 #include <filesystem>
@@ -7,12 +8,12 @@
 #include <nlohmann/json.hpp>
 #include <string>
 
-#include "../support/child_process.hpp"  // TempDir
 #include "model/safetensors_writer.hpp"
+#include "support/demo_fixtures.hpp"
+#include "support/temp_dir.hpp"
+#include "support/text_file.hpp"
 
 namespace mmfree::test {
-
-const std::filesystem::path& demo_dir();
 
 struct DemoCopy {
   std::string dtype = "BF16";  // of every rewritten tensor
@@ -25,9 +26,5 @@ struct DemoCopy {
 
 // Copies the demo model into `dir`, rewriting its weights as `options` says.
 void copy_demo(const std::filesystem::path& dir, const DemoCopy& options = {});
-
-// The whole content of a file.
-std::string read_file(const std::filesystem::path& path);
-void write_file(const std::filesystem::path& path, const std::string& bytes);
 
 }  // namespace mmfree::test

@@ -24,7 +24,7 @@ TEST(CheckpointVariants, ShardedCheckpointLoadsIdentically) {
   ASSERT_TRUE(std::filesystem::exists(tmp.path() / "model.safetensors.index.json"));
   ASSERT_FALSE(std::filesystem::exists(tmp.path() / "model.safetensors"));
   const Model sharded = Model::open(tmp.path());
-  const Model original = Model::open(test::demo_dir());
+  const Model original = Model::open(test::demo_model_dir());
   EXPECT_TRUE(test::models_identical(sharded, original));
 }
 
@@ -32,15 +32,15 @@ TEST(CheckpointVariants, Float32CheckpointLoadsIdentically) {
   TempDir tmp;
   test::copy_demo(tmp.path(), {.dtype = "F32"});
   EXPECT_GT(std::filesystem::file_size(tmp.path() / "model.safetensors"),
-            std::filesystem::file_size(test::demo_dir() / "model.safetensors") * 19 / 10);
-  EXPECT_TRUE(test::models_identical(Model::open(tmp.path()), Model::open(test::demo_dir())));
+            std::filesystem::file_size(test::demo_model_dir() / "model.safetensors") * 19 / 10);
+  EXPECT_TRUE(test::models_identical(Model::open(tmp.path()), Model::open(test::demo_model_dir())));
 }
 
 TEST(CheckpointVariants, Float16CheckpointHoldsTheHalfValues) {
   TempDir tmp;
   test::copy_demo(tmp.path(), {.dtype = "F16"});
   const Model half = Model::open(tmp.path());
-  const Model original = Model::open(test::demo_dir());
+  const Model original = Model::open(test::demo_model_dir());
   auto as_half = [](float x) { return model::f16_to_float(model::float_to_f16(x)); };
   for (uint32_t t : {0u, 17u, 4095u}) {
     for (uint32_t c = 0; c < 256; ++c) ASSERT_EQ(half.embedding(t)[c], as_half(original.embedding(t)[c]));
@@ -77,7 +77,7 @@ TEST(CheckpointVariants, ReleasedConfigsResolveTheirIntermediateSize) {
   EXPECT_EQ(model::default_intermediate_size(2048, 4), 5632u);
   EXPECT_EQ(model::default_intermediate_size(2560, 4), 6912u);
   TempDir tmp;
-  nlohmann::json config = nlohmann::json::parse(test::read_file(test::demo_dir() / "config.json"));
+  nlohmann::json config = nlohmann::json::parse(test::read_file(test::demo_model_dir() / "config.json"));
   config["hidden_size"] = 2048;
   config["num_hidden_layers"] = 24;
   config["vocab_size"] = 32000;

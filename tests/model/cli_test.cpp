@@ -4,8 +4,8 @@
 #include <nlohmann/json.hpp>
 
 #include "checkpoint_fixtures.hpp"
-#include "child_process.hpp"
 #include "mmfree/model.hpp"
+#include "support/cli_runner.hpp"
 
 namespace mmfree {
 namespace {
@@ -23,7 +23,7 @@ TEST(ConvertCli, HelpDescribesUsage) {
 TEST(ConvertCli, ConvertsTheDemoWithProgress) {
   TempDir tmp;
   const auto out = tmp.path() / "demo.mmf";
-  const auto r = run_cli({"convert", test::demo_dir().string(), out.string(), "--progress"});
+  const auto r = run_cli({"convert", test::demo_model_dir().string(), out.string(), "--progress"});
   ASSERT_EQ(r.exit_code, 0) << r.err;
   EXPECT_NE(r.err.find("100.0%"), std::string::npos) << r.err;  // the forced progress bar finished
   const Model m = Model::open(out);
@@ -44,13 +44,13 @@ TEST(ConvertCli, FailedConvertLeavesNoFile) {
 }
 
 TEST(ConvertCli, MissingArgumentsIsAUsageError) {
-  const auto r = run_cli({"convert", test::demo_dir().string()});
+  const auto r = run_cli({"convert", test::demo_model_dir().string()});
   EXPECT_EQ(r.exit_code, 2);
   EXPECT_NE(r.err.find("usage"), std::string::npos) << r.err;
 }
 
 TEST(InspectCli, JsonListsConfigAndEverySection) {
-  const auto r = run_cli({"inspect", test::demo_dir().string(), "--json"});
+  const auto r = run_cli({"inspect", test::demo_model_dir().string(), "--json"});
   ASSERT_EQ(r.exit_code, 0) << r.err;
   const auto j = nlohmann::json::parse(r.out);
   EXPECT_EQ(j["config"]["intermediate_size"], 768);
@@ -63,9 +63,7 @@ TEST(InspectCli, JsonListsConfigAndEverySection) {
 }
 
 TEST(InspectCli, TextTableNamesSections) {
-  TempDir tmp;
-  convert_checkpoint(test::demo_dir(), tmp.path() / "demo.mmf");
-  const auto r = run_cli({"inspect", (tmp.path() / "demo.mmf").string()});
+  const auto r = run_cli({"inspect", test::demo_mmf().string()});
   ASSERT_EQ(r.exit_code, 0) << r.err;
   EXPECT_NE(r.out.find("d=256 L=6 I=768 V=4096"), std::string::npos) << r.out;
   EXPECT_NE(r.out.find("matrix layer 5 down_proj"), std::string::npos) << r.out;

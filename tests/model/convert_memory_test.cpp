@@ -5,9 +5,9 @@
 #include <cstdio>
 
 #include "checkpoint_fixtures.hpp"
-#include "child_process.hpp"
 #include "mmfree/model.hpp"
 #include "model/synthetic_checkpoint.hpp"
+#include "support/cli_runner.hpp"
 
 namespace mmfree {
 namespace {

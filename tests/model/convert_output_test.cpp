@@ -19,7 +19,7 @@ namespace fs = std::filesystem;
 
 std::string convert_error(const fs::path& out) {
   try {
-    convert_checkpoint(test::demo_dir(), out);
+    convert_checkpoint(test::demo_model_dir(), out);
   } catch (const ModelError& e) {
     return e.what();
   }
@@ -63,7 +63,7 @@ TEST(ConvertOutput, NeverWritesThroughASymlinkAtTheTemporaryName) {
   const auto victim = tmp.path() / "victim.txt";
   test::write_file(victim, "precious");
   fs::create_symlink(victim, tmp.path() / "model.mmf.tmp");
-  convert_checkpoint(test::demo_dir(), tmp.path() / "model.mmf");
+  convert_checkpoint(test::demo_model_dir(), tmp.path() / "model.mmf");
   EXPECT_EQ(test::read_file(victim), "precious");
   EXPECT_TRUE(fs::is_regular_file(fs::symlink_status(tmp.path() / "model.mmf")));
   EXPECT_FALSE(fs::exists(fs::symlink_status(tmp.path() / "model.mmf.tmp")));
@@ -74,7 +74,7 @@ TEST(ConvertOutput, ReplacesAnExistingRegularFile) {
   TempDir tmp;
   const auto out = tmp.path() / "model.mmf";
   test::write_file(out, "an older image");
-  convert_checkpoint(test::demo_dir(), out);
+  convert_checkpoint(test::demo_model_dir(), out);
   EXPECT_EQ(Model::open(out).config().vocab_size, 4096u);
 }
 

@@ -7,10 +7,11 @@
 
 #include "mmfree/error.hpp"
 #include "mmfree/model.hpp"
+#include "support/demo_fixtures.hpp"
 
 namespace {
 
-const std::filesystem::path kDemoDir = std::filesystem::path(MMFREE_ASSETS_DIR) / "models/mmfree-demo-d256-l6";
+const std::filesystem::path& kDemoDir = mmfree::test::demo_model_dir();
 
 TEST(DemoModel, ConfigResolvesNullIntermediateSize) {
   const mmfree::Model m = mmfree::Model::open(kDemoDir);

@@ -27,9 +27,7 @@ uint32_t crc(const std::string& s) {
 TEST(MmfCrc, CheckValue) { EXPECT_EQ(crc("123456789"), 0xCBF43926u); }
 
 TEST(MmfCrc, HeaderAndSectionCrcsFollowTheDocument) {
-  test::TempDir tmp;
-  convert_checkpoint(test::demo_dir(), tmp.path() / "demo.mmf");
-  const std::string image = test::read_file(tmp.path() / "demo.mmf");
+  const std::string image = test::read_file(test::demo_mmf());
   auto u32 = [&](std::size_t off) { uint32_t v; std::memcpy(&v, image.data() + off, 4); return v; };
   auto u64 = [&](std::size_t off) { uint64_t v; std::memcpy(&v, image.data() + off, 8); return v; };
   EXPECT_EQ(image.substr(0, 8), "MMFREELM");

@@ -19,8 +19,7 @@ class MmfErrors : public testing::Test {
  protected:
   static void SetUpTestSuite() {
     dir_ = new TempDir();
-    convert_checkpoint(test::demo_dir(), dir_->path() / "good.mmf");
-    good_ = new std::string(test::read_file(dir_->path() / "good.mmf"));
+    good_ = new std::string(test::read_file(test::demo_mmf()));
   }
   static void TearDownTestSuite() {
     delete good_;
@@ -42,7 +41,7 @@ class MmfErrors : public testing::Test {
   }
 
   static mmf::SectionEntry section(const std::string& name) {
-    const Model m = Model::open(dir_->path() / "good.mmf");
+    const Model m = Model::open(test::demo_mmf());
     for (const auto& e : mmf::read_section_table(m.image())) {
       if (mmf::section_name(e) == name) return e;
     }
@@ -56,10 +55,10 @@ class MmfErrors : public testing::Test {
 TempDir* MmfErrors::dir_ = nullptr;
 std::string* MmfErrors::good_ = nullptr;
 
-TEST_F(MmfErrors, GoodImageOpens) { EXPECT_NO_THROW(Model::open(dir_->path() / "good.mmf")); }
+TEST_F(MmfErrors, GoodImageOpens) { EXPECT_NO_THROW(Model::open(test::demo_mmf())); }
 
 TEST_F(MmfErrors, FlippedByteInEachSectionNamesIt) {
-  const Model m = Model::open(dir_->path() / "good.mmf");
+  const Model m = Model::open(test::demo_mmf());
   for (const auto& e : mmf::read_section_table(m.image())) {
     if (e.kind == uint32_t(mmf::SectionKind::Weights)) continue;  // covered by its matrices
     std::string bad = *good_;
@@ -104,7 +103,7 @@ TEST_F(MmfErrors, WrongMagic) {
   std::string bad = *good_;
   bad[0] = 'X';
   expect_refused(bad, {"magic"});
-  expect_refused(test::read_file(test::demo_dir() / "model.safetensors"), {"magic"});
+  expect_refused(test::read_file(test::demo_model_dir() / "model.safetensors"), {"magic"});
 }
 
 TEST_F(MmfErrors, WrongVersion) {

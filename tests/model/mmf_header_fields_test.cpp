@@ -32,7 +32,7 @@ class MmfHeaderFields : public testing::TestWithParam<HeaderEdit> {
  protected:
   static void SetUpTestSuite() {
     dir_ = new TempDir();
-    convert_checkpoint(test::demo_dir(), dir_->path() / "good.mmf");
+    convert_checkpoint(test::demo_model_dir(), dir_->path() / "good.mmf");
     good_ = new std::string(test::read_file(dir_->path() / "good.mmf"));
   }
   static void TearDownTestSuite() {

@@ -18,9 +18,9 @@ using test::TempDir;
 TEST(MmfRoundTrip, ConvertedImageLoadsWithIdenticalViews) {
   TempDir tmp;
   const auto out = tmp.path() / "demo.mmf";
-  convert_checkpoint(test::demo_dir(), out);
+  convert_checkpoint(test::demo_model_dir(), out);
   EXPECT_FALSE(std::filesystem::exists(tmp.path() / "demo.mmf.tmp"));
-  const Model from_dir = Model::open(test::demo_dir());
+  const Model from_dir = Model::open(test::demo_model_dir());
   const Model from_file = Model::open(out);
   EXPECT_TRUE(test::models_identical(from_dir, from_file));
   ASSERT_EQ(from_dir.image().size(), from_file.image().size());
@@ -30,8 +30,8 @@ TEST(MmfRoundTrip, ConvertedImageLoadsWithIdenticalViews) {
 
 TEST(MmfRoundTrip, ConvertTwiceGivesIdenticalBytes) {
   TempDir tmp;
-  convert_checkpoint(test::demo_dir(), tmp.path() / "a.mmf");
-  convert_checkpoint(test::demo_dir(), tmp.path() / "b.mmf");
+  convert_checkpoint(test::demo_model_dir(), tmp.path() / "a.mmf");
+  convert_checkpoint(test::demo_model_dir(), tmp.path() / "b.mmf");
   const std::string a = test::read_file(tmp.path() / "a.mmf");
   const std::string b = test::read_file(tmp.path() / "b.mmf");
   EXPECT_EQ(a.size(), b.size());
@@ -41,7 +41,7 @@ TEST(MmfRoundTrip, ConvertTwiceGivesIdenticalBytes) {
 TEST(MmfRoundTrip, ConvertReportsProgressUpToTheTotal) {
   TempDir tmp;
   uint64_t last_done = 0, last_total = 0, calls = 0;
-  convert_checkpoint(test::demo_dir(), tmp.path() / "p.mmf", [&](uint64_t done, uint64_t total) {
+  convert_checkpoint(test::demo_model_dir(), tmp.path() / "p.mmf", [&](uint64_t done, uint64_t total) {
     EXPECT_GE(done, last_done);
     last_done = done;
     last_total = total;
@@ -50,9 +50,9 @@ TEST(MmfRoundTrip, ConvertReportsProgressUpToTheTotal) {
   EXPECT_GT(calls, 10u);
   EXPECT_EQ(last_done, last_total);
   // Every tensor of the demo checkpoint is consumed: 14,455,808 bytes of bf16 data.
-  EXPECT_EQ(last_total, std::filesystem::file_size(test::demo_dir() / "model.safetensors") - 8 -
+  EXPECT_EQ(last_total, std::filesystem::file_size(test::demo_model_dir() / "model.safetensors") - 8 -
                             [] {
-                              const std::string f = test::read_file(test::demo_dir() / "model.safetensors");
+                              const std::string f = test::read_file(test::demo_model_dir() / "model.safetensors");
                               uint64_t n;
                               std::memcpy(&n, f.data(), 8);
                               return n;
@@ -60,13 +60,13 @@ TEST(MmfRoundTrip, ConvertReportsProgressUpToTheTotal) {
 }
 
 TEST(MmfRoundTrip, TokenizerBytesAreTheFileBytes) {
-  const Model m = Model::open(test::demo_dir());
-  EXPECT_EQ(std::string(m.tokenizer_model()), test::read_file(test::demo_dir() / "tokenizer.model"));
+  const Model m = Model::open(test::demo_model_dir());
+  EXPECT_EQ(std::string(m.tokenizer_model()), test::read_file(test::demo_model_dir() / "tokenizer.model"));
 }
 
 // The device descriptor alone locates every vector and matrix the accessors return.
 TEST(MmfRoundTrip, DeviceDescriptorLocatesEverything) {
-  const Model m = Model::open(test::demo_dir());
+  const Model m = Model::open(test::demo_model_dir());
   const auto img = m.image();
   const auto* base = reinterpret_cast<const std::byte*>(img.data());
   auto u32 = [&](uint64_t off) { uint32_t v; std::memcpy(&v, base + off, 4); return v; };

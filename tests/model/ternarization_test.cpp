@@ -11,7 +11,7 @@
 #include "checkpoint_fixtures.hpp"
 #include "mmfree/mmf_format.hpp"
 #include "mmfree/model.hpp"
-#include "model/synthetic_checkpoint.hpp"
+#include "support/synthetic_model.hpp"
 
 namespace mmfree {
 namespace {
@@ -19,7 +19,7 @@ namespace {
 // Raw tensors of the demo checkpoint, read straight from the file.
 class DemoTensors {
  public:
-  DemoTensors() : file_(test::read_file(test::demo_dir() / "model.safetensors")) {
+  DemoTensors() : file_(test::read_file(test::demo_model_dir() / "model.safetensors")) {
     uint64_t n;
     std::memcpy(&n, file_.data(), 8);
     header_ = nlohmann::json::parse(file_.substr(8, n));
@@ -84,7 +84,7 @@ void expect_matches(const TernaryMatrixView& m, const std::vector<float>& latent
 
 TEST(Ternarization, DemoMatricesMatchIndependentRecomputation) {
   const DemoTensors raw;
-  const Model m = Model::open(test::demo_dir());
+  const Model m = Model::open(test::demo_model_dir());
   expect_matches(m.matrix(0, Projection::I), raw.values("model.layers.0.attn.i_proj.weight"), "layer 0 i_proj");
   expect_matches(m.matrix(1, Projection::F), raw.values("model.layers.1.attn.f_proj.weight"), "layer 1 f_proj");
   expect_matches(m.matrix(3, Projection::Gate), raw.values("model.layers.3.mlp.gate_proj.weight"),
@@ -95,7 +95,7 @@ TEST(Ternarization, DemoMatricesMatchIndependentRecomputation) {
 }
 
 TEST(Ternarization, EveryPackedCodeIsValid) {
-  const Model m = Model::open(test::demo_dir());
+  const Model m = Model::open(test::demo_model_dir());
   const auto check = [](const TernaryMatrixView& v) {
     for (uint32_t r = 0; r < v.rows; ++r) {
       for (uint32_t b = 0; b < v.row_stride_bytes; ++b) {
@@ -112,7 +112,7 @@ TEST(Ternarization, EveryPackedCodeIsValid) {
 
 TEST(Ternarization, NormsAndEmbeddingsAreTheExactWidenedValues) {
   const DemoTensors raw;
-  const Model m = Model::open(test::demo_dir());
+  const Model m = Model::open(test::demo_model_dir());
   const auto emb = raw.values("model.embeddings.weight");
   for (uint32_t t : {0u, 1u, 1234u, 4095u}) {
     for (uint32_t c = 0; c < 256; ++c) ASSERT_EQ(m.embedding(t)[c], emb[std::size_t(t) * 256 + c]);
@@ -129,7 +129,7 @@ TEST(Ternarization, NormsAndEmbeddingsAreTheExactWidenedValues) {
 
 TEST(Ternarization, LowerBoundsFollowTheirDefinition) {
   const DemoTensors raw;
-  const Model m = Model::open(test::demo_dir());
+  const Model m = Model::open(test::demo_model_dir());
   const auto lb = raw.values("model.lower_bounds");
   for (uint32_t c = 0; c < 256; ++c) {
     double total = 0;
@@ -146,14 +146,12 @@ TEST(Ternarization, LowerBoundsFollowTheirDefinition) {
 
 // Widths that are not multiples of 4 or 256 leave padding in each packed row; it is zero.
 TEST(Ternarization, RowPaddingIsZeroForOddWidths) {
-  test::TempDir tmp;
   model::SyntheticCheckpoint spec;
   spec.config.hidden_size = 100;
   spec.config.num_layers = 2;
   spec.config.intermediate_size = 130;
   spec.config.vocab_size = 300;
-  model::write_synthetic_checkpoint(tmp.path(), spec);
-  const Model m = Model::open(tmp.path());
+  const Model m = test::synthetic_model(spec);
   const auto down = m.matrix(1, Projection::Down);
   EXPECT_EQ(down.cols, 130u);
   EXPECT_EQ(down.row_stride_bytes, 64u);

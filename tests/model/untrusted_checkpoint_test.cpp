@@ -7,7 +7,7 @@
 
 #include <string>
 
-#include "../support/limited_child.hpp"
+#include "support/limited_child.hpp"
 #include "checkpoint_fixtures.hpp"
 #include "mmfree/error.hpp"
 #include "mmfree/model.hpp"
@@ -170,7 +170,7 @@ TEST(UntrustedTokenizer, TokenizerSmallerThanTheVocabularyIsRefused) {
   TempDir tmp;
   model::SyntheticCheckpoint spec;
   spec.config = {.hidden_size = 64, .num_layers = 1, .intermediate_size = 128, .vocab_size = 8192};
-  spec.tokenizer_model = test::demo_dir() / "tokenizer.model";  // 4,096 pieces
+  spec.tokenizer_model = test::demo_model_dir() / "tokenizer.model";  // 4,096 pieces
   model::write_synthetic_checkpoint(tmp.path(), spec);
   const std::string message = model_error_of(tmp.path());
   EXPECT_TRUE(contains(message, "tokenizer.model: has 4096 pieces but config.json says vocab_size 8192")) << message;

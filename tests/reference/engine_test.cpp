@@ -4,10 +4,10 @@
 #include <algorithm>
 #include <vector>
 
-#include "demo_assets.hpp"
 #include "mmfree/backends.hpp"
 #include "mmfree/error.hpp"
 #include "mmfree/sequence.hpp"
+#include "support/demo_fixtures.hpp"
 
 namespace {
 

@@ -7,13 +7,13 @@
 #include <cstdio>
 #include <vector>
 
-#include "demo_assets.hpp"
 #include "mmfree/backends.hpp"
 #include "mmfree/reference/next_token_evaluation.hpp"
 #include "mmfree/reference/reference_engine.hpp"
 #include "mmfree/sampling/sampler.hpp"
 #include "mmfree/tokenizer/heldout_corpus.hpp"
 #include "mmfree/tokenizer/tokenizer.hpp"
+#include "support/demo_fixtures.hpp"
 
 namespace {
 

@@ -4,7 +4,6 @@
 #include <cmath>
 #include <vector>
 
-#include "demo_assets.hpp"
 #include "mmfree/error.hpp"
 #include "mmfree/reference/log_softmax.hpp"
 #include "mmfree/backends.hpp"
@@ -12,6 +11,7 @@
 #include "mmfree/reference/reference_engine.hpp"
 #include "mmfree/tokenizer/heldout_corpus.hpp"
 #include "mmfree/tokenizer/tokenizer.hpp"
+#include "support/demo_fixtures.hpp"
 
 namespace {
 

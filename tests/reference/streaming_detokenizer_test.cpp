@@ -6,10 +6,10 @@
 #include <string>
 #include <vector>
 
-#include "demo_assets.hpp"
 #include "mmfree/error.hpp"
 #include "mmfree/tokenizer/streaming_detokenizer.hpp"
 #include "mmfree/tokenizer/tokenizer.hpp"
+#include "support/demo_fixtures.hpp"
 
 namespace {
 

@@ -6,11 +6,11 @@
 #include <string>
 #include <vector>
 
-#include "demo_assets.hpp"
 #include "mmfree/error.hpp"
 #include "mmfree/tokenizer/heldout_corpus.hpp"
 #include "mmfree/tokenizer/id_list.hpp"
 #include "mmfree/tokenizer/tokenizer.hpp"
+#include "support/demo_fixtures.hpp"
 
 namespace {
 

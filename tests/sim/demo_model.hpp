@@ -1,17 +1,15 @@
-// The bundled demo model (assets/), opened once per test binary, and its matrices in the
-// order the kernel streams them (docs/device.md).
+// The bundled demo model (tests/support/demo_fixtures.hpp) for the sim suite, and its matrices
+// in the order the kernel streams them (docs/device.md).
 #pragma once
 
 #include <vector>
 
 #include "mmfree/model.hpp"
+#include "support/demo_fixtures.hpp"
 
 namespace mmfree::sim_test {
 
-inline const Model& demo_model() {
-  static const Model model = Model::open(MMFREE_ASSETS_DIR "/models/mmfree-demo-d256-l6");
-  return model;
-}
+using test::demo_model;
 
 inline std::vector<TernaryMatrixView> stream_order(const Model& model) {
   std::vector<TernaryMatrixView> out;

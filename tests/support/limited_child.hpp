@@ -16,7 +16,10 @@
 #include <string>
 #include <vector>
 
-#include "child_process.hpp"
+#include "mmfree/error.hpp"
+#include "support/child_process.hpp"
+#include "support/temp_dir.hpp"
+#include "support/text_file.hpp"
 
 #if defined(__SANITIZE_ADDRESS__)
 #define MMFREE_TEST_UNDER_ASAN 1
@@ -65,8 +68,8 @@ inline ChildResult run_cli_limited(const std::vector<std::string>& args, unsigne
   }
   ChildResult result;
   result.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
-  result.out = child_process_detail::slurp(out_path);
-  result.err = child_process_detail::slurp(err_path);
+  result.out = read_file(out_path);
+  result.err = read_file(err_path);
   return result;
 }
 

@@ -7,25 +7,19 @@
 
 #include "mmfree/error.hpp"
 #include "mmfree/ternary/matvec.hpp"
+#include "model/tensor_names.hpp"
 
 namespace mmfree::golden {
 namespace {
 
-// Hugging Face tensor names, for error messages that point at the checkpoint.
-std::string norm_tensor_name(uint32_t layer, LayerNorm which) {
-  static constexpr std::array<const char*, kNormsPerLayer> kNames = {
-      "attn_norm.weight",          "attn.i_proj.norm.weight", "attn.f_proj.norm.weight",
-      "attn.g_proj.norm.weight",   "attn.g_norm.weight",      "attn.o_proj.norm.weight",
-      "mlp_norm.weight",           "mlp.gate_proj.norm.weight", "mlp.down_proj.norm.weight"};
-  return "model.layers." + std::to_string(layer) + "." + kNames[static_cast<int>(which)];
-}
-
-std::string matrix_tensor_name(uint32_t layer, Projection which) {
-  static constexpr std::array<const char*, kProjectionsPerLayer> kNames = {
-      "attn.i_proj.weight", "attn.f_proj.weight", "attn.g_proj.weight",
-      "attn.o_proj.weight", "mlp.gate_proj.weight", "mlp.down_proj.weight"};
-  return "model.layers." + std::to_string(layer) + "." + kNames[static_cast<int>(which)];
-}
+// Errors name the checkpoint's tensors (model/tensor_names.hpp), so a user can find the bad one.
+using model::kEmbeddingsTensor;
+using model::kFinalNormTensor;
+using model::kLmHeadNormTensor;
+using model::kLmHeadTensor;
+using model::kLowerBoundsTensor;
+using model::layer_norm_tensor;
+using model::projection_tensor;
 
 // Section 2: float32 parameters to fixed point, refusing NaN (the only value without a
 // meaningful fixed-point image).
@@ -62,12 +56,12 @@ GoldenEngine::GoldenEngine(const Model& model) : model_(model), config_(model.co
     auto& layer = params_.layers[l];
     for (int n = 0; n < kNormsPerLayer; ++n) {
       const auto which = static_cast<LayerNorm>(n);
-      layer.norms[n] = convert_vector(model.norm(l, which), kActFracBits, norm_tensor_name(l, which));
+      layer.norms[n] = convert_vector(model.norm(l, which), kActFracBits, layer_norm_tensor(l, which));
     }
     if (config_.use_lower_bound) {
       // LB is a cumulative softmax, so it lies in [0, 1]; the clamp keeps 1 - LB within G.
       const auto lb = convert_vector(model.lower_bound(l), kGateFracBits,
-                                     "model.lower_bounds (layer " + std::to_string(l) + ")");
+                                     std::string(kLowerBoundsTensor) + " (layer " + std::to_string(l) + ")");
       layer.lower_bound.resize(lb.size());
       for (std::size_t k = 0; k < lb.size(); ++k)
         layer.lower_bound[k] = static_cast<uint32_t>(std::clamp<int32_t>(lb[k], 0, int32_t{kGateOne}));
@@ -75,12 +69,12 @@ GoldenEngine::GoldenEngine(const Model& model) : model_(model), config_(model.co
     for (int p = 0; p < kProjectionsPerLayer; ++p) {
       const auto which = static_cast<Projection>(p);
       const NormConstants& k = which == Projection::Down ? params_.intermediate_constants : params_.hidden_constants;
-      layer.k[p] = convert_matrix_constant(model.matrix(l, which), k, matrix_tensor_name(l, which));
+      layer.k[p] = convert_matrix_constant(model.matrix(l, which), k, projection_tensor(l, which));
     }
   }
-  params_.final_norm = convert_vector(model.final_norm(), kActFracBits, "model.norm.weight");
-  params_.lm_head_norm = convert_vector(model.lm_head_norm(), kActFracBits, "lm_head.norm.weight");
-  params_.lm_head_k = convert_matrix_constant(model.lm_head(), params_.hidden_constants, "lm_head.weight");
+  params_.final_norm = convert_vector(model.final_norm(), kActFracBits, kFinalNormTensor);
+  params_.lm_head_norm = convert_vector(model.lm_head_norm(), kActFracBits, kLmHeadNormTensor);
+  params_.lm_head_k = convert_matrix_constant(model.lm_head(), params_.hidden_constants, kLmHeadTensor);
 
   state_.assign(std::size_t{n_layers} * d, 0);
   x_.resize(d);
@@ -111,7 +105,8 @@ std::span<const int32_t> GoldenEngine::step_fixed(uint32_t token) {
   const auto embedding = model_.embedding(token);
   for (std::size_t k = 0; k < x_.size(); ++k) {
     if (std::isnan(embedding[k]))
-      throw ModelError("golden backend: tensor model.embeddings.weight has a NaN in row " + std::to_string(token));
+      throw ModelError("golden backend: tensor " + std::string(kEmbeddingsTensor) + " has a NaN in row " +
+                       std::to_string(token));
     x_[k] = to_fixed(embedding[k], kActFracBits);
   }
   const std::size_t lm_head = std::size_t{config_.num_layers} * kProjectionsPerLayer;

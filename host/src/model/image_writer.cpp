@@ -13,6 +13,7 @@
 #include "model/lower_bound.hpp"
 #include "model/mapped_file.hpp"
 #include "model/safetensors.hpp"
+#include "model/tensor_names.hpp"
 #include "model/ternarize.hpp"
 #include "mmfree/tokenizer/tokenizer.hpp"
 
@@ -21,36 +22,6 @@ namespace mmfree::model {
 namespace {
 
 using mmf::SectionEntry;
-
-// The checkpoint tensor names of a block's projections and norms (docs/model-spec.md).
-const char* projection_tensor(Projection p) {
-  switch (p) {
-    case Projection::I: return "attn.i_proj";
-    case Projection::F: return "attn.f_proj";
-    case Projection::G: return "attn.g_proj";
-    case Projection::O: return "attn.o_proj";
-    case Projection::Gate: return "mlp.gate_proj";
-    case Projection::Down: return "mlp.down_proj";
-  }
-  return "";
-}
-
-const char* layer_norm_tensor(LayerNorm n) {
-  switch (n) {
-    case LayerNorm::Attn: return "attn_norm.weight";
-    case LayerNorm::IProj: return "attn.i_proj.norm.weight";
-    case LayerNorm::FProj: return "attn.f_proj.norm.weight";
-    case LayerNorm::GProj: return "attn.g_proj.norm.weight";
-    case LayerNorm::GNorm: return "attn.g_norm.weight";
-    case LayerNorm::OProj: return "attn.o_proj.norm.weight";
-    case LayerNorm::Mlp: return "mlp_norm.weight";
-    case LayerNorm::GateProj: return "mlp.gate_proj.norm.weight";
-    case LayerNorm::DownProj: return "mlp.down_proj.norm.weight";
-  }
-  return "";
-}
-
-std::string layer_prefix(uint32_t l) { return "model.layers." + std::to_string(l) + "."; }
 
 // Every tensor the image needs, looked up (and so checked) before anything is written.
 struct CheckpointTensors {
@@ -66,22 +37,22 @@ struct CheckpointTensors {
 CheckpointTensors find_tensors(const SafetensorsCheckpoint& ckpt, const ModelConfig& c) {
   const uint64_t d = c.hidden_size, i = c.intermediate_size, v = c.vocab_size, n_layers = c.num_layers;
   CheckpointTensors t;
-  t.embeddings = &ckpt.tensor("model.embeddings.weight", {v, d});
-  if (c.use_lower_bound || ckpt.contains("model.lower_bounds")) {
-    t.lower_bounds = &ckpt.tensor("model.lower_bounds", {n_layers, d});
+  t.embeddings = &ckpt.tensor(kEmbeddingsTensor, {v, d});
+  if (c.use_lower_bound || ckpt.contains(kLowerBoundsTensor)) {
+    t.lower_bounds = &ckpt.tensor(kLowerBoundsTensor, {n_layers, d});
   }
-  t.final_norm = &ckpt.tensor("model.norm.weight", {d});
-  t.lm_head = &ckpt.tensor("lm_head.weight", {v, d});
-  t.lm_head_norm = &ckpt.tensor("lm_head.norm.weight", {d});
+  t.final_norm = &ckpt.tensor(kFinalNormTensor, {d});
+  t.lm_head = &ckpt.tensor(kLmHeadTensor, {v, d});
+  t.lm_head_norm = &ckpt.tensor(kLmHeadNormTensor, {d});
   for (uint32_t l = 0; l < c.num_layers; ++l) {
     for (int n = 0; n < kNormsPerLayer; ++n) {
       const auto which = static_cast<LayerNorm>(n);
       const uint64_t len = which == LayerNorm::DownProj ? i : d;
-      t.norms.push_back(&ckpt.tensor(layer_prefix(l) + layer_norm_tensor(which), {len}));
+      t.norms.push_back(&ckpt.tensor(layer_norm_tensor(l, which), {len}));
     }
     for (int p = 0; p < kProjectionsPerLayer; ++p) {
       const auto proj = static_cast<Projection>(p);
-      t.matrices.push_back(&ckpt.tensor(layer_prefix(l) + projection_tensor(proj) + ".weight",
+      t.matrices.push_back(&ckpt.tensor(projection_tensor(l, proj),
                                         {mmf::projection_rows(proj, c.hidden_size, c.intermediate_size),
                                          mmf::projection_cols(proj, c.hidden_size, c.intermediate_size)}));
     }

@@ -4,6 +4,7 @@
 #include <cstring>
 
 #include "mmfree/error.hpp"
+#include "model/tensor_names.hpp"
 
 namespace mmfree::mmf {
 
@@ -103,17 +104,7 @@ std::size_t matrix_section_index(const ModelConfig& config, uint32_t layer, uint
   return first_matrix + std::size_t(layer) * kProjectionsPerLayer + index;
 }
 
-const char* projection_name(Projection p) {
-  switch (p) {
-    case Projection::I: return "i_proj";
-    case Projection::F: return "f_proj";
-    case Projection::G: return "g_proj";
-    case Projection::O: return "o_proj";
-    case Projection::Gate: return "gate_proj";
-    case Projection::Down: return "down_proj";
-  }
-  return "?";
-}
+const char* projection_name(Projection p) { return model::projection_module(p); }
 
 std::string section_name(const SectionEntry& e) {
   switch (static_cast<SectionKind>(e.kind)) {

@@ -4,7 +4,9 @@
 #include <nlohmann/json.hpp>
 
 #include "mmfree/error.hpp"
+#include "mmfree/mmf_format.hpp"
 #include "model/synthetic_tokenizer.hpp"
+#include "model/tensor_names.hpp"
 
 namespace mmfree::model {
 
@@ -39,32 +41,42 @@ std::string torch_dtype_name(const std::string& dtype) {
 std::vector<TensorSpec> checkpoint_tensors(const ModelConfig& c, const std::string& dtype) {
   const uint64_t d = c.hidden_size, i = c.intermediate_size, v = c.vocab_size, n_layers = c.num_layers;
   std::vector<TensorSpec> t;
-  t.push_back({"model.embeddings.weight", dtype, {v, d}});
-  for (uint64_t l = 0; l < n_layers; ++l) {
-    const std::string p = "model.layers." + std::to_string(l) + ".";
-    t.push_back({p + "attn_norm.weight", dtype, {d}});
-    for (const char* proj : {"i_proj", "f_proj", "g_proj", "o_proj"}) {
-      t.push_back({p + "attn." + proj + ".weight", dtype, {d, d}});
-      t.push_back({p + "attn." + proj + ".norm.weight", dtype, {d}});
-    }
-    t.push_back({p + "attn.g_norm.weight", dtype, {d}});
-    t.push_back({p + "mlp_norm.weight", dtype, {d}});
-    t.push_back({p + "mlp.gate_proj.weight", dtype, {2 * i, d}});
-    t.push_back({p + "mlp.gate_proj.norm.weight", dtype, {d}});
-    t.push_back({p + "mlp.down_proj.weight", dtype, {d, i}});
-    t.push_back({p + "mlp.down_proj.norm.weight", dtype, {i}});
+  t.push_back({kEmbeddingsTensor, dtype, {v, d}});
+  for (uint32_t l = 0; l < c.num_layers; ++l) {
+    const auto matrix = [&](Projection p) {
+      t.push_back({projection_tensor(l, p), dtype,
+                   {mmf::projection_rows(p, c.hidden_size, c.intermediate_size),
+                    mmf::projection_cols(p, c.hidden_size, c.intermediate_size)}});
+    };
+    const auto norm = [&](LayerNorm n, uint64_t length) { t.push_back({layer_norm_tensor(l, n), dtype, {length}}); };
+    // As the reference code saves them: each projection's weight, then its own input norm.
+    norm(LayerNorm::Attn, d);
+    matrix(Projection::I);
+    norm(LayerNorm::IProj, d);
+    matrix(Projection::F);
+    norm(LayerNorm::FProj, d);
+    matrix(Projection::G);
+    norm(LayerNorm::GProj, d);
+    matrix(Projection::O);
+    norm(LayerNorm::OProj, d);
+    norm(LayerNorm::GNorm, d);
+    norm(LayerNorm::Mlp, d);
+    matrix(Projection::Gate);
+    norm(LayerNorm::GateProj, d);
+    matrix(Projection::Down);
+    norm(LayerNorm::DownProj, i);
   }
-  t.push_back({"model.lower_bounds", dtype, {n_layers, d}});
-  t.push_back({"model.norm.weight", dtype, {d}});
-  t.push_back({"lm_head.weight", dtype, {v, d}});
-  t.push_back({"lm_head.norm.weight", dtype, {d}});
+  t.push_back({kLowerBoundsTensor, dtype, {n_layers, d}});
+  t.push_back({kFinalNormTensor, dtype, {d}});
+  t.push_back({kLmHeadTensor, dtype, {v, d}});
+  t.push_back({kLmHeadNormTensor, dtype, {d}});
   return t;
 }
 
 void synthetic_values(const TensorSpec& tensor, uint64_t seed, uint64_t first, std::span<float> out) {
   const uint64_t base = mix(seed ^ name_hash(tensor.name));
   const bool is_vector = tensor.shape.size() == 1;
-  const bool is_lower_bounds = tensor.name == "model.lower_bounds";
+  const bool is_lower_bounds = tensor.name == kLowerBoundsTensor;
   for (std::size_t k = 0; k < out.size(); ++k) {
     // 24 random bits -> [-1, 1)
     const float u = float(int64_t(mix(base + first + k) >> 40) - (int64_t(1) << 23)) / float(1 << 23);

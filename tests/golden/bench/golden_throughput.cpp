@@ -9,14 +9,11 @@
 #include "mmfree/backends.hpp"
 #include "mmfree/sequence.hpp"
 #include "mmfree/model.hpp"
+#include "support/demo_fixtures.hpp"
 
 namespace {
 
-const mmfree::Model& demo_model() {
-  static const mmfree::Model model =
-      mmfree::Model::open(std::filesystem::path(MMFREE_ASSETS_DIR) / "models" / "mmfree-demo-d256-l6");
-  return model;
-}
+using mmfree::test::demo_model;
 
 void decode(benchmark::State& state, const std::string& backend) {
   const auto engine = mmfree::make_engine(backend, demo_model());

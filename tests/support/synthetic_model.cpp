@@ -1,0 +1,13 @@
+#include "support/synthetic_model.hpp"
+
+#include "support/temp_dir.hpp"
+
+namespace mmfree::test {
+
+Model synthetic_model(const model::SyntheticCheckpoint& spec) {
+  const TempDir dir;
+  model::write_synthetic_checkpoint(dir.path(), spec);
+  return Model::open(dir.path());
+}
+
+}  // namespace mmfree::test
