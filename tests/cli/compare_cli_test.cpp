@@ -9,7 +9,8 @@
 #include <cstdio>
 #include <nlohmann/json.hpp>
 
-#include "cli_runner.hpp"
+#include "support/cli_runner.hpp"
+#include "support/demo_fixtures.hpp"
 #include "mmfree/golden/golden_engine.hpp"
 #include "mmfree/looped_engine.hpp"
 #include "mmfree/reference/reference_engine.hpp"
@@ -26,8 +27,8 @@ constexpr uint64_t kTokens = 1024;
 constexpr uint32_t kSequence = 256;
 
 TEST(CompareCli, ReferenceAgainstGoldenReportsTheirDisagreement) {
-  const auto run = run_cli({"compare", "--backends", "reference,golden", "--model", demo_model_path(), "--text-file",
-                            heldout_path(), "--max-tokens", std::to_string(kTokens), "--seq",
+  const auto run = run_cli({"compare", "--backends", "reference,golden", "--model", demo_model_dir().string(), "--text-file",
+                            heldout_text_path().string(), "--max-tokens", std::to_string(kTokens), "--seq",
                             std::to_string(kSequence), "--json"});
   ASSERT_EQ(run.exit_code, 0) << run.err;
   const auto json = nlohmann::json::parse(run.out);
@@ -40,9 +41,9 @@ TEST(CompareCli, ReferenceAgainstGoldenReportsTheirDisagreement) {
   EXPECT_EQ(json["predictions"].get<uint64_t>(), kTokens - kTokens / kSequence);
 
   // The same evaluation in-process.
-  const mmfree::Model model = mmfree::Model::open(demo_model_path());
+  const mmfree::Model model = mmfree::Model::open(demo_model_dir().string());
   const mmfree::Tokenizer tokenizer(model.tokenizer_model());
-  const auto tokens = mmfree::heldout_token_stream_from_file(tokenizer, heldout_path(), kTokens);
+  const auto tokens = mmfree::heldout_token_stream_from_file(tokenizer, heldout_text_path().string(), kTokens);
   // The CPU backends as the registry builds them (test_cli links mmfree_host only).
   const auto reference_engine = mmfree::make_looped_engine(
       "reference", model, [&model] { return std::make_unique<mmfree::reference::ReferenceEngine>(model); });

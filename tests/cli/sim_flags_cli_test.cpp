@@ -11,14 +11,16 @@
 #include <nlohmann/json.hpp>
 
 #include "support/coverage_gap.hpp"
-#include "cli_runner.hpp"
+#include "support/cli_runner.hpp"
+#include "support/demo_fixtures.hpp"
+#include "support/temp_dir.hpp"
 
 namespace {
 
 using namespace mmfree::test;
 
 CliResult logits(const std::vector<std::string>& extra, const std::string& ids) {
-  std::vector<std::string> args = {"logits", "--model", demo_model_path(), "--ids", ids, "--all", "--json"};
+  std::vector<std::string> args = {"logits", "--model", demo_model_dir().string(), "--ids", ids, "--all", "--json"};
   args.insert(args.end(), extra.begin(), extra.end());
   return run_cli(args);
 }
@@ -56,7 +58,7 @@ TEST(SimFlagsCli, TracedSimModelWritesAWaveformAndGivesTheSameLogits) {
 }
 
 TEST(SimFlagsCli, TimeoutStopsASimCommandAndSaysWhereTheKernelWas) {
-  const auto r = run_cli({"logits", "--model", demo_model_path(), "--backend", "sim", "--timeout", "0.001", "--ids",
+  const auto r = run_cli({"logits", "--model", demo_model_dir().string(), "--backend", "sim", "--timeout", "0.001", "--ids",
                           "1,450"});
   if (sim_not_built(r)) MMFREE_SKIP_UNLESS_COVERAGE_REQUIRED("this build has no Verilated kernel");
   EXPECT_NE(r.exit_code, 0);
@@ -65,7 +67,7 @@ TEST(SimFlagsCli, TimeoutStopsASimCommandAndSaysWhereTheKernelWas) {
 }
 
 TEST(SimFlagsCli, UnknownMemoryModelIsRefusedWithTheKnownOnes) {
-  const auto r = run_cli({"logits", "--model", demo_model_path(), "--backend", "sim", "--memory", "nope", "--ids", "1"});
+  const auto r = run_cli({"logits", "--model", demo_model_dir().string(), "--backend", "sim", "--memory", "nope", "--ids", "1"});
   EXPECT_NE(r.exit_code, 0);
   EXPECT_TRUE(contains(r.err, "unknown memory preset 'nope' (known: ideal, hbm, ddr4, hbm-sustained, ddr4-sustained)")) << r.err;
 }
@@ -73,7 +75,7 @@ TEST(SimFlagsCli, UnknownMemoryModelIsRefusedWithTheKnownOnes) {
 // `generate` stops at EOS unless --ignore-eos: on "The jury said" the greedy golden text reaches
 // EOS after 23 tokens (achieved), well before -n 64.
 TEST(GenerateCliStops, StopsAtEndOfSequenceUnlessToldToIgnoreIt) {
-  const std::vector<std::string> common = {"generate", "--model", demo_model_path(), "--backend", "golden",
+  const std::vector<std::string> common = {"generate", "--model", demo_model_dir().string(), "--backend", "golden",
                                            "-p", "The jury said", "-n", "64", "--stats"};
   const auto stopped = run_cli(common);
   std::vector<std::string> ignoring = common;
@@ -93,7 +95,7 @@ TEST(GenerateCliStops, StopsAtEndOfSequenceUnlessToldToIgnoreIt) {
 // generate's text on the sim backend is the golden backend's (greedy, up to EOS: 23 tokens).
 TEST(GenerateCliBackends, SimTextEqualsGoldenText) {
   const auto run = [](const char* backend) {
-    return run_cli({"generate", "--model", demo_model_path(), "--backend", backend, "-p", "The jury said", "-n", "64"});
+    return run_cli({"generate", "--model", demo_model_dir().string(), "--backend", backend, "-p", "The jury said", "-n", "64"});
   };
   const auto golden = run("golden");
   const auto sim = run("sim");
