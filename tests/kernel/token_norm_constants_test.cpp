@@ -1,16 +1,20 @@
 // mmfree_token_norm_constants (the constants the token engine derives from the descriptor:
-// NE2(d), NE1(I), C(d), C(I), docs/numerics.md section 4) against golden::norm_constants, for
-// every vector length up to the largest MaxIntermediate (6912) and several block epsilons,
-// including ones whose double evaluation rounds (the RTL emulates the IEEE double product).
+// NE2(d), NE1(I), C(d), C(I), docs/numerics.md section 4) against an independent oracle that
+// works the definitions out with exact arithmetic (tests/support/norm_constants_oracle; the
+// golden function is held to the same oracle in tests/golden), for every vector length up to
+// MaxIntermediate and block epsilons across the loader's range, including two whose double
+// evaluation of NE2 differs from the real value (the RTL emulates the IEEE double product).
 #include <gtest/gtest.h>
 
 #include <cstdint>
 #include <cstring>
 #include <memory>
+#include <vector>
 
 #include "Vmmfree_token_norm_constants.h"
 #include "mmfree/contract.hpp"
 #include "mmfree/golden/numerics.hpp"
+#include "support/norm_constants_oracle.hpp"
 
 namespace {
 
@@ -68,26 +72,41 @@ class NormConstantsUnit {
   std::unique_ptr<Vmmfree_token_norm_constants> top_;
 };
 
-TEST(TokenNormConstants, EqualGoldenForEveryLengthAndSeveralEpsilons) {
+TEST(TokenNormConstants, EqualTheExactDefinitionForEveryLengthAndEpsilon) {
+  using mmfree::golden::ScaleFloat;
+  using mmfree::test::exact_norm_constants;
   NormConstantsUnit unit;
-  for (const float eps : {1e-6f, 1e-5f, 3.7e-7f, 1e-8f, 0.0f}) {
+  // C(n) and NE1(n) do not depend on the block epsilon: work them out once per length.
+  std::vector<mmfree::test::ExactNormConstants> exact(mmfree::contract::kMaxIntermediate + 1);
+  for (uint32_t n = 1; n <= mmfree::contract::kMaxIntermediate; ++n) exact[n] = exact_norm_constants(n, 1e-6f);
+  for (const float eps : mmfree::test::kNormConstantEpsilons) {
     unsigned mismatches = 0;
     for (uint32_t n = 1; n <= mmfree::contract::kMaxIntermediate; ++n) {
       const uint32_t other = mmfree::contract::kMaxIntermediate + 1 - n;  // I runs the other way, so d and I differ
       const auto got = unit.run(n, other, eps);
-      const auto want_d = mmfree::golden::norm_constants(n, eps);
-      const auto want_i = mmfree::golden::norm_constants(other, eps);
-      const bool ok = got.ne2_d == want_d.ne2 && got.ne1_i == want_i.ne1 && got.c_d == want_d.c && got.c_i == want_i.c;
+      const uint64_t want_ne2 = exact_norm_constants(n, eps).ne2;
+      const auto& want_d = exact[n];
+      const auto& want_i = exact[other];
+      const ScaleFloat c_d{want_d.c_mantissa, want_d.c_exponent}, c_i{want_i.c_mantissa, want_i.c_exponent};
+      const bool ok = got.ne2_d == want_ne2 && got.ne1_i == want_i.ne1 && got.c_d == c_d && got.c_i == c_i;
       if (!ok && mismatches++ < 5) {
-        ADD_FAILURE() << "eps " << eps << " d " << n << " I " << other << ": NE2 " << got.ne2_d << " vs " << want_d.ne2
+        ADD_FAILURE() << "eps " << eps << " d " << n << " I " << other << ": NE2 " << got.ne2_d << " vs " << want_ne2
                       << ", NE1 " << got.ne1_i << " vs " << want_i.ne1 << ", C(d) (" << got.c_d.mantissa << ", "
-                      << got.c_d.exponent << ") vs (" << want_d.c.mantissa << ", " << want_d.c.exponent << "), C(I) ("
-                      << got.c_i.mantissa << ", " << got.c_i.exponent << ") vs (" << want_i.c.mantissa << ", "
-                      << want_i.c.exponent << ")";
+                      << got.c_d.exponent << ") vs (" << c_d.mantissa << ", " << c_d.exponent << "), C(I) ("
+                      << got.c_i.mantissa << ", " << got.c_i.exponent << ") vs (" << c_i.mantissa << ", "
+                      << c_i.exponent << ")";
       }
     }
     EXPECT_EQ(mismatches, 0u) << "eps " << eps;
   }
+}
+
+// Where the double product rounds onto a tie, the RTL follows the document's double
+// evaluation, not the real value.
+TEST(TokenNormConstants, FollowsTheDoubleProductWhereItDiffersFromTheRealValue) {
+  NormConstantsUnit unit;
+  EXPECT_EQ(unit.run(mmfree::test::kDoubleRoundingD1, 768, mmfree::test::kNormConstantEpsilons[6]).ne2_d, 1343496u);
+  EXPECT_EQ(unit.run(mmfree::test::kDoubleRoundingD2, 768, mmfree::test::kNormConstantEpsilons[7]).ne2_d, 8048299u);
 }
 
 TEST(TokenNormConstants, DemoAndReleasedWidthsMatchTheTableOfNumericsMd) {
