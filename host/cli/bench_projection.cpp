@@ -205,8 +205,14 @@ int plot_from_json(const std::vector<std::string>& json_files, const std::string
     const nlohmann::json rows = nlohmann::json::parse(in, nullptr, false);
     if (rows.is_discarded() || !rows.is_array()) throw UsageError("--points: " + file + " is not a JSON array");
     for (const auto& row : rows) {
-      if (!row.contains("board") || !row.contains("model") || !row.contains("weight_bytes_per_token") ||
-          !row.contains("tokens_per_second") || !row.contains("label"))
+      // Checked by type and sign as well: a string where a rate belongs would otherwise surface
+      // as the JSON library's type error, naming neither the flag nor the file.
+      const auto text = [&](const char* key) { return row.contains(key) && row[key].is_string(); };
+      const auto positive = [&](const char* key) {
+        return row.contains(key) && row[key].is_number() && row[key].get<double>() > 0.0;
+      };
+      if (!row.is_object() || !text("board") || !text("model") || !text("label") ||
+          !positive("weight_bytes_per_token") || !positive("tokens_per_second"))
         throw UsageError("--points: " + file + " has a row that is not from `mmfree bench --shape ... --json`");
       points.push_back({row["board"].get<std::string>(), row["model"].get<std::string>(),
                         row["weight_bytes_per_token"].get<double>(), row["tokens_per_second"].get<double>(),
