@@ -5,16 +5,20 @@
 // DeviceError. Run in child processes because XRT reads XILINX_XRT and XCL_EMULATION_MODE
 // once per process.
 #if MMFREE_BACKEND_XRT
+#include <experimental/xrt_system.h>
 #include <gtest/gtest.h>
 #include <unistd.h>
 
+#include <exception>
 #include <filesystem>
+#include <optional>
 #include <cstdlib>
 #include <string>
 #include <vector>
 
 #include "mmfree/xrt/xrt_device.hpp"
 #include "mmfree/error.hpp"
+#include "mmfree/regmap.hpp"
 #include "support/cli_runner.hpp"
 #include "support/demo_fixtures.hpp"
 #include "xclbin_writer.hpp"
@@ -59,6 +63,14 @@ class NoopSetup {
   fs::path root_, xclbin_;
 };
 
+bool board_present() {
+  try {
+    return xrt::system::enumerate_devices() > 0;
+  } catch (const std::exception&) {
+    return false;
+  }
+}
+
 // Runs inside the child process started below (skipped everywhere else).
 TEST(XrtNoopInChild, BuffersGoBothWaysAndMisuseIsADeviceError) {
   const char* mode = std::getenv("XCL_EMULATION_MODE");
@@ -76,6 +88,44 @@ TEST(XrtNoopInChild, BuffersGoBothWaysAndMisuseIsADeviceError) {
   EXPECT_THROW(device->write(buffer, 8100, data), mmfree::DeviceError);
   EXPECT_THROW(device->allocate(64, "w04"), mmfree::DeviceError) << "the xclbin has four weight ports";
   EXPECT_THROW(device->start(), mmfree::DeviceError) << "the noop device refuses register writes";
+}
+
+// The message of the DeviceError that `action` throws ("" and a failure if it throws none).
+template <class Action>
+std::string device_error(Action action) {
+  try {
+    action();
+  } catch (const mmfree::DeviceError& e) {
+    return e.what();
+  }
+  ADD_FAILURE() << "no DeviceError";
+  return {};
+}
+
+// The checks the backend makes itself, before XRT sees the request: a buffer handle this
+// device never gave out, and register offsets outside the control window or not word-aligned.
+TEST(XrtNoopInChild, ForeignBuffersAndBadRegisterOffsetsAreRefusedByName) {
+  const char* mode = std::getenv("XCL_EMULATION_MODE");
+  const char* xclbin = std::getenv("MMFREE_TEST_XCLBIN");
+  if (mode == nullptr || std::string(mode) != "noop" || xclbin == nullptr) GTEST_SKIP() << "runs in a child process";
+  const auto device = mmfree::device::open_xrt_device(xclbin, 0);
+  const std::string context = "xrt (" + std::string(xclbin) + "): ";
+  const auto own = device->allocate(256, "io");
+  std::vector<std::byte> data(16);
+  // Handle 1 was never allocated here (only handle 0): a buffer of another device, or a forged one.
+  const mmfree::device::Buffer foreign{own.handle + 1, own.address, 256, own.bank};
+  EXPECT_EQ(device_error([&] { device->write(foreign, 0, data); }),
+            context + "write on a buffer this device did not allocate");
+  EXPECT_EQ(device_error([&] { device->read(foreign, 0, data); }),
+            context + "read on a buffer this device did not allocate");
+  EXPECT_EQ(device_error([&] { device->read(own, 250, data); }),
+            context + "read of 16 bytes at offset 250 overruns a buffer of 256 bytes");
+  EXPECT_EQ(device_error([&] { device->read_register(0x182); }),
+            context + "register offset 0x182 is not a word inside the control window");
+  EXPECT_EQ(device_error([&] { device->write_register(mmfree::regmap::kAddressRange, 1); }),
+            context + "register offset 0x1000 is not a word inside the control window");
+  EXPECT_EQ(device_error([&] { device->read_register(0xFFFFFFFC); }),
+            context + "register offset 0xFFFFFFFC is not a word inside the control window");
 }
 
 TEST(XrtNoopDevice, BackendWorksUpToTheRegistersTheNoopDeviceRefuses) {
@@ -99,6 +149,34 @@ TEST(XrtNoopDevice, BackendWorksUpToTheRegistersTheNoopDeviceRefuses) {
   EXPECT_NE(out.find("mmfree bench: error: xrt (" + xclbin.string() + "): register read at 0x180 failed"),
             std::string::npos)
       << out;
+}
+
+// --device through the CLI. XRT's emulation devices are not counted (the noop shim opens any
+// index), so an index is checked against the boards XRT enumerates: on a machine without one,
+// every index ends in "no Xilinx device found" before any register is touched. An index outside
+// the flag's range, or not a number, is a usage error (exit 2) on any machine.
+TEST(XrtNoopDevice, DeviceFlagOutOfReachIsAClearError) {
+  const NoopSetup setup;
+  if (!setup.available()) MMFREE_SKIP_UNLESS_COVERAGE_REQUIRED("no XRT noop shim on this machine");
+  const std::string xclbin = setup.xclbin().string(), model = mmfree::test::demo_model_dir().string();
+  const auto bench = [&](const std::string& index, mmfree::test::EnvironmentChanges environment) {
+    return mmfree::test::run_cli({"bench", "--backend", "xrt", "--xclbin", xclbin, "--device", index, "--model", model,
+                                  "-p", "1", "-n", "1", "-r", "1"},
+                                 environment);
+  };
+  const std::string opening = "bench: " + model + " on xrt\n";
+  for (const std::string index : {"1024", "first", "-1"}) {
+    const auto r = bench(index, setup.environment());
+    EXPECT_EQ(r.exit_code, 2) << r.output();
+    EXPECT_EQ(r.err, opening + "mmfree bench: the argument ('" + index +
+                         "') for option '--device' is invalid: it must be an integer from 0 to 1023\n");
+  }
+  if (board_present()) return;  // the no-board path below cannot be reached
+  auto no_emulation = setup.environment();
+  no_emulation["XCL_EMULATION_MODE"] = std::nullopt;
+  const auto r = bench("7", no_emulation);
+  EXPECT_EQ(r.exit_code, 1) << r.output();
+  EXPECT_TRUE(r.err.starts_with(opening + "mmfree bench: error: xrt backend: no Xilinx device found")) << r.err;
 }
 
 }  // namespace
