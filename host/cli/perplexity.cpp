@@ -2,6 +2,7 @@
 #include <boost/program_options.hpp>
 #include <cstdio>
 #include <iostream>
+#include <limits>
 #include <nlohmann/json.hpp>
 #include <string>
 
@@ -31,7 +32,9 @@ int run_perplexity(const Args& args) {
   add_heldout_flags(description, heldout);
   description.add_options()  //
       ("threads", bounded_value(&threads, 1u, 1024u)->default_value(1),
-       "score sequences on this many engines in parallel (CPU backends such as reference; same result)")  //
+       "score this many sequences at once (same result): CPU backends such as reference run as many "
+       "engines on threads; device backends (golden-kernel, sim, xrt) get them as one batch per call, "
+       "up to their state slots")  //
       ("json", po::bool_switch(&json), "print {\"ppl\",\"nll\",\"predictions\",...} as JSON");
   add_engine_flags(description, flags);
   po::variables_map vm;
@@ -47,9 +50,17 @@ int run_perplexity(const Args& args) {
   Progress progress("perplexity", tokens.size(), Progress::stderr_is_terminal());
   const auto on_tokens_fed = [&](uint64_t fed) { progress.advance(fed); };
   reference::NextTokenEvaluation result;
+  // A device engine holds its sequences in state slots of one device, which another engine
+  // cannot share (xrt opens the compute unit exclusively) and whose kernel may serve a batch
+  // with one weight pass: it gets the sequences as batches through one engine. A host engine
+  // (one stepper per sequence, unbounded) steps a batch one sequence after another, so
+  // threads with an engine each are what runs sequences at once there.
+  const bool device_engine = engine->max_sequences() != std::numeric_limits<unsigned>::max();
   if (threads == 1) {
     Engine* engines[] = {engine.get()};
     result = reference::evaluate_next_token(engines, tokens, heldout.sequence_length, on_tokens_fed);
+  } else if (device_engine) {
+    result = reference::evaluate_next_token_batched(*engine, tokens, heldout.sequence_length, threads, on_tokens_fed);
   } else {
     engine.reset();
     result = reference::evaluate_next_token_parallel(

@@ -60,6 +60,21 @@ TEST(PerplexityCli, ThreadsGiveTheSameFigures) {
   EXPECT_EQ(nlohmann::json::parse(one.out), nlohmann::json::parse(three.out));
 }
 
+// On a device backend --threads feeds the sequences as batches through one engine (one device):
+// the same figures as one sequence at a time.
+TEST(PerplexityCli, ThreadsOnADeviceBackendGiveTheSameFigures) {
+  const std::vector<std::string> common = {"perplexity", "--model", demo_model_dir(), "--backend", "golden-kernel",
+                                           "--text-file", heldout_text_path(), "--max-tokens", "300", "--seq", "64",
+                                           "--json"};
+  std::vector<std::string> threaded = common;
+  threaded.insert(threaded.end(), {"--threads", "3"});
+  const auto one = run_cli(common), three = run_cli(threaded);
+  ASSERT_EQ(one.exit_code, 0) << one.err;
+  ASSERT_EQ(three.exit_code, 0) << three.err;
+  EXPECT_EQ(nlohmann::json::parse(one.out), nlohmann::json::parse(three.out));
+  EXPECT_EQ(nlohmann::json::parse(three.out)["predictions"], 4 * 63 + 43);
+}
+
 TEST(PerplexityCli, BadInputsFailWithAMessage) {
   const auto empty_file = unique_temp_file("mmfree-empty-text");
   const std::vector<CliRefusal> cases = {

@@ -107,7 +107,84 @@ void check_has_predictions(const NextTokenEvaluation& result) {
   if (result.predictions == 0) throw UsageError("no next-token prediction to score (sequences of one token)");
 }
 
+// Closes the sequences it opened, also when scoring throws.
+class OpenSequences {
+ public:
+  OpenSequences(Engine& engine, std::size_t count) : engine_(engine) {
+    for (std::size_t k = 0; k < count; ++k) ids_.push_back(engine_.open_sequence());
+  }
+  ~OpenSequences() {
+    for (const SequenceId id : ids_) engine_.close_sequence(id);
+  }
+  OpenSequences(const OpenSequences&) = delete;
+  OpenSequences& operator=(const OpenSequences&) = delete;
+  SequenceId operator[](std::size_t k) const { return ids_[k]; }
+
+ private:
+  Engine& engine_;
+  std::vector<SequenceId> ids_;
+};
+
 }  // namespace
+
+NextTokenEvaluation evaluate_next_token_batched(Engine& engine, std::span<const uint32_t> tokens,
+                                                uint32_t sequence_length, unsigned batch,
+                                                const std::function<void(uint64_t)>& on_tokens_fed) {
+  check_arguments(1, tokens, sequence_length);
+  const std::size_t sequences = sequence_count(tokens, sequence_length);
+  const std::size_t width =
+      std::clamp<std::size_t>(std::min<std::size_t>(batch, engine.max_sequences()), 1, sequences);
+  const OpenSequences open(engine, width);
+  std::vector<NextTokenEvaluation> per_sequence(sequences);
+  std::vector<double> scratch;
+  std::vector<SequenceInput> inputs;
+  std::vector<std::size_t> input_sequence;  // the stream's sequence index of each input
+  for (std::size_t group = 0; group < sequences; group += width) {
+    const std::size_t members = std::min(width, sequences - group);
+    uint64_t fed = 0;
+    for (std::size_t k = 0; k < members; ++k) {
+      engine.reset_sequence(open[k]);
+      per_sequence[group + k].engines.resize(1);
+      fed += sequence(tokens, sequence_length, group + k).size();
+    }
+    // Feeding tokens[pos] predicts tokens[pos + 1]; the last token of a sequence predicts nothing.
+    for (std::size_t begin = 0;; begin += kPositionsPerCall) {
+      inputs.clear();
+      input_sequence.clear();
+      for (std::size_t k = 0; k < members; ++k) {
+        const auto seq = sequence(tokens, sequence_length, group + k);
+        if (seq.size() - 1 <= begin) continue;
+        const std::size_t count = std::min(kPositionsPerCall, seq.size() - 1 - begin);
+        inputs.push_back({open[k], seq.subspan(begin, count), Outputs::All, OutputKind::Logits});
+        input_sequence.push_back(group + k);
+      }
+      if (inputs.empty()) break;
+      const DecodeResult result = engine.decode(inputs);
+      for (std::size_t i = 0; i < inputs.size(); ++i) {
+        const auto seq = sequence(tokens, sequence_length, input_sequence[i]);
+        NextTokenEvaluation& part = per_sequence[input_sequence[i]];
+        for (std::size_t row = 0; row < inputs[i].tokens.size(); ++row) {
+          const auto logits = result.outputs[i].row(row);
+          scratch.resize(logits.size());
+          log_softmax(logits, scratch);
+          const uint32_t target = seq[begin + row + 1];
+          if (target >= scratch.size())
+            throw UsageError("token id " + std::to_string(target) + " is out of range for backend '" +
+                             std::string(engine.name()) + "'");
+          part.engines[0].nll_sum -= scratch[target];
+          ++part.engines[0].top1_agreements;  // the baseline agrees with itself
+          ++part.predictions;
+        }
+      }
+    }
+    if (on_tokens_fed) on_tokens_fed(fed);
+  }
+  NextTokenEvaluation result;
+  result.engines.resize(1);
+  for (const auto& part : per_sequence) accumulate(result, part);
+  check_has_predictions(result);
+  return result;
+}
 
 NextTokenEvaluation evaluate_next_token(std::span<Engine* const> engines, std::span<const uint32_t> tokens,
                                         uint32_t sequence_length,

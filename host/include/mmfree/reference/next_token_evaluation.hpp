@@ -47,4 +47,13 @@ NextTokenEvaluation evaluate_next_token_parallel(const std::function<std::unique
                                                  unsigned workers,
                                                  const std::function<void(uint64_t)>& on_tokens_fed = {});
 
+// One engine, `batch` sequences of the stream at a time: each decode() call feeds the next
+// positions of every sequence of the group (a device runs them as one batch of commands; a
+// kernel that shares weight passes between sequences serves them with one). Opens at most
+// min(batch, engine.max_sequences()) sequences. Per-sequence sums are added in sequence order:
+// the result is identical, bit for bit, to evaluate_next_token on the same engine.
+NextTokenEvaluation evaluate_next_token_batched(Engine& engine, std::span<const uint32_t> tokens,
+                                                uint32_t sequence_length, unsigned batch,
+                                                const std::function<void(uint64_t)>& on_tokens_fed = {});
+
 }  // namespace mmfree::reference
