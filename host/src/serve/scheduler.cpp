@@ -1,0 +1,265 @@
+#include "serve/scheduler.hpp"
+
+#include <algorithm>
+#include <exception>
+
+#include "mmfree/backends.hpp"
+#include "mmfree/device/cycle_breakdown.hpp"
+#include "mmfree/error.hpp"
+#include "serve/api_error.hpp"
+#include "serve/sequence_run.hpp"
+
+namespace mmfree::serve {
+
+Scheduler::Scheduler(const Model& model, const Tokenizer& tokenizer, const ServeOptions& options, Metrics& metrics)
+    : model_(model), tokenizer_(tokenizer), options_(options), metrics_(metrics) {
+  const auto specs = parse_devices(options.devices);
+  for (const auto& spec : specs) {
+    auto worker = std::make_unique<Worker>();
+    worker->health.spec = spec;
+    worker->options = device_options(spec, specs, options.backend_options);
+    workers_.push_back(std::move(worker));
+  }
+  // Each engine is made on the thread that drives it (a device is not thread-safe, and a
+  // Verilated model is best kept on one thread); all load at once.
+  std::vector<std::future<void>> opened;
+  for (auto& worker : workers_) {
+    std::promise<void> promise;
+    opened.push_back(promise.get_future());
+    worker->thread = std::thread([this, w = worker.get(), p = std::move(promise)]() mutable { run_device(*w, std::move(p)); });
+  }
+  std::exception_ptr first_error;
+  for (auto& f : opened) {
+    try {
+      f.get();
+    } catch (...) {
+      if (!first_error) first_error = std::current_exception();
+    }
+  }
+  if (first_error) {
+    shutdown();
+    std::rethrow_exception(first_error);
+  }
+}
+
+Scheduler::~Scheduler() { shutdown(); }
+
+std::vector<const DeviceHealth*> Scheduler::devices() const {
+  std::vector<const DeviceHealth*> out;
+  for (const auto& w : workers_) out.push_back(&w->health);
+  return out;
+}
+
+unsigned Scheduler::devices_up_locked() const {
+  unsigned up = 0;
+  for (const auto& w : workers_) up += w->health.up.load() ? 1 : 0;
+  return up;
+}
+
+std::shared_ptr<Generation> Scheduler::submit(GenerationRequest request) {
+  std::shared_ptr<Generation> generation;
+  {
+    std::lock_guard lock(mutex_);
+    if (!accepting_) throw unavailable("the server is shutting down");
+    if (devices_up_locked() == 0) throw unavailable("no device is in service (see /ready and /metrics)");
+    if (queue_.size() >= options_.max_queue) {
+      metrics_.count_rejected_queue_full();
+      throw too_many_requests("the queue is full (" + std::to_string(options_.max_queue) +
+                              " requests waiting); retry later");
+    }
+    generation = std::make_shared<Generation>(std::move(request), ++serial_);
+    queue_.push_back(generation);
+  }
+  wake_.notify_all();
+  return generation;
+}
+
+void Scheduler::stop_accepting() {
+  std::lock_guard lock(mutex_);
+  accepting_ = false;
+}
+
+bool Scheduler::idle() {
+  std::lock_guard lock(mutex_);
+  return queue_.empty() && running_ == 0;
+}
+
+bool Scheduler::ready() {
+  std::lock_guard lock(mutex_);
+  return accepting_ && devices_up_locked() > 0;
+}
+
+SchedulerGauges Scheduler::gauges() {
+  std::lock_guard lock(mutex_);
+  return {queue_.size(), running_, accepting_};
+}
+
+void Scheduler::fail_queue_locked(const ApiError& error) {
+  for (auto& g : queue_) {
+    g->fail(error);
+    metrics_.count_finish("error");
+  }
+  queue_.clear();
+}
+
+void Scheduler::shutdown() {
+  {
+    std::lock_guard lock(mutex_);
+    accepting_ = false;
+    stopping_ = true;
+    fail_queue_locked(unavailable("the server is shutting down"));
+  }
+  wake_.notify_all();
+  for (auto& w : workers_)
+    if (w->thread.joinable()) w->thread.join();
+}
+
+void Scheduler::run_device(Worker& worker, std::promise<void> opened) {
+  DeviceHealth& health = worker.health;
+  std::unique_ptr<Engine> engine;
+  try {
+    engine = make_engine(health.spec.backend, model_, worker.options);
+    health.slots = std::max(1u, std::min(options_.slots_per_device, engine->max_sequences()));
+    health.up = true;
+    opened.set_value();
+  } catch (const std::exception& e) {
+    health.set_failure(e.what());
+    opened.set_exception(std::current_exception());
+    return;
+  }
+  const unsigned slots = health.slots;
+  // Device backends count cycles; reading the counters costs register reads per command,
+  // which only a device that has them pays.
+  const Counters counters = health.spec.backend == "reference" || health.spec.backend == "golden" ? Counters::Skip : Counters::Read;
+  std::vector<std::unique_ptr<SequenceRun>> running;
+
+  const auto release = [&](std::size_t i, const char* reason) {
+    try {
+      engine->close_sequence(running[i]->sequence());
+    } catch (const std::exception&) {
+      // A device that failed may not close cleanly; it is out of service anyway.
+    }
+    if (reason != nullptr) metrics_.count_finish(reason);
+    running.erase(running.begin() + std::ptrdiff_t(i));
+    health.busy = unsigned(running.size());
+    std::lock_guard lock(mutex_);
+    --running_;
+  };
+
+  for (;;) {
+    // Admit: take requests from the queue into free slots. A burst is dealt out over the
+    // devices in service (each takes its share), so one fast device does not take it all.
+    std::vector<std::shared_ptr<Generation>> admitted;
+    {
+      std::unique_lock lock(mutex_);
+      wake_.wait(lock, [&] { return stopping_ || !running.empty() || (!queue_.empty() && running.size() < slots); });
+      if (stopping_) break;
+      const unsigned up = std::max(1u, devices_up_locked());
+      std::size_t share = (queue_.size() + up - 1) / up;
+      while (!queue_.empty() && running.size() + admitted.size() < slots && share > 0) {
+        auto g = std::move(queue_.front());
+        queue_.pop_front();
+        if (g->cancelled()) {
+          g->fail(ApiError(499, "the client closed the connection", "invalid_request_error"));
+          metrics_.count_finish("cancelled");
+          continue;
+        }
+        admitted.push_back(std::move(g));
+        ++running_;
+        --share;
+      }
+    }
+    for (auto& g : admitted) {
+      try {
+        running.push_back(std::make_unique<SequenceRun>(g, engine->open_sequence(), tokenizer_));
+        metrics_.add_prompt_tokens(g->request().prompt.size());
+      } catch (const std::exception& e) {
+        g->fail(server_error(std::string("could not start the request on ") + health.spec.name + ": " + e.what()));
+        metrics_.count_finish("error");
+        std::lock_guard lock(mutex_);
+        --running_;
+      }
+    }
+    health.busy = unsigned(running.size());
+
+    // Sequences that are over (a zero-token request) or whose client has gone leave now.
+    for (std::size_t i = running.size(); i-- > 0;) {
+      if (running[i]->done()) {
+        release(i, finish_reason_name(running[i]->reason()));
+      } else if (running[i]->generation().cancelled()) {
+        running[i]->generation().fail(ApiError(499, "the client closed the connection", "invalid_request_error"));
+        release(i, "cancelled");
+      }
+    }
+    if (running.empty()) continue;
+
+    // One pass: every running sequence's input, prompts sharing the prefill budget oldest first.
+    unsigned budget = options_.prefill_chunk;
+    std::vector<SequenceInput> batch;
+    std::vector<SequenceRun*> members;
+    uint64_t fed = 0;
+    for (auto& run : running)
+      if (auto input = run->next_input(budget)) {
+        batch.push_back(*input);
+        members.push_back(run.get());
+        fed += input->tokens.size();
+      }
+    DecodeResult result;
+    try {
+      result = engine->decode(batch, counters);
+    } catch (const std::exception& e) {
+      // The device is in an unknown state: its requests fail, it leaves service for good.
+      const std::string why = e.what();
+      health.up = false;
+      ++health.failures;
+      health.set_failure(why);
+      const ApiError error = server_error("device " + health.spec.name + " failed and was taken out of service: " + why);
+      for (auto& run : running) {
+        run->generation().fail(error);
+        metrics_.count_finish("error");
+      }
+      {
+        std::lock_guard lock(mutex_);
+        running_ -= running.size();
+        if (devices_up_locked() == 0) fail_queue_locked(unavailable("every device has failed: the last, " + health.spec.name + ": " + why));
+      }
+      running.clear();
+      health.busy = 0;
+      health.slots = 0;
+      wake_.notify_all();  // the other devices take over the queue
+      return;
+    }
+    ++health.passes;
+    health.tokens += fed;
+    if (!result.counters.empty()) {
+      const auto cycles = device::cycle_breakdown(result.counters);
+      health.cycles += cycles.cycles;
+      health.cause_streaming += cycles.streaming;
+      health.cause_weight_memory += cycles.weight_memory;
+      health.cause_element_wise += cycles.element_wise;
+      health.cause_control += cycles.control;
+    }
+    uint64_t generated = 0;
+    for (std::size_t i = 0; i < members.size(); ++i) {
+      SequenceRun& run = *members[i];
+      const bool first = !run.first_token_time();
+      generated += run.consume(result.outputs[i]);
+      if (first && run.first_token_time())
+        metrics_.observe_time_to_first_token(std::chrono::duration<double>(*run.first_token_time() - run.generation().arrived()).count());
+    }
+    health.generated += generated;
+    if (generated > 0) metrics_.add_generated_tokens(generated);
+    for (std::size_t i = running.size(); i-- > 0;)
+      if (running[i]->done()) release(i, finish_reason_name(running[i]->reason()));
+  }
+
+  // Shutting down: whatever still runs here fails.
+  for (auto& run : running) {
+    run->generation().fail(unavailable("the server is shutting down"));
+    metrics_.count_finish("error");
+  }
+  std::lock_guard lock(mutex_);
+  running_ -= running.size();
+}
+
+}  // namespace mmfree::serve
