@@ -39,6 +39,7 @@ struct DeviceHealth {
   std::atomic<uint64_t> cycles{0};          // kernel cycles (device backends)
   std::atomic<uint64_t> cause_streaming{0}, cause_weight_memory{0}, cause_element_wise{0}, cause_control{0};
   std::atomic<uint64_t> failures{0};
+  std::atomic<unsigned> largest_batch{0};     // most sequences one pass has served
 
   void set_failure(std::string why);
   std::string failure() const;

@@ -114,6 +114,8 @@ std::string Metrics::render(const std::vector<const DeviceHealth*>& devices, con
   per_device("mmfree_device_slots", "gauge", "sequences the device decodes at once", [](const DeviceHealth& d) { return d.slots.load(); });
   per_device("mmfree_device_passes_total", "counter", "decode calls (each serves every running sequence)",
              [](const DeviceHealth& d) { return d.passes.load(); });
+  per_device("mmfree_device_largest_batch", "gauge", "the most sequences one pass of the device has served",
+             [](const DeviceHealth& d) { return d.largest_batch.load(); });
   per_device("mmfree_device_tokens_total", "counter", "tokens fed to the device (prompt and generated)",
              [](const DeviceHealth& d) { return d.tokens.load(); });
   per_device("mmfree_device_generated_tokens_total", "counter", "tokens generated on the device",

@@ -230,6 +230,7 @@ void Scheduler::run_device(Worker& worker, std::promise<void> opened) {
       return;
     }
     ++health.passes;
+    if (batch.size() > health.largest_batch) health.largest_batch = unsigned(batch.size());
     health.tokens += fed;
     if (!result.counters.empty()) {
       const auto cycles = device::cycle_breakdown(result.counters);
