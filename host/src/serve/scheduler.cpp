@@ -10,6 +10,15 @@
 #include "serve/sequence_run.hpp"
 
 namespace mmfree::serve {
+namespace {
+
+// How long a request waits at a busy device before an idle one takes it over: long next to a
+// pass on a device that is keeping up, short next to a generation.
+constexpr std::chrono::milliseconds kStealAfter{50};
+
+ApiError client_gone() { return ApiError(499, "the client closed the connection", "invalid_request_error"); }
+
+}  // namespace
 
 Scheduler::Scheduler(const Model& model, const Tokenizer& tokenizer, const ServeOptions& options, Metrics& metrics)
     : model_(model), tokenizer_(tokenizer), options_(options), metrics_(metrics) {
@@ -56,19 +65,49 @@ unsigned Scheduler::devices_up_locked() const {
   return up;
 }
 
+std::size_t Scheduler::queued_locked() const {
+  std::size_t n = 0;
+  for (const auto& w : workers_) n += w->queue.size();
+  return n;
+}
+
+Scheduler::Worker* Scheduler::pick_device_locked() {
+  Worker* best = nullptr;
+  double best_load = 0;
+  for (std::size_t k = 0; k < workers_.size(); ++k) {
+    const std::size_t i = (next_device_ + k) % workers_.size();
+    Worker& w = *workers_[i];
+    if (!w.health.up.load()) continue;
+    const double load = double(w.admitted + w.queue.size()) / double(std::max(1u, w.health.slots.load()));
+    if (best == nullptr || load < best_load) {
+      best = &w;
+      best_load = load;
+    }
+  }
+  if (best != nullptr)
+    for (std::size_t i = 0; i < workers_.size(); ++i)
+      if (workers_[i].get() == best) next_device_ = i + 1;
+  return best;
+}
+
 std::shared_ptr<Generation> Scheduler::submit(GenerationRequest request) {
   std::shared_ptr<Generation> generation;
   {
     std::lock_guard lock(mutex_);
     if (!accepting_) throw unavailable("the server is shutting down");
-    if (devices_up_locked() == 0) throw unavailable("no device is in service (see /ready and /metrics)");
-    if (queue_.size() >= options_.max_queue) {
+    Worker* device = pick_device_locked();
+    if (device == nullptr) throw unavailable("no device is in service (see /ready and /metrics)");
+    // Requests beyond the free slots wait; more than max_queue waiting are refused.
+    std::size_t free_slots = 0;
+    for (const auto& w : workers_)
+      if (w->health.up.load()) free_slots += w->health.slots.load() - std::min<std::size_t>(w->health.slots.load(), w->admitted + w->queue.size());
+    if (free_slots == 0 && queued_locked() >= options_.max_queue) {
       metrics_.count_rejected_queue_full();
       throw too_many_requests("the queue is full (" + std::to_string(options_.max_queue) +
                               " requests waiting); retry later");
     }
     generation = std::make_shared<Generation>(std::move(request), ++serial_);
-    queue_.push_back(generation);
+    device->queue.push_back(generation);
   }
   wake_.notify_all();
   return generation;
@@ -81,7 +120,9 @@ void Scheduler::stop_accepting() {
 
 bool Scheduler::idle() {
   std::lock_guard lock(mutex_);
-  return queue_.empty() && running_ == 0;
+  std::size_t running = 0;
+  for (const auto& w : workers_) running += w->admitted;
+  return queued_locked() == 0 && running == 0;
 }
 
 bool Scheduler::ready() {
@@ -91,15 +132,19 @@ bool Scheduler::ready() {
 
 SchedulerGauges Scheduler::gauges() {
   std::lock_guard lock(mutex_);
-  return {queue_.size(), running_, accepting_};
+  std::size_t running = 0;
+  for (const auto& w : workers_) running += w->admitted;
+  return {queued_locked(), running, accepting_};
 }
 
 void Scheduler::fail_queue_locked(const ApiError& error) {
-  for (auto& g : queue_) {
-    g->fail(error);
-    metrics_.count_finish("error");
+  for (auto& w : workers_) {
+    for (auto& g : w->queue) {
+      g->fail(error);
+      metrics_.count_finish("error");
+    }
+    w->queue.clear();
   }
-  queue_.clear();
 }
 
 void Scheduler::shutdown() {
@@ -143,30 +188,46 @@ void Scheduler::run_device(Worker& worker, std::promise<void> opened) {
     running.erase(running.begin() + std::ptrdiff_t(i));
     health.busy = unsigned(running.size());
     std::lock_guard lock(mutex_);
-    --running_;
+    --worker.admitted;
   };
 
   for (;;) {
-    // Admit: take requests from the queue into free slots. A burst is dealt out over the
-    // devices in service (each takes its share), so one fast device does not take it all.
+    // Admit: requests from this device's queue into its free slots; with none of its own,
+    // requests that have waited too long at another device.
     std::vector<std::shared_ptr<Generation>> admitted;
     {
       std::unique_lock lock(mutex_);
-      wake_.wait(lock, [&] { return stopping_ || !running.empty() || (!queue_.empty() && running.size() < slots); });
+      const auto others_waiting = [&] {
+        for (const auto& w : workers_)
+          if (w.get() != &worker && !w->queue.empty()) return true;
+        return false;
+      };
+      while (!stopping_ && running.empty() && worker.queue.empty()) {
+        if (others_waiting())
+          wake_.wait_for(lock, kStealAfter);
+        else
+          wake_.wait(lock);
+        if (others_waiting() && worker.queue.empty()) break;
+      }
       if (stopping_) break;
-      const unsigned up = std::max(1u, devices_up_locked());
-      std::size_t share = (queue_.size() + up - 1) / up;
-      while (!queue_.empty() && running.size() + admitted.size() < slots && share > 0) {
-        auto g = std::move(queue_.front());
-        queue_.pop_front();
+      const auto take = [&](std::deque<std::shared_ptr<Generation>>& queue) {
+        auto g = std::move(queue.front());
+        queue.pop_front();
         if (g->cancelled()) {
-          g->fail(ApiError(499, "the client closed the connection", "invalid_request_error"));
+          g->fail(client_gone());
           metrics_.count_finish("cancelled");
-          continue;
+          return;
         }
         admitted.push_back(std::move(g));
-        ++running_;
-        --share;
+        ++worker.admitted;
+      };
+      while (!worker.queue.empty() && running.size() + admitted.size() < slots) take(worker.queue);
+      const auto now = Generation::Clock::now();
+      for (auto& other : workers_) {
+        if (other.get() == &worker) continue;
+        while (!other->queue.empty() && running.size() + admitted.size() < slots && worker.queue.empty() &&
+               now - other->queue.front()->arrived() >= kStealAfter)
+          take(other->queue);
       }
     }
     for (auto& g : admitted) {
@@ -177,7 +238,7 @@ void Scheduler::run_device(Worker& worker, std::promise<void> opened) {
         g->fail(server_error(std::string("could not start the request on ") + health.spec.name + ": " + e.what()));
         metrics_.count_finish("error");
         std::lock_guard lock(mutex_);
-        --running_;
+        --worker.admitted;
       }
     }
     health.busy = unsigned(running.size());
@@ -187,7 +248,7 @@ void Scheduler::run_device(Worker& worker, std::promise<void> opened) {
       if (running[i]->done()) {
         release(i, finish_reason_name(running[i]->reason()));
       } else if (running[i]->generation().cancelled()) {
-        running[i]->generation().fail(ApiError(499, "the client closed the connection", "invalid_request_error"));
+        running[i]->generation().fail(client_gone());
         release(i, "cancelled");
       }
     }
@@ -214,18 +275,28 @@ void Scheduler::run_device(Worker& worker, std::promise<void> opened) {
       ++health.failures;
       health.set_failure(why);
       const ApiError error = server_error("device " + health.spec.name + " failed and was taken out of service: " + why);
+      health.busy = 0;
+      health.slots = 0;
       for (auto& run : running) {
-        run->generation().fail(error);
         metrics_.count_finish("error");
+        run->generation().fail(error);
       }
       {
         std::lock_guard lock(mutex_);
-        running_ -= running.size();
-        if (devices_up_locked() == 0) fail_queue_locked(unavailable("every device has failed: the last, " + health.spec.name + ": " + why));
+        worker.admitted = 0;
+        // What waited here goes to the devices still in service.
+        auto waiting = std::move(worker.queue);
+        worker.queue.clear();
+        for (auto& g : waiting) {
+          if (Worker* other = pick_device_locked()) {
+            other->queue.push_back(std::move(g));
+          } else {
+            g->fail(unavailable("every device has failed: the last, " + health.spec.name + ": " + why));
+            metrics_.count_finish("error");
+          }
+        }
       }
       running.clear();
-      health.busy = 0;
-      health.slots = 0;
       wake_.notify_all();  // the other devices take over the queue
       return;
     }
@@ -260,7 +331,7 @@ void Scheduler::run_device(Worker& worker, std::promise<void> opened) {
     metrics_.count_finish("error");
   }
   std::lock_guard lock(mutex_);
-  running_ -= running.size();
+  worker.admitted = 0;
 }
 
 }  // namespace mmfree::serve
