@@ -12,6 +12,7 @@
 #include "engine_flags.hpp"
 #include "parse_flags.hpp"
 #include "mmfree/error.hpp"
+#include "mmfree/measure/board.hpp"
 #include "serve/server.hpp"
 
 namespace po = boost::program_options;
@@ -43,7 +44,7 @@ std::chrono::milliseconds millis(double seconds) { return std::chrono::milliseco
 int run_serve(const Args& args) {
   EngineFlags flags;
   serve::ServeOptions options;
-  std::string devices;
+  std::string devices, energy_board;
   unsigned port = options.port;
   double read_timeout = 10, idle_timeout = 30, write_timeout = 30, grace = 30;
   uint64_t max_body = options.max_body_bytes, max_queue = options.max_queue;
@@ -68,6 +69,7 @@ int run_serve(const Args& args) {
       ("read-timeout", bounded_value(&read_timeout, 0.01, 3600.0)->default_value(read_timeout), "seconds to receive a request")  //
       ("idle-timeout", bounded_value(&idle_timeout, 0.01, 3600.0)->default_value(idle_timeout), "seconds a kept-alive connection may wait between requests")  //
       ("write-timeout", bounded_value(&write_timeout, 0.01, 3600.0)->default_value(write_timeout), "seconds a client may take to accept a write")  //
+      ("energy-board", po::value(&energy_board), "estimate each device's energy per token from its counters as on this board (u55c, u280, ...; docs/energy.md)")  //
       ("shutdown-grace", bounded_value(&grace, 0.0, 3600.0)->default_value(grace), "seconds in-flight requests get after SIGTERM");
   add_engine_flags(description, flags);
   po::variables_map vm;
@@ -88,6 +90,7 @@ int run_serve(const Args& args) {
   options.model_path = flags.model_path;
   if (options.model_id.empty()) options.model_id = model_id_of(flags.model_path);
 
+  if (!energy_board.empty()) options.energy_board = measure::load_board(energy_board);
   const Model model = open_model(flags);
   return serve::run_server(model, options, [&](const std::string& host, uint16_t bound) {
     std::printf("mmfree serve: listening on http://%s:%u (model '%s', devices", host.c_str(), unsigned(bound), options.model_id.c_str());

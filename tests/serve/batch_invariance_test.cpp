@@ -21,8 +21,11 @@ std::vector<std::string> prompts(std::size_t n) {
 }
 
 void expect_batch_invariance(const std::string& backend, std::size_t clients, int tokens) {
-  ServerProcess server({"--model", demo_model_dir().string(), "--backend", backend, "--slots", std::to_string(clients),
-                        "--prefill-chunk", "3", "--max-queue", std::to_string(clients)});
+  const bool counts_cycles = backend == "sim";
+  std::vector<std::string> args = {"--model", demo_model_dir().string(), "--backend", backend, "--slots", std::to_string(clients),
+                                   "--prefill-chunk", "3", "--max-queue", std::to_string(clients)};
+  if (counts_cycles) args.insert(args.end(), {"--energy-board", "u55c"});
+  ServerProcess server(args);
   const auto texts = prompts(clients);
   std::vector<std::string> alone(clients), together(clients);
   for (std::size_t i = 0; i < clients; ++i)
@@ -38,6 +41,17 @@ void expect_batch_invariance(const std::string& backend, std::size_t clients, in
   // The requests really did share passes (all were sent at once; a pass takes far longer
   // than the sending).
   EXPECT_GT(metric(server.port(), "mmfree_device_largest_batch{device=\"" + backend + ":0\"}"), 1);
+  if (counts_cycles) {
+    // The kernel's cycles, their causes and the energy estimated from them reach /metrics.
+    const std::string metrics = http_request(server.port(), "GET", "/metrics").body;
+    const double cycles = metric_value(metrics, "mmfree_device_kernel_cycles_total{device=\"sim:0\"}");
+    EXPECT_GT(cycles, 0);
+    double causes = 0;
+    for (const char* cause : {"streaming", "weight_memory", "element_wise", "control"})
+      causes += metric_value(metrics, std::string("mmfree_device_kernel_cycles_by_cause_total{device=\"sim:0\",cause=\"") + cause + "\"}");
+    EXPECT_EQ(causes, cycles);
+    EXPECT_GT(metric_value(metrics, "mmfree_device_estimated_joules_per_token{device=\"sim:0\",board=\"u55c\"}"), 0);
+  }
   EXPECT_EQ(server.stop(), 0) << server.stderr_text();
 }
 

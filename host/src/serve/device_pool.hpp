@@ -40,6 +40,8 @@ struct DeviceHealth {
   std::atomic<uint64_t> cause_streaming{0}, cause_weight_memory{0}, cause_element_wise{0}, cause_control{0};
   std::atomic<uint64_t> failures{0};
   std::atomic<unsigned> largest_batch{0};     // most sequences one pass has served
+  std::atomic<double> estimated_joules{0};    // --energy-board: estimated energy of its commands
+  std::atomic<uint64_t> counted_tokens{0};    // tokens of the commands whose counters were read
 
   void set_failure(std::string why);
   std::string failure() const;

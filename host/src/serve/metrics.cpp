@@ -64,7 +64,8 @@ double Metrics::recent_tokens_per_second() {
   return window > 0 ? double(tokens) / window : 0.0;
 }
 
-std::string Metrics::render(const std::vector<const DeviceHealth*>& devices, const SchedulerGauges& gauges) {
+std::string Metrics::render(const std::vector<const DeviceHealth*>& devices, const SchedulerGauges& gauges,
+                            const std::string& energy_board) {
   std::ostringstream out;
   std::lock_guard lock(mutex_);
   header(out, "mmfree_http_responses_total", "counter", "HTTP responses by endpoint and status");
@@ -134,10 +135,23 @@ std::string Metrics::render(const std::vector<const DeviceHealth*>& devices, con
     for (const auto& [cause, n] : causes)
       out << "mmfree_device_kernel_cycles_by_cause_total{device=\"" << label(d->spec.name) << "\",cause=\"" << cause << "\"} " << n << '\n';
   }
+  if (!energy_board.empty()) {
+    header(out, "mmfree_device_estimated_joules_total", "counter",
+           "energy of the device's commands ESTIMATED from its counters as on the --energy-board board (docs/energy.md)");
+    for (const auto* d : devices)
+      out << "mmfree_device_estimated_joules_total{device=\"" << label(d->spec.name) << "\",board=\"" << label(energy_board) << "\"} "
+          << d->estimated_joules.load() << '\n';
+    header(out, "mmfree_device_estimated_joules_per_token", "gauge", "the estimate above per token fed to the device");
+    for (const auto* d : devices) {
+      const uint64_t tokens = d->counted_tokens.load();
+      out << "mmfree_device_estimated_joules_per_token{device=\"" << label(d->spec.name) << "\",board=\"" << label(energy_board) << "\"} "
+          << (tokens ? d->estimated_joules.load() / double(tokens) : 0.0) << '\n';
+    }
+  }
   header(out, "mmfree_device_info", "gauge", "1 per device; failure says why a device left service");
   for (const auto* d : devices)
     out << "mmfree_device_info{device=\"" << label(d->spec.name) << "\",backend=\"" << label(d->spec.backend) << "\",failure=\""
-        << label(d->failure()) << "\"} 1\n";
+        << label(d->failure().substr(0, d->failure().find('\n'))) << "\"} 1\n";
   return out.str();
 }
 

@@ -39,7 +39,8 @@ class Metrics {
   void observe_time_to_first_token(double seconds);
   void count_rejected_queue_full() { ++queue_full_; }
 
-  std::string render(const std::vector<const DeviceHealth*>& devices, const SchedulerGauges& gauges);
+  // `energy_board`: the board the energy estimates are for (empty: none).
+  std::string render(const std::vector<const DeviceHealth*>& devices, const SchedulerGauges& gauges, const std::string& energy_board);
 
  private:
   double recent_tokens_per_second();

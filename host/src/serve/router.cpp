@@ -104,7 +104,7 @@ Reply Router::route(const HttpRequest& request, std::string& endpoint) {
   if (target == "/metrics") {
     endpoint = "/metrics";
     if (!get) return method_not_allowed("GET");
-    Reply reply = json_reply(metrics_.render(scheduler_.devices(), scheduler_.gauges()), endpoint);
+    Reply reply = json_reply(metrics_.render(scheduler_.devices(), scheduler_.gauges(), options_.energy_board ? options_.energy_board->name : std::string()), endpoint);
     reply.content_type = "text/plain; version=0.0.4; charset=utf-8";
     return reply;
   }

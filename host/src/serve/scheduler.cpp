@@ -6,6 +6,7 @@
 #include "mmfree/backends.hpp"
 #include "mmfree/device/cycle_breakdown.hpp"
 #include "mmfree/error.hpp"
+#include "mmfree/measure/energy_model.hpp"
 #include "serve/api_error.hpp"
 #include "serve/sequence_run.hpp"
 
@@ -310,6 +311,13 @@ void Scheduler::run_device(Worker& worker, std::promise<void> opened) {
       health.cause_weight_memory += cycles.weight_memory;
       health.cause_element_wise += cycles.element_wise;
       health.cause_control += cycles.control;
+      health.counted_tokens += fed;
+      if (options_.energy_board && cycles.cycles > 0) {
+        const auto& board = *options_.energy_board;
+        const auto estimate = measure::estimate_energy(measure::counter_totals(result.counters), double(cycles.cycles) / board.kernel_clock_hz(),
+                                                       measure::energy_coefficients(board));
+        health.estimated_joules += estimate.total_joules;
+      }
     }
     uint64_t generated = 0;
     for (std::size_t i = 0; i < members.size(); ++i) {

@@ -10,6 +10,8 @@
 #include <vector>
 
 #include "mmfree/backend.hpp"
+#include "mmfree/measure/board.hpp"
+#include <optional>
 
 namespace mmfree::serve {
 
@@ -37,6 +39,9 @@ struct ServeOptions {
   std::chrono::milliseconds idle_timeout{30000};   // a kept-alive connection without a request
   std::chrono::milliseconds write_timeout{30000};  // a client that does not read its response
   std::chrono::milliseconds shutdown_grace{30000}; // SIGTERM: in-flight requests get this long
+  // --energy-board: estimate each device's energy from its counters as if it were this board
+  // (docs/energy.md), at the board's kernel clock. Devices without counters have no estimate.
+  std::optional<measure::BoardConfig> energy_board;
 };
 
 }  // namespace mmfree::serve
