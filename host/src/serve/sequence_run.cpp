@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cmath>
 #include <numeric>
+#include <string_view>
 
 namespace mmfree::serve {
 
@@ -51,11 +52,20 @@ std::optional<SequenceInput> SequenceRun::next_input(unsigned& prefill_budget) {
 }
 
 std::string SequenceRun::token_text(uint32_t id) const {
-  std::string piece = tokenizer_.piece(id);
-  // SentencePiece's word-start mark is a space in text.
-  static const std::string kMark = "\xE2\x96\x81";
-  for (std::size_t at = piece.find(kMark); at != std::string::npos; at = piece.find(kMark, at + 1)) piece.replace(at, kMark.size(), " ");
-  return piece;
+  // SentencePiece's word-start mark (U+2581) is a space in text.
+  static constexpr std::string_view kMark = "\xE2\x96\x81";
+  const std::string piece = tokenizer_.piece(id);
+  std::string text;
+  text.reserve(piece.size());
+  for (std::size_t i = 0; i < piece.size();) {
+    if (std::string_view(piece).substr(i, kMark.size()) == kMark) {
+      text += ' ';
+      i += kMark.size();
+    } else {
+      text += piece[i++];
+    }
+  }
+  return text;
 }
 
 TokenLogprob SequenceRun::logprob_of(std::span<const float> row, uint32_t token, std::size_t text_offset) const {
