@@ -7,12 +7,20 @@ PACKAGES=(
   build-essential cmake ninja-build pkg-config git python3 tcl
   verilator yosys
   libgtest-dev libgmock-dev googletest libbenchmark-dev
-  libboost1.81-dev libboost-program-options1.81-dev
+  libboost1.81-dev libboost-program-options1.81-dev libboost-json1.81-dev
+  curl
   nlohmann-json3-dev libexpat1-dev
   libsentencepiece-dev sentencepiece
   libxrt-dev
   clang-14 libclang-rt-14-dev libfuzzer-14-dev
 )
+
+# mmfree serve's client tests run Node's `openai` package (tests/serve/node, installed by
+# `npm ci`). Any Node >= 18 with npm will do; Debian's nodejs and npm where there is none (a
+# NodeSource nodejs brings its own npm and conflicts with Debian's npm package).
+if ! command -v node >/dev/null || ! command -v npm >/dev/null; then
+  PACKAGES+=(nodejs npm)
+fi
 
 missing=()
 for p in "${PACKAGES[@]}"; do

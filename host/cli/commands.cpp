@@ -11,6 +11,8 @@ int run_perplexity(const Args& args);
 int run_compare(const Args& args);
 int run_generate(const Args& args);
 int run_bench(const Args& args);
+int run_serve(const Args& args);
+int run_bench_serve(const Args& args);
 
 const std::vector<Command>& commands() {
   static const std::vector<Command> table = {
@@ -22,6 +24,8 @@ const std::vector<Command>& commands() {
       {"compare", "top-1 agreement, KL and perplexity of backends against a baseline", run_compare},
       {"generate", "continue a prompt, streaming the text", run_generate},
       {"bench", "prefill and decode tokens/s of a backend (llama-bench style)", run_bench},
+      {"serve", "OpenAI-compatible HTTP server with continuous batching", run_serve},
+      {"bench-serve", "requests/s, tokens/s, TTFT and inter-token latency of mmfree serve", run_bench_serve},
   };
   return table;
 }
