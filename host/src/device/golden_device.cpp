@@ -31,7 +31,8 @@ class GoldenDevice final : public Device {
   }
 
   std::string description() const override {
-    return "golden-kernel (" + std::to_string(config_.weight_ports) + " weight ports)";
+    return "golden-kernel (" + std::to_string(config_.weight_ports) + " weight ports, " +
+           std::to_string(config_.batch_lanes) + " lanes)";
   }
 
   Buffer allocate(std::size_t bytes, std::string_view argument) override {

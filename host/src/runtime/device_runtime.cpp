@@ -242,6 +242,14 @@ std::vector<int32_t> DeviceRuntime::run_matvec_selftest(std::span<const int8_t> 
   return sums;
 }
 
+std::vector<int32_t> DeviceRuntime::read_state(unsigned slot) {
+  if (slot >= options_.state_slots) throw UsageError("device runtime: state slot " + std::to_string(slot) + " does not exist");
+  const ModelConfig& c = model_.config();
+  std::vector<int32_t> words(std::size_t(c.num_layers) * c.hidden_size);
+  device_->read_span(state_, uint64_t(slot) * slot_bytes_, std::span<int32_t>(words));
+  return words;
+}
+
 unsigned DeviceRuntime::acquire_slot() {
   for (unsigned s = 0; s < slot_in_use_.size(); ++s) {
     if (slot_in_use_[s]) continue;

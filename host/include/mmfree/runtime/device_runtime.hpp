@@ -82,6 +82,9 @@ class DeviceRuntime : public std::enable_shared_from_this<DeviceRuntime> {
   // (down_proj). What a kernel without token mode can already run; DeviceError as above.
   std::vector<int32_t> run_matvec_selftest(std::span<const int8_t> qd, std::span<const int8_t> qi);
 
+  // State slot `slot` as the device holds it: L * d words, layer-major (docs/device.md, state).
+  std::vector<int32_t> read_state(unsigned slot);
+
   const Model& model() const { return model_; }
   Device& device() { return *device_; }
   unsigned weight_ports() const { return weight_ports_; }
