@@ -89,7 +89,8 @@ int run_bench(const Args& raw_args) {
       "deviation of host tokens/s over -r repetitions (llama-bench style). Device backends also\n"
       "print their performance counters. Progress goes to stderr.\n\nOptions");
   description.add_options()("help,h", "show this help")                                          //
-      ("n-prompt,p", bounded_value(&n_prompt, 0, int(kMaxTokenCount))->default_value(64), "prompt tokens of the pp test (0: skip)")  //
+      ("n-prompt,p", bounded_value(&n_prompt, 0, int(kMaxTokenCount))->default_value(64),
+       "prompt tokens of the pp test (0: skip); with --shape: the prompt of the time to first token (default 512)")  //
       ("n-gen,n", bounded_value(&n_gen, 0, int(kMaxTokenCount))->default_value(128), "generated tokens of the tg test (0: skip)")     //
       ("repetitions,r", bounded_value(&repetitions, 1, 1000)->default_value(3), "runs of each test")                   //
       ("batch", bounded_value(&batch, 1u, 1024u)->default_value(1),
@@ -151,6 +152,8 @@ int run_bench(const Args& raw_args) {
     const std::string memory = flags.options.text("memory", "nominal");
     request.memory = memory == "ideal" ? "nominal" : memory;
     request.timeout_seconds = std::max(flags.options.number("timeout", 60.0, 0.001, 1e6), 3600.0);
+    request.lanes = batch;
+    request.prompt_tokens = vm["n-prompt"].defaulted() ? 512u : static_cast<uint32_t>(n_prompt);
     return run_projection(request);
   }
   if (layers != 0) throw UsageError("--layers goes with --shape");

@@ -65,9 +65,9 @@ void print_bench_table(const std::string& model, const ModelConfig& config, cons
     const bool selftest = r.name == "selftest";
     const uint64_t units = selftest ? 1 : std::max<uint64_t>(r.counter("tokens"), 1);
     if (selftest)
-      std::printf("\n%s device counters (last command, one weight pass):\n", r.name.c_str());
+      std::printf("\n%s device counters (last call, one weight pass):\n", r.name.c_str());
     else
-      std::printf("\n%s device counters (last command, %llu token%s):\n", r.name.c_str(),
+      std::printf("\n%s device counters (last call, %llu token%s):\n", r.name.c_str(),
                   static_cast<unsigned long long>(r.counter("tokens")), units == 1 ? "" : "s");
     if (r.counter("cycles") != 0) {
       std::printf("  cycles/%-19s %.1f\n", selftest ? "pass" : "token", double(r.counter("cycles")) / double(units));
