@@ -6,9 +6,9 @@
 // handle to one decoding state (on a device: one state slot); sequences are opened, reset and
 // closed explicitly, so that a server can start and end them as requests come and go.
 //
-// A batch names each sequence at most once. Today a device backend issues one start command
-// per sequence (and per max_tokens_per_command tokens); a kernel that runs several sequences
-// per weight pass needs no change here, only in the device engine.
+// A batch names each sequence at most once. A device backend runs the sequences of one call
+// together, up to the kernel's B lanes per weight pass (decoding sequences one lane each, a
+// prompt as a chain of lanes); the outputs are bit-identical to running each sequence alone.
 #pragma once
 
 #include <cstddef>
@@ -95,7 +95,8 @@ class Engine {
   // Feeds every input's tokens to its sequence and returns the outputs asked for. Everything
   // is checked before anything runs: UsageError for an empty batch, a handle that is not open,
   // a sequence named twice, an input without tokens, or a token >= vocab_size. DeviceError when
-  // the device fails; that sequence is then back at its start (its slot may be part-updated).
+  // the device fails; the sequences of the failed start command are then back at their start
+  // (their slots may be part-updated).
   DecodeResult decode(std::span<const SequenceInput> batch, Counters counters = Counters::Skip);
 
   // The kernel's weight-path self-test (docs/device.md): every row sum of every matrix for the
