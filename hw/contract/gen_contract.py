@@ -66,6 +66,7 @@ class Word:
     kind: str = ""  # arguments: buffer | scalar
     port: str = ""  # buffer arguments: the AXI master that dereferences it
     fields: list[Field] = field(default_factory=list)
+    lane: int = -1  # lane_slot arguments: the lane k it belongs to
 
 
 @dataclass
@@ -113,6 +114,7 @@ class Regmap:
     descriptor: dict = field(default_factory=dict)  # image_offset, bytes
     descriptor_fields: list[DescriptorField] = field(default_factory=list)
     layouts: list[Layout] = field(default_factory=list)
+    lane_slots: dict = field(default_factory=dict)  # name_format, offset, stride, description
 
     def register(self, name: str) -> Word:
         for w in self.registers:
@@ -123,6 +125,10 @@ class Regmap:
     @property
     def max_ports(self) -> int:
         return int(self.kernel["max_weight_ports"])
+
+    @property
+    def max_lanes(self) -> int:
+        return int(self.kernel["max_batch_lanes"])
 
     def all_words(self) -> list[Word]:
         words = self.registers + self.arguments + self.counters
@@ -205,8 +211,18 @@ def load(path: Path) -> Regmap:
     descriptor_fields.sort(key=lambda f: f.offset)
     layouts = [Layout(lo["name"], list(lo["arguments"]), lo["formula"], lo["description"])
                for lo in doc.get("layout", [])]
+    # The per-lane slot arguments are ordinary scalar arguments (every view lists them), expanded
+    # here from one [lane_slots] entry; they follow the fixed arguments in argument order.
+    ls = doc["lane_slots"]
+    lanes = int(doc["kernel"]["max_batch_lanes"])
+    if lanes < 1:
+        raise ContractError("max_batch_lanes must be >= 1")
+    for k in range(lanes):
+        arguments.append(Word(ls["name_format"].format(lane=k), ls["offset"] + ls["stride"] * k, 4, "argument",
+                              "rw", ls["description"].format(lane=k), kind="scalar", lane=k))
     regmap = Regmap(doc["kernel"], registers, arguments, counters, doc["weight_ports"],
-                    doc["weight_port_counters"], parameters, descriptor, descriptor_fields, layouts)
+                    doc["weight_port_counters"], parameters, descriptor, descriptor_fields, layouts,
+                    ls)
     check(regmap)
     check_descriptor(regmap)
     check_layouts(regmap)
@@ -241,6 +257,11 @@ def check(regmap: Regmap) -> None:
             raise ContractError(f"counter {c.name}: offset {c.offset:#x}, expected {base + 8 * i:#x} (contiguous)")
     if regmap.kernel["max_weight_ports"] < 1:
         raise ContractError("max_weight_ports must be >= 1")
+    if regmap.lane_slots.get("stride") != 4:
+        raise ContractError("lane_slots: stride must be 4 (one 32-bit word per lane)")
+    for prm in regmap.parameters:
+        if prm.name == "BatchLanes" and not 1 <= prm.default <= regmap.max_lanes:
+            raise ContractError(f"BatchLanes default {prm.default} outside 1..max_batch_lanes {regmap.max_lanes}")
 
 
 def check_descriptor(regmap: Regmap) -> None:
@@ -271,7 +292,7 @@ def check_descriptor(regmap: Regmap) -> None:
 def layout_names(regmap: Regmap) -> set[str]:
     """Names a layout formula may take as arguments."""
     return ({f.name for f in regmap.descriptor_fields if f.type != "bytes"} |
-            {a.name for a in regmap.arguments if a.kind == "scalar"} | {"row"})
+            {a.name for a in regmap.arguments if a.kind == "scalar" and a.lane < 0} | {"row", "slot"})
 
 
 def check_layouts(regmap: Regmap) -> None:
@@ -281,7 +302,7 @@ def check_layouts(regmap: Regmap) -> None:
         for a in lo.arguments:
             if a not in allowed:
                 raise ContractError(f"layout {lo.name}: argument '{a}' is neither a descriptor field, "
-                                    f"a scalar kernel argument nor row")
+                                    f"a scalar kernel argument, row nor slot")
         try:
             tree = ast.parse(lo.formula, mode="eval").body
         except SyntaxError as e:
@@ -373,6 +394,7 @@ def gen_sv(regmap: Regmap) -> str:
         f"  parameter logic [31:0] KernelMagic = 32'h{regmap.kernel['magic']:08X};",
         f"  parameter logic [31:0] InterfaceVersion = 32'd{regmap.kernel['interface_version']};",
         f"  parameter int unsigned MaxWeightPorts = {regmap.max_ports};",
+        f"  parameter int unsigned MaxBatchLanes = {regmap.max_lanes};",
         "",
     ]
 
@@ -385,7 +407,12 @@ def gen_sv(regmap: Regmap) -> str:
         for f in w.fields:
             lines.append(f"  parameter int unsigned {camel(w.name)}{camel(f.name)}Bit = {f.bit};")
     wp = regmap.weight_ports
+    ls = regmap.lane_slots
     lines += [
+        "",
+        "  // Lane k's slot argument lives at ArgLaneSlotOffset + k * ArgLaneSlotStride.",
+        offset_line("ArgLaneSlotOffset", ls["offset"]),
+        f"  parameter int unsigned ArgLaneSlotStride = {ls['stride']};",
         "",
         "  // Weight port p's buffer argument lives at ArgWeightOffset + p * ArgWeightStride.",
         offset_line("ArgWeightOffset", wp["offset"]),
@@ -558,6 +585,7 @@ def gen_cpp_contract(regmap: Regmap) -> str:
     lines += [
         "",
         f"inline constexpr unsigned kMaxWeightPorts = {regmap.max_ports};",
+        f"inline constexpr unsigned kMaxBatchLanes = {regmap.max_lanes};",
         "",
         "namespace detail {",
         "inline std::string format_port(const char* format, unsigned port) {",
@@ -655,10 +683,19 @@ def gen_cpp(regmap: Regmap) -> str:
         f"inline constexpr uint32_t kKernelMagic = 0x{regmap.kernel['magic']:08X};",
         f"inline constexpr uint32_t kInterfaceVersion = {regmap.kernel['interface_version']};",
         f"inline constexpr unsigned kMaxWeightPorts = {regmap.max_ports};",
+        f"inline constexpr unsigned kMaxBatchLanes = {regmap.max_lanes};",
         "",
     ]
     for w in regmap.registers + regmap.arguments:
         lines += ns(w)
+    ls = regmap.lane_slots
+    lines += [
+        "// Lane k's 32-bit state-slot argument (lane_slot00 ...).",
+        "constexpr uint32_t lane_slot_offset(unsigned lane) {",
+        f"  return 0x{ls['offset']:03X} + {ls['stride']} * lane;",
+        "}",
+        "",
+    ]
     lines += [
         "// Weight port p's 64-bit buffer argument.",
         "constexpr uint32_t weight_port_offset(unsigned port) {",
@@ -750,7 +787,16 @@ def gen_markdown(regmap: Regmap) -> str:
         "| index | offset | name | size | kind | memory port | description |",
         "|---|---|---|---|---|---|---|",
     ]
+    ls = regmap.lane_slots
     for i, a in enumerate(regmap.arguments):
+        if a.lane > 0:
+            continue
+        if a.lane == 0:
+            lastl = ls["offset"] + ls["stride"] * (regmap.max_lanes - 1)
+            out.append(f"| {i}+k | 0x{ls['offset']:03X} + {ls['stride']}k (up to 0x{lastl:03X}) | "
+                       f"`{a.name}`.. | 4 | scalar | - | {ls['description'].format(lane='k')} "
+                       f"k < {regmap.max_lanes} (max_batch_lanes). |")
+            continue
         port = f"`{a.port}`" if a.port else "-"
         out.append(f"| {i} | 0x{a.offset:03X} | `{a.name}` | {a.size} | {a.kind} | {port} | {a.description} |")
     n = len(regmap.arguments)

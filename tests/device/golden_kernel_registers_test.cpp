@@ -48,13 +48,17 @@ class GoldenKernelRegisters : public ::testing::Test {
     device_->read_register(kCtrl);  // clear the done/ready of anything before
   }
 
-  // Writes `tokens`, marks the argmax words unwritten, and runs one command.
-  uint32_t run(const std::vector<uint32_t>& tokens, uint32_t flags) {
+  // Writes `tokens`, marks the argmax words unwritten, and runs one one-lane command on slot 0
+  // (zeroing it first when `reset`).
+  uint32_t run(const std::vector<uint32_t>& tokens, uint32_t flags, bool reset = true) {
     device_->write_span<uint32_t>(io_, 0, tokens);
     const std::vector<uint32_t> marks(16, kNotWritten);
     device_->write_span<uint32_t>(io_, 64, marks);
     device_->write_register(regmap::num_tokens::kOffset, static_cast<uint32_t>(tokens.size()));
-    device_->write_register(regmap::state_slot::kOffset, 0);
+    device_->write_register(regmap::num_lanes::kOffset, 1);
+    device_->write_register(regmap::num_slots::kOffset, 1);
+    device_->write_register(regmap::lane_slot_offset(0), 0);
+    device_->write_register(regmap::lane_reset::kOffset, reset ? 1u : 0u);
     device_->write_register(regmap::flags::kOffset, flags);
     device_->start();
     return device_->read_register(kCtrl);
@@ -109,17 +113,28 @@ TEST(GoldenKernelIdle, WaitWithoutStartTimesOutNamingTheTimeout) {
   }
 }
 
-TEST(GoldenKernelIdle, StartWithoutArgumentsEndsWithAxiError) {
-  // Every buffer argument is 0: no memory there, so the first read is a DECERR.
+TEST(GoldenKernelIdle, StartWithoutArgumentsIsBadArguments) {
+  // Every argument is 0: num_tokens = num_lanes = 0 is refused at accept, before any memory access.
+  const auto device = make_golden_device();
+  device->start();
+  EXPECT_EQ(device->read_register(kCtrl), regmap::ctrl::kApDone | regmap::ctrl::kApReady | regmap::ctrl::kApIdle);
+  EXPECT_EQ(device->read_register(regmap::status::kOffset), regmap::status::kBadArguments);
+}
+
+TEST(GoldenKernelIdle, StartWithoutBuffersEndsWithAxiError) {
+  // Good scalar arguments, but every buffer argument is 0: no memory there, so the first read
+  // is a DECERR.
   const auto device = make_golden_device();
   device->write_register(regmap::num_tokens::kOffset, 1);
+  device->write_register(regmap::num_lanes::kOffset, 1);
+  device->write_register(regmap::num_slots::kOffset, 1);
   device->start();
   EXPECT_EQ(device->read_register(kCtrl), regmap::ctrl::kApDone | regmap::ctrl::kApReady | regmap::ctrl::kApIdle);
   EXPECT_EQ(device->read_register(regmap::status::kOffset), regmap::status::kAxiError);
 }
 
 TEST_F(GoldenKernelRegisters, DoneAndReadyRiseOnceAndClearOnRead) {
-  const uint32_t ctrl = run({1}, regmap::flags::kResetState | regmap::flags::kNoLogits);
+  const uint32_t ctrl = run({1}, regmap::flags::kNoLogits);
   EXPECT_EQ(ctrl, regmap::ctrl::kApDone | regmap::ctrl::kApReady | regmap::ctrl::kApIdle);
   EXPECT_EQ(device_->read_register(kCtrl), regmap::ctrl::kApIdle) << "ap_done/ap_ready are clear-on-read";
   EXPECT_EQ(device_->read_register(regmap::status::kOffset), 0u);
@@ -132,7 +147,7 @@ TEST_F(GoldenKernelRegisters, DoneAndReadyRiseOnceAndClearOnRead) {
 TEST_F(GoldenKernelRegisters, InterruptStatusRecordsEnabledEventsAndTogglesOnWrite) {
   device_->write_register(regmap::ier::kOffset, regmap::ier::kDone);
   device_->write_register(regmap::gie::kOffset, regmap::gie::kEnable);
-  run({1}, regmap::flags::kResetState | regmap::flags::kNoLogits);
+  run({1}, regmap::flags::kNoLogits);
   EXPECT_EQ(device_->read_register(regmap::isr::kOffset), regmap::isr::kDone) << "ready was not enabled";
   device_->write_register(regmap::isr::kOffset, regmap::isr::kDone);
   EXPECT_EQ(device_->read_register(regmap::isr::kOffset), 0u);
@@ -146,7 +161,7 @@ TEST_F(GoldenKernelRegisters, ZeroTokensIsBadArguments) {
 }
 
 TEST_F(GoldenKernelRegisters, TokenOutOfRangeStopsTheCommandThere) {
-  const uint32_t ctrl = run({1, 4096, 7}, regmap::flags::kResetState | regmap::flags::kNoLogits);
+  const uint32_t ctrl = run({1, 4096, 7}, regmap::flags::kNoLogits);
   EXPECT_TRUE(ctrl & regmap::ctrl::kApDone);
   EXPECT_EQ(device_->read_register(regmap::status::kOffset), regmap::status::kBadToken);
   const auto argmax = argmax_words();
@@ -155,7 +170,7 @@ TEST_F(GoldenKernelRegisters, TokenOutOfRangeStopsTheCommandThere) {
   EXPECT_EQ(argmax[2], kNotWritten);
   EXPECT_EQ(counter(*device_, "tokens"), 1u);
   // A following good command clears status.
-  run({1}, regmap::flags::kResetState | regmap::flags::kNoLogits);
+  run({1}, regmap::flags::kNoLogits);
   EXPECT_EQ(device_->read_register(regmap::status::kOffset), 0u);
 }
 
@@ -165,7 +180,7 @@ TEST_F(GoldenKernelRegisters, WrongImageMagicIsBadDescriptor) {
   device_->write(bad, 0, junk);
   device_->write_register(regmap::params::kOffset, static_cast<uint32_t>(bad.address));
   device_->write_register(regmap::params::kOffset + 4, static_cast<uint32_t>(bad.address >> 32));
-  run({1}, regmap::flags::kResetState);
+  run({1}, 0);
   EXPECT_EQ(device_->read_register(regmap::status::kOffset), regmap::status::kBadDescriptor);
 }
 
@@ -177,7 +192,7 @@ TEST_F(GoldenKernelRegisters, ImageRewrittenByTheHostIsWhatTheNextCommandReads) 
   device_->write(params, 0, image);
   device_->write_register(regmap::params::kOffset, static_cast<uint32_t>(params.address));
   device_->write_register(regmap::params::kOffset + 4, static_cast<uint32_t>(params.address >> 32));
-  run({1}, regmap::flags::kResetState | regmap::flags::kNoLogits);
+  run({1}, regmap::flags::kNoLogits);
   const auto golden = mmfree::test::golden_logits({1});
   const auto best = static_cast<uint32_t>(std::max_element(golden[0].begin(), golden[0].end()) - golden[0].begin());
   ASSERT_NE(best, 0u);
@@ -186,12 +201,12 @@ TEST_F(GoldenKernelRegisters, ImageRewrittenByTheHostIsWhatTheNextCommandReads) 
   const auto descriptor = mmfree::mmf::read_device_descriptor(image);
   const std::vector<float> zeros(descriptor.hidden_size, 0.0f);
   device_->write_span<float>(params, descriptor.final_norm_offset, zeros);
-  run({1}, regmap::flags::kResetState | regmap::flags::kNoLogits);
+  run({1}, regmap::flags::kNoLogits);
   EXPECT_EQ(argmax_words()[0], 0u);
 }
 
 TEST_F(GoldenKernelRegisters, CountersCountTheWeightStreams) {
-  run({1, 2, 3}, regmap::flags::kResetState | regmap::flags::kNoLogits);
+  run({1, 2, 3}, regmap::flags::kNoLogits);
   ASSERT_EQ(device_->read_register(regmap::status::kOffset), 0u);
   // Every token streams the image's whole weights region once, whatever the dealing.
   const auto descriptor = mmfree::mmf::read_device_descriptor(demo_model().image());
@@ -204,14 +219,15 @@ TEST_F(GoldenKernelRegisters, CountersCountTheWeightStreams) {
 }
 
 TEST_F(GoldenKernelRegisters, AutoRestartRunsAgainUntilCleared) {
-  // Without reset_state each run continues the slot, so two runs of token t give the
+  // Without lane_reset each run continues the slot, so two runs of token t give the
   // golden logits of the sequence (t, t), and the argmax shows which run happened.
   const auto golden = mmfree::test::golden_logits({5, 5, 5});
   const auto best = [&](std::size_t k) {
     return static_cast<uint32_t>(std::max_element(golden[k].begin(), golden[k].end()) - golden[k].begin());
   };
-  run({5}, regmap::flags::kResetState | regmap::flags::kNoLogits);  // slot holds (5)
+  run({5}, regmap::flags::kNoLogits);  // slot holds (5)
   device_->write_register(regmap::flags::kOffset, regmap::flags::kNoLogits);
+  device_->write_register(regmap::lane_reset::kOffset, 0);
   device_->write_register(kCtrl, regmap::ctrl::kAutoRestart | regmap::ctrl::kApStart);
   // First read: the run of the second token is done and ap_start stays up for the restart.
   const uint32_t first = device_->read_register(kCtrl);

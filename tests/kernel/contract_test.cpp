@@ -162,12 +162,24 @@ TEST(ContractLayouts, FormulasGiveTheDocumentedBytes) {
   // docs/device.md's examples: the demo model (L = 6, d = 256) and a 2-token command over V = 32000.
   EXPECT_EQ(ct::state_slot_bytes(6, 256), 8192u);
   EXPECT_EQ(ct::state_slot_offset(3, 6, 256), 3u * 8192u);
-  EXPECT_EQ(ct::io_tokens_bytes(2), 64u);
-  EXPECT_EQ(ct::io_tokens_bytes(17), 128u);
-  EXPECT_EQ(ct::io_argmax_offset(2), 64u);
+  EXPECT_EQ(ct::io_tokens_bytes(2, 1), 64u);
+  EXPECT_EQ(ct::io_tokens_bytes(17, 1), 128u);
+  EXPECT_EQ(ct::io_argmax_offset(2, 1), 64u);
   EXPECT_EQ(ct::io_logit_stride(32000), 128000u);
   EXPECT_EQ(ct::io_logit_stride(131), 576u);
-  EXPECT_EQ(ct::io_logits_offset(2, 32000, 1), 128u + 128000u);
+  EXPECT_EQ(ct::io_logits_offset(2, 1, 32000, 1), 128u + 128000u);
+}
+
+TEST(ContractLayouts, LanesMultiplyTheTokenArea) {
+  // N passes of K lanes: N*K token words, then as many argmax words, then the logits rows.
+  EXPECT_EQ(ct::io_tokens_bytes(1, 16), 64u);
+  EXPECT_EQ(ct::io_tokens_bytes(3, 4), 64u);
+  EXPECT_EQ(ct::io_tokens_bytes(5, 4), 128u);
+  EXPECT_EQ(ct::io_argmax_offset(5, 4), 128u);
+  EXPECT_EQ(ct::io_logits_offset(5, 4, 131, 3), 256u + 3u * 576u);
+  // K = 1 is the one-lane layout.
+  for (uint64_t n : {1u, 15u, 16u, 17u, 100u})
+    EXPECT_EQ(ct::io_tokens_bytes(n, 1), ct::round_up(4 * n, 64)) << n;
 }
 
 TEST(ContractNames, WeightPortsAndStatus) {

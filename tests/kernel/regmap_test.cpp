@@ -64,6 +64,25 @@ TEST(Regmap, WordsDoNotOverlap) {
   }
 }
 
+TEST(Regmap, LaneSlotArgumentsFollowTheFixedOnes) {
+  // lane_slot00..15 are ordinary scalar arguments at lane_slot_offset(k), in lane order, before the
+  // weight ports (whose argument index is kArguments.size() + p).
+  unsigned seen = 0;
+  for (std::size_t i = 0; i < rm::kArguments.size(); ++i) {
+    const auto& a = rm::kArguments[i];
+    if (!a.name.starts_with("lane_slot")) continue;
+    char name[32];
+    std::snprintf(name, sizeof name, "lane_slot%02u", seen);
+    EXPECT_EQ(a.name, name);
+    EXPECT_EQ(a.offset, rm::lane_slot_offset(seen));
+    EXPECT_EQ(a.size, 4u);
+    EXPECT_EQ(a.kind, rm::ArgumentKind::Scalar);
+    ++seen;
+  }
+  EXPECT_EQ(seen, rm::kMaxBatchLanes);
+  EXPECT_EQ(rm::kArguments.back().name, "lane_slot15");
+}
+
 TEST(Regmap, VitisControlBitsAreTheStandardOnes) {
   // XRT drives ap_ctrl_hs kernels through these fixed bits, whatever our description says.
   EXPECT_EQ(rm::ctrl::kOffset, 0x00u);
@@ -134,7 +153,7 @@ TEST_F(GeneratorRefuses, OverlappingOffsets) {
   std::string err;
   EXPECT_NE(run_generator(broken("offset = 0x2C", "offset = 0x28"), dir_, err), 0);
   EXPECT_NE(err.find("overlaps"), std::string::npos) << err;
-  EXPECT_NE(err.find("state_slot"), std::string::npos) << err;
+  EXPECT_NE(err.find("num_lanes"), std::string::npos) << err;
 }
 
 TEST_F(GeneratorRefuses, FieldOutsideTheWord) {

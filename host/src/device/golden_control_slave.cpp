@@ -14,7 +14,8 @@ GoldenControlSlave::GoldenControlSlave(const GoldenHardwareInfo& info) {
   for (unsigned p = 0; p < regmap::kMaxWeightPorts; ++p) mark(regmap::weight_port_offset(p), 8, Access::Argument);
   for (const uint32_t ro : {regmap::status::kOffset, regmap::hw_magic::kOffset, regmap::hw_version::kOffset,
                             regmap::hw_weight_ports::kOffset, regmap::hw_weight_data_width::kOffset,
-                            regmap::hw_max_hidden::kOffset, regmap::hw_max_intermediate::kOffset})
+                            regmap::hw_max_hidden::kOffset, regmap::hw_max_intermediate::kOffset,
+                            regmap::hw_batch_lanes::kOffset})
     mark(ro, 4, Access::ReadOnly);
   const auto mark_counter = [&](uint32_t offset) {
     access_[offset / 4] = Access::CounterLow;
@@ -29,6 +30,7 @@ GoldenControlSlave::GoldenControlSlave(const GoldenHardwareInfo& info) {
   words_[regmap::hw_weight_data_width::kOffset / 4] = info.weight_data_width;
   words_[regmap::hw_max_hidden::kOffset / 4] = info.max_hidden;
   words_[regmap::hw_max_intermediate::kOffset / 4] = info.max_intermediate;
+  words_[regmap::hw_batch_lanes::kOffset / 4] = info.batch_lanes;
 }
 
 uint32_t GoldenControlSlave::read(uint32_t offset) {

@@ -19,6 +19,7 @@ struct GoldenHardwareInfo {
   uint32_t weight_data_width = contract::kWeightDataWidth;
   uint32_t max_hidden = contract::kMaxHidden;
   uint32_t max_intermediate = contract::kMaxIntermediate;
+  uint32_t batch_lanes = contract::kBatchLanes;
 };
 
 class GoldenControlSlave {

@@ -72,7 +72,8 @@ uint32_t GoldenKernel::run(const Words& words, GoldenControlSlave& control) {
   const uint64_t state = word64(words, regmap::state::kOffset);
   const uint64_t io = word64(words, regmap::io::kOffset);
   const uint32_t num_tokens = word(words, regmap::num_tokens::kOffset);
-  const uint32_t slot = word(words, regmap::state_slot::kOffset);
+  // Contract v2 with one lane (the batched command comes with the golden kernel's lanes).
+  const uint32_t slot = word(words, regmap::lane_slot_offset(0));
   const uint32_t flags = word(words, regmap::flags::kOffset);
   const unsigned ports = config_.weight_ports;
 
@@ -96,6 +97,12 @@ uint32_t GoldenKernel::run(const Words& words, GoldenControlSlave& control) {
     memory_written(address, values.size_bytes());
   };
 
+  const bool selftest = flags & regmap::flags::kMatvecSelftest;
+  // Token mode's argument checks, at accept: nothing read, nothing written.
+  if (!selftest && (num_tokens == 0 || word(words, regmap::num_lanes::kOffset) != 1))
+    return regmap::status::kBadArguments;
+  if (!selftest && slot >= word(words, regmap::num_slots::kOffset)) return regmap::status::kBadSlot;
+
   try {
     // Descriptor: the file header's magic and version, then the fixed-offset descriptor.
     char magic[8];
@@ -110,8 +117,6 @@ uint32_t GoldenKernel::run(const Words& words, GoldenControlSlave& control) {
       return regmap::status::kBadDescriptor;
     if (desc.hidden_size > config_.max_hidden || desc.intermediate_size > config_.max_intermediate)
       return regmap::status::kTooLarge;
-    const bool selftest = flags & regmap::flags::kMatvecSelftest;
-    if (num_tokens == 0 && !selftest) return regmap::status::kBadArguments;
 
     // The weight streams: port p's rows of every matrix, back to back from wNN.
     const std::vector<StreamMatrix> order = stream_order(desc);
@@ -130,7 +135,7 @@ uint32_t GoldenKernel::run(const Words& words, GoldenControlSlave& control) {
 
     const uint64_t slot_bytes = state_slot_bytes(desc.num_layers, desc.hidden_size);
     const uint64_t slot_address = state + uint64_t(slot) * slot_bytes;
-    if (flags & regmap::flags::kResetState) {
+    if (word(words, regmap::lane_reset::kOffset) & 1u) {
       const std::vector<uint32_t> zeros(slot_bytes / 4, 0);
       store(slot_address, std::span<const uint32_t>(zeros));
     }
@@ -148,7 +153,7 @@ uint32_t GoldenKernel::run(const Words& words, GoldenControlSlave& control) {
     GoldenTokenPass& pass = *converted_->pass;
     const PortStreams weights(order, streams);
 
-    const IoLayout io_layout(num_tokens, desc.vocab_size);
+    const IoLayout io_layout(num_tokens, 1, desc.vocab_size);
     const bool all_logits = flags & regmap::flags::kAllLogits;
     const bool no_logits = flags & regmap::flags::kNoLogits;
     for (uint32_t t = 0; t < num_tokens; ++t) {

@@ -41,24 +41,28 @@ constexpr uint64_t state_slot_bytes(uint32_t layers, uint32_t hidden) {
   return contract::state_slot_bytes(layers, hidden);
 }
 
-// The io buffer of a command of `tokens` tokens over a vocabulary of `vocab` entries, by the
-// contract's io_* formulas.
+// The io buffer of a command of `passes` passes over `lanes` lanes and a vocabulary of `vocab`
+// entries, by the contract's io_* formulas: token and argmax of pass t, lane k at word t*K + k.
 struct IoLayout {
   uint64_t tokens_bytes;  // T: the tokens area, and the argmax area after it
   uint64_t logit_stride;  // one logits row
 
-  IoLayout(uint64_t tokens, uint32_t vocab)
-      : tokens_bytes(contract::io_tokens_bytes(tokens)),
+  IoLayout(uint64_t passes, uint64_t lanes, uint32_t vocab)
+      : tokens_bytes(contract::io_tokens_bytes(passes, lanes)),
         logit_stride(contract::io_logit_stride(vocab)),
-        tokens_(tokens),
+        passes_(passes),
+        lanes_(lanes),
         vocab_(vocab) {}
   uint64_t tokens_offset() const { return 0; }
-  uint64_t argmax_offset() const { return contract::io_argmax_offset(tokens_); }
-  uint64_t logits_offset(uint64_t row) const { return contract::io_logits_offset(tokens_, vocab_, row); }
+  uint64_t token_offset(uint64_t pass, uint64_t lane) const { return 4 * (pass * lanes_ + lane); }
+  uint64_t argmax_offset() const { return contract::io_argmax_offset(passes_, lanes_); }
+  uint64_t argmax_offset(uint64_t pass, uint64_t lane) const { return argmax_offset() + 4 * (pass * lanes_ + lane); }
+  uint64_t logits_offset(uint64_t row) const { return contract::io_logits_offset(passes_, lanes_, vocab_, row); }
   uint64_t bytes(uint64_t logit_rows) const { return logits_offset(logit_rows); }
 
  private:
-  uint64_t tokens_;
+  uint64_t passes_;
+  uint64_t lanes_;
   uint32_t vocab_;
 };
 

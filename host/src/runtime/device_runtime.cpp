@@ -113,7 +113,7 @@ void DeviceRuntime::load_model() {
   slot_bytes_ = state_slot_bytes(c.num_layers, c.hidden_size);
   state_ = device_->allocate(slot_bytes_ * options_.state_slots, "state");
   slot_in_use_.assign(options_.state_slots, false);
-  const IoLayout io(options_.max_tokens_per_command, c.vocab_size);
+  const IoLayout io(options_.max_tokens_per_command, 1, c.vocab_size);
   io_ = device_->allocate(io.bytes(options_.max_tokens_per_command), "io");
 
   // The buffer arguments never change: written once here, the kernel latches them per start.
@@ -141,15 +141,18 @@ void DeviceRuntime::run_command(unsigned slot, std::span<const uint32_t> tokens,
     throw std::invalid_argument("DeviceRuntime::run_command: output spans do not match the token count and mode");
 
   device_->write_span(io_, 0, tokens);
-  uint32_t flags = reset_state ? regmap::flags::kResetState : 0;
+  uint32_t flags = 0;
   if (mode == LogitsMode::All) flags |= regmap::flags::kAllLogits;
   if (mode == LogitsMode::None) flags |= regmap::flags::kNoLogits;
   write_scalar_argument(regmap::num_tokens::kOffset, static_cast<uint32_t>(n));
-  write_scalar_argument(regmap::state_slot::kOffset, slot);
+  write_scalar_argument(regmap::num_lanes::kOffset, 1);
+  write_scalar_argument(regmap::num_slots::kOffset, options_.state_slots);
+  write_scalar_argument(regmap::lane_reset::kOffset, reset_state ? 1u : 0u);
+  write_scalar_argument(regmap::lane_slot_offset(0), slot);
   write_scalar_argument(regmap::flags::kOffset, flags);
   start_and_wait();
 
-  const IoLayout layout(n, c.vocab_size);
+  const IoLayout layout(n, 1, c.vocab_size);
   device_->read_span(io_, layout.argmax_offset(), argmax);
   logit_words_.resize(c.vocab_size);
   for (std::size_t k = 0; k < rows; ++k) {
