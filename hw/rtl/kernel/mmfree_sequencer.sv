@@ -174,21 +174,24 @@ module mmfree_sequencer #(
 
   // ---------------------------------------------------------------------------------------------
   // Token mode's arguments, checked when the start is accepted (before any memory is read or
-  // written; the self-test does not use them): no passes, no lanes or more than this build has,
-  // a lane_reset bit on a lane that continues a chain (bad_arguments); a lane's slot beyond
-  // num_slots, or a slot named again by a lane not adjacent to its chain (bad_slot).
+  // written; the self-test does not use them), as docs/device.md orders them: no passes, no
+  // lanes or more than this build has (bad_arguments, nothing else checked); else, over the K
+  // lanes, a slot beyond num_slots or a slot named again by a lane not adjacent to its chain
+  // (bad_slot) and a lane_reset bit on a lane that continues a chain (bad_arguments), both
+  // reported when both apply.
   // (The token engine runs one lane a command for now: more are refused as bad_arguments.)
   localparam int unsigned LanesRun = 1;
-  logic args_bad, slot_bad;
+  logic count_bad, chain_reset_bad, slot_bad, args_bad;
   always_comb begin
-    args_bad = (num_tokens_i == '0) || (num_lanes_i == '0) || (num_lanes_i > 32'(LanesRun));
-    slot_bad = 1'b0;
+    count_bad       = (num_tokens_i == '0) || (num_lanes_i == '0) || (num_lanes_i > 32'(LanesRun));
+    chain_reset_bad = 1'b0;
+    slot_bad        = 1'b0;
     for (int unsigned k = 0; k < BatchLanes; k++) begin
       if (32'(k) < num_lanes_i) begin
         if (lane_slots_i[32*k +: 32] >= num_slots_i) slot_bad = 1'b1;
         if (k > 0) begin
           if (lane_slots_i[32*k +: 32] == lane_slots_i[32*(k-1) +: 32]) begin
-            if (lane_reset_i[k]) args_bad = 1'b1;
+            if (lane_reset_i[k]) chain_reset_bad = 1'b1;
           end else begin
             for (int unsigned j = 0; j + 1 < k; j++) begin
               if (lane_slots_i[32*j +: 32] == lane_slots_i[32*k +: 32]) slot_bad = 1'b1;
@@ -197,6 +200,7 @@ module mmfree_sequencer #(
         end
       end
     end
+    args_bad = count_bad || chain_reset_bad;
   end
   logic token_mode_bad;
   assign token_mode_bad = !flags_i[mmfree_reg_pkg::FlagsMatvecSelftestBit] && (args_bad || slot_bad);
@@ -266,8 +270,8 @@ module mmfree_sequencer #(
             weight_base_q <= weight_base_i;
             status_q      <= '0;
             if (!flags_i[mmfree_reg_pkg::FlagsMatvecSelftestBit]) begin
-              status_q[mmfree_reg_pkg::StatusBadArgumentsBit] <= args_bad;
-              status_q[mmfree_reg_pkg::StatusBadSlotBit]      <= !args_bad && slot_bad;
+              status_q[mmfree_reg_pkg::StatusBadArgumentsBit] <= count_bad || chain_reset_bad;
+              status_q[mmfree_reg_pkg::StatusBadSlotBit]      <= !count_bad && slot_bad;
             end
             beat_q        <= '0;
           end
