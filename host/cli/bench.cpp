@@ -1,11 +1,14 @@
 // `mmfree bench`: prefill and decode throughput of one backend, in the manner of llama-bench.
 //
-// pp<N>: a prompt of N tokens from a fresh sequence (one start command per
-// max_tokens_per_command on a device backend, a step per token elsewhere); tg<N>: N greedy
+// pp<N>: a prompt of N tokens from a fresh sequence, in one call (on a device backend in
+// prefill blocks: chains of the kernel's B lanes, ceil(N/B) weight passes); tg<N>: N greedy
 // decode steps from a fresh sequence (argmax-only commands on a device backend, so only four
-// bytes per token cross the bus). Each test runs -r times after one untimed warm-up token;
-// the table shows mean ± sample standard deviation of host tokens/s. Device backends add
-// the counters of their last command (cycles per token where the device counts cycles).
+// bytes per token cross the bus). --batch S runs S sequences together in each call (on a device,
+// S lanes of one weight pass as far as the kernel has them): t/s is then all sequences'
+// tokens together, and per sequence t/s / S. Each test runs -r times after one untimed warm-up
+// token; the table shows mean ± sample standard deviation of host tokens/s, and pp its time to
+// first token. Device backends add the counters of their last call (cycles per token where the
+// device counts cycles).
 //
 // --selftest (device backends) measures instead the kernel's weight-path self-test
 // (docs/device.md): one command streams every weight once through the ternary arrays, the
@@ -76,6 +79,7 @@ int run_bench(const Args& raw_args) {
   const Args args = with_placeholder_model(raw_args);
   EngineFlags flags;
   int n_prompt = 64, n_gen = 128, repetitions = 3;
+  unsigned batch = 1;
   bool json = false, selftest = false, energy = false;
   std::string shapes, boards, plot_file, points_files;
   unsigned layers = 0;
@@ -85,9 +89,13 @@ int run_bench(const Args& raw_args) {
       "deviation of host tokens/s over -r repetitions (llama-bench style). Device backends also\n"
       "print their performance counters. Progress goes to stderr.\n\nOptions");
   description.add_options()("help,h", "show this help")                                          //
-      ("n-prompt,p", bounded_value(&n_prompt, 0, int(kMaxTokenCount))->default_value(64), "prompt tokens of the pp test (0: skip)")  //
+      ("n-prompt,p", bounded_value(&n_prompt, 0, int(kMaxTokenCount))->default_value(64),
+       "prompt tokens of the pp test (0: skip); with --shape: the prompt of the time to first token (default 512)")  //
       ("n-gen,n", bounded_value(&n_gen, 0, int(kMaxTokenCount))->default_value(128), "generated tokens of the tg test (0: skip)")     //
       ("repetitions,r", bounded_value(&repetitions, 1, 1000)->default_value(3), "runs of each test")                   //
+      ("batch", bounded_value(&batch, 1u, 1024u)->default_value(1),
+       "sequences run together in each pp/tg call (on a device: lanes of one weight pass); with --shape: "
+       "the lanes of the simulated decode pass and prefill chain")  //
       ("selftest", po::bool_switch(&selftest),
        "device backends: time the weight-path self-test (one weight pass per run) instead of pp/tg")  //
       ("json", po::bool_switch(&json), "print the results as JSON")  //
@@ -144,6 +152,8 @@ int run_bench(const Args& raw_args) {
     const std::string memory = flags.options.text("memory", "nominal");
     request.memory = memory == "ideal" ? "nominal" : memory;
     request.timeout_seconds = std::max(flags.options.number("timeout", 60.0, 0.001, 1e6), 3600.0);
+    request.lanes = batch;
+    request.prompt_tokens = vm["n-prompt"].defaulted() ? 512u : static_cast<uint32_t>(n_prompt);
     return run_projection(request);
   }
   if (layers != 0) throw UsageError("--layers goes with --shape");
@@ -155,18 +165,31 @@ int run_bench(const Args& raw_args) {
   const ModelConfig& config = model.config();
   std::fprintf(stderr, "bench: %s on %s\n", flags.model_path.c_str(), flags.backend.c_str());
   auto engine = make_flagged_engine(flags, model);
-  Sequence sequence(*engine);
+  if (batch > engine->max_sequences())
+    throw UsageError("--batch " + std::to_string(batch) + ": backend '" + flags.backend + "' holds " +
+                     std::to_string(engine->max_sequences()) + " sequences at once");
+  std::vector<SequenceId> sequences;
+  for (unsigned k = 0; k < batch; ++k) sequences.push_back(engine->open_sequence());
   const std::vector<uint32_t> prompt = bench_prompt(static_cast<uint32_t>(std::max(n_prompt, 1)), config);
+  // One call of every sequence: `tokens(k)` for sequence k. Counters::Read only in the last call
+  // of a test's last repetition: a counter read is dozens of register reads, which would slow
+  // the timed calls on a board.
+  const auto call = [&](const auto& tokens, Outputs outputs, OutputKind kind, bool read_counters) {
+    std::vector<SequenceInput> inputs;
+    for (unsigned k = 0; k < batch; ++k) inputs.push_back({sequences[k], tokens(k), outputs, kind});
+    return engine->decode(inputs, read_counters ? Counters::Read : Counters::Skip);
+  };
+  const auto reset_all = [&] {
+    for (const SequenceId id : sequences) engine->reset_sequence(id);
+  };
 
   // Warm-up: first touches of the weights (page faults of an mmapped image, device buffers).
   // A self-test run warms up with a self-test pass: a kernel without token mode refuses tokens.
-  if (!selftest) sequence.step(prompt[0]);
+  if (!selftest) {
+    const SequenceInput first{sequences[0], std::span<const uint32_t>(prompt).first(1), Outputs::Last, OutputKind::Logits};
+    engine->decode(std::span(&first, 1));
+  }
 
-  // Each test's counters come from the last call of its last repetition, read only then: a
-  // counter read is dozens of register reads, which would slow the timed calls on a board.
-  const auto last_run = [&](int k) {
-    sequence.set_counters(k + 1 == repetitions ? Counters::Read : Counters::Skip);
-  };
   std::vector<measure::BenchTest> results;
   if (selftest) {
     // Fixed pseudo-random activations in [-127, 127]: the kernel's work does not depend on them.
@@ -188,36 +211,40 @@ int run_bench(const Args& raw_args) {
   }
   if (n_prompt > 0) {
     measure::BenchTest r{"pp" + std::to_string(n_prompt), static_cast<uint32_t>(n_prompt), {}, {}};
+    r.batch = batch;
     for (int k = 0; k < repetitions; ++k) {
       std::fprintf(stderr, "bench: %s run %d/%d\n", r.name.c_str(), k + 1, repetitions);
-      sequence.reset();
-      last_run(k);
+      reset_all();
       const auto start = Clock::now();
-      sequence.prefill(prompt);
-      r.tokens_per_second.push_back(double(n_prompt) / seconds_since(start));
+      auto result = call([&](unsigned) { return std::span<const uint32_t>(prompt); }, Outputs::Last,
+                         OutputKind::Logits, k + 1 == repetitions);
+      const double seconds = seconds_since(start);
+      r.seconds.push_back(seconds);
+      r.tokens_per_second.push_back(double(n_prompt) * batch / seconds);
+      r.counters = std::move(result.counters);
     }
-    r.counters = sequence.counters();
     results.push_back(std::move(r));
   }
   if (n_gen > 0) {
     measure::BenchTest r{"tg" + std::to_string(n_gen), static_cast<uint32_t>(n_gen), {}, {}};
+    r.batch = batch;
     for (int k = 0; k < repetitions; ++k) {
       std::fprintf(stderr, "bench: %s run %d/%d\n", r.name.c_str(), k + 1, repetitions);
-      sequence.reset();
-      sequence.set_counters(Counters::Skip);
+      reset_all();
       const auto start = Clock::now();
       // n greedy steps from BOS, argmax only (on a device four bytes per token cross the bus).
-      uint32_t next = config.bos_token_id;
+      std::vector<uint32_t> next(batch, config.bos_token_id);
       for (int step = 0; step < n_gen; ++step) {
-        if (step + 1 == n_gen) last_run(k);
-        next = sequence.step_argmax(next);
+        auto result = call([&](unsigned s) { return std::span<const uint32_t>(&next[s], 1); }, Outputs::Last,
+                           OutputKind::Argmax, k + 1 == repetitions && step + 1 == n_gen);
+        for (unsigned s = 0; s < batch; ++s) next[s] = result.outputs[s].argmax.front();
+        if (!result.counters.empty()) r.counters = std::move(result.counters);
       }
-      r.tokens_per_second.push_back(double(n_gen) / seconds_since(start));
+      r.tokens_per_second.push_back(double(n_gen) * batch / seconds_since(start));
     }
-    r.counters = sequence.counters();
     results.push_back(std::move(r));
   }
-  sequence.set_counters(Counters::Skip);
+  for (const SequenceId id : sequences) engine->close_sequence(id);
 
   const std::string model_name = std::filesystem::path(flags.model_path).filename().string().empty()
                                      ? std::filesystem::path(flags.model_path).parent_path().filename().string()

@@ -92,7 +92,7 @@ struct Simulated {
 };
 
 Simulated simulate(const std::string& shape_name, const Model& model, const ModelConfig& full,
-                   const BoardConfig& board, const std::string& memory, double timeout_seconds) {
+                   const BoardConfig& board, const std::string& memory, double timeout_seconds, unsigned lanes) {
   Simulated out;
   out.config = model.config();
   std::fprintf(stderr, "bench: simulating %s (%u of %u layers + LM head) on %s timing...\n", shape_name.c_str(),
@@ -100,7 +100,7 @@ Simulated simulate(const std::string& shape_name, const Model& model, const Mode
   // The simulated kernel has at least one port; the budget assumes one (the most cycles).
   const uint64_t budget = cycle_budget(board, out.config, 1);
   const auto open = [&] { return open_board_simulation(board, memory, budget); };
-  out.pass = measure::run_weight_pass(model, open, timeout_seconds);
+  out.pass = measure::run_weight_pass(model, open, timeout_seconds, lanes);
   std::fprintf(stderr, "bench: %s: %llu cycles, simulated in %.1f s on this host\n", board.name.c_str(),
                static_cast<unsigned long long>(out.pass.cycles), out.pass.host_seconds);
   const uint64_t streamed = measure::counter_totals(out.pass.counters).weight_bytes;
@@ -120,7 +120,7 @@ double extend(double a, double b, double k) { return b + k * (b - a); }
 // The row of one board from one simulated model (b) or two that differ by one layer (a, b):
 // with two, the cycles and counters of the missing layers are the per-layer difference b - a.
 Row make_row(const std::string& shape_name, const ModelConfig& full, const BoardConfig& board,
-             const std::string& memory, const Simulated* a, const Simulated& b) {
+             const std::string& memory, const Simulated* a, const Simulated& b, uint32_t prompt_tokens) {
   Row row;
   row.shape = shape_name;
   row.memory = memory;
@@ -131,14 +131,21 @@ Row make_row(const std::string& shape_name, const ModelConfig& full, const Board
   row.simulated_weight_bytes = measure::weight_bytes_per_token(b.config);
   row.full_weight_bytes = measure::weight_bytes_per_token(full);
   const double missing_layers = double(full.num_layers) - double(b.config.num_layers);
-  const double token = a ? extend(double(a->pass.cycles), double(b.pass.cycles), missing_layers) : double(b.pass.cycles);
   // Streaming alone scales with the bytes streamed.
   const double stream = double(b.stream_cycles) * double(row.full_weight_bytes) / double(row.simulated_weight_bytes);
   const double port_scale = double(b.pass.weight_ports) / double(board.weight_ports);
-  double cycles = token * port_scale;
-  if (b.stream_cycles != 0) cycles = stream * port_scale + std::max(0.0, token - stream);
+  // A pass's cycles carried to the whole model and the board's ports (the same steps for the
+  // decode pass and the prefill pass).
+  const auto carry_pass = [&](double cycles_a, double cycles_b) {
+    const double pass = a ? extend(cycles_a, cycles_b, missing_layers) : cycles_b;
+    if (b.stream_cycles != 0) return stream * port_scale + std::max(0.0, pass - stream);
+    return pass * port_scale;
+  };
+  const double cycles = carry_pass(a ? double(a->pass.cycles) : 0, double(b.pass.cycles));
   row.scale = cycles / double(b.pass.cycles);
   row.projection = measure::project(board, row.full_weight_bytes, cycles);
+  row.chain_cycles = carry_pass(a ? double(a->pass.chain_cycles) : 0, double(b.pass.chain_cycles));
+  row.batch = measure::project_batch(board, cycles, row.chain_cycles, b.pass.lanes, prompt_tokens);
 
   std::ostringstream label;
   label << "projected from simulation (" << b.pass.what << "; " << b.pass.device << ")";
@@ -156,6 +163,10 @@ Row make_row(const std::string& shape_name, const ModelConfig& full, const Board
           << board.weight_ports;
   else
     label << "; simulated with the board's " << board.weight_ports << " weight ports, cycles not scaled";
+  if (b.pass.lanes > 1)
+    label << "; " << b.pass.lanes << " lanes: a decode pass advances " << b.pass.lanes
+          << " sequences (aggregate t/s = lanes x per-sequence t/s), a prefill pass (simulated too: "
+          << b.pass.chain_cycles << " cycles) reads " << b.pass.lanes << " prompt tokens";
   if (memory == "sustained")
     label << "; memory as measured (Shuhai, sim/src/memory_timing.cpp): " << board.memory_bandwidth_gbps
           << " GB/s board bound, " << board.weight_port_bandwidth_gbps << " GB/s per weight port";
@@ -167,12 +178,14 @@ Row make_row(const std::string& shape_name, const ModelConfig& full, const Board
   const auto carry = [&](uint64_t va, uint64_t vb) {
     return a ? uint64_t(extend(double(va), double(vb), missing_layers)) : vb;
   };
+  // A decode pass serves `lanes` tokens: its energy, weights included, is shared among them.
+  const uint64_t lanes = b.pass.lanes;
   measure::CounterTotals per_token = tb;
-  per_token.weight_bytes = row.full_weight_bytes;
-  per_token.ternary_ops = carry(ta.ternary_ops, tb.ternary_ops);
-  per_token.gmem_read_bytes = carry(ta.gmem_read_bytes, tb.gmem_read_bytes);
-  per_token.gmem_write_bytes = carry(ta.gmem_write_bytes, tb.gmem_write_bytes);
-  row.energy = measure::estimate_energy(per_token, cycles / board.kernel_clock_hz(), row.coefficients);
+  per_token.weight_bytes = row.full_weight_bytes / lanes;
+  per_token.ternary_ops = carry(ta.ternary_ops, tb.ternary_ops) / lanes;
+  per_token.gmem_read_bytes = carry(ta.gmem_read_bytes, tb.gmem_read_bytes) / lanes;
+  per_token.gmem_write_bytes = carry(ta.gmem_write_bytes, tb.gmem_write_bytes) / lanes;
+  row.energy = measure::estimate_energy(per_token, cycles / board.kernel_clock_hz() / double(lanes), row.coefficients);
   return row;
 }
 
@@ -255,10 +268,12 @@ int run_projection(const ProjectionRequest& request) {
       const Model model = measure::make_synthetic_model(simulated);
       runs.emplace_back();
       for (std::size_t k = 0; k < boards.size(); ++k)
-        runs.back().push_back(simulate(shape_name, model, full, boards[k], memories[k], request.timeout_seconds));
+        runs.back().push_back(
+            simulate(shape_name, model, full, boards[k], memories[k], request.timeout_seconds, request.lanes));
     }
     for (std::size_t k = 0; k < boards.size(); ++k)
-      rows.push_back(make_row(shape_name, full, boards[k], memories[k], two ? &runs[0][k] : nullptr, runs.back()[k]));
+      rows.push_back(make_row(shape_name, full, boards[k], memories[k], two ? &runs[0][k] : nullptr, runs.back()[k],
+                              request.prompt_tokens));
   }
   if (request.json)
     measure::print_projection_json(rows, request.energy);

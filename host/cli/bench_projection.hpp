@@ -19,6 +19,10 @@ struct ProjectionRequest {
   // *-sustained presets) or "both" (a row of each). `bench --shape` takes it from --memory.
   std::string memory = "nominal";
   double timeout_seconds = 3600;    // per simulated command
+  // The simulated passes run this many lanes (`bench --batch`): a decode pass of that many
+  // sequences and a prefill pass of a chain of that many lanes; 1: today's one-token pass.
+  unsigned lanes = 1;
+  uint32_t prompt_tokens = 512;     // the prompt of the time to first token (`bench -p`)
 };
 
 // Splits "a,b" (or "all" -> every known name) and checks every name against `known`.

@@ -45,7 +45,9 @@ int run_compare(const Args& args) {
   po::options_description description(
       "mmfree compare: feed several backends the same held-out tokens in one pass (the perplexity rule:\n"
       "lines as [BOS] ids [EOS], sequences of --seq from a zero state) and report, against the FIRST\n"
-      "backend: top-1 agreement of the next-token argmax, mean KL(first || other), and each perplexity.\n\n"
+      "backend: top-1 agreement of the next-token argmax, mean KL(first || other), and each perplexity.\n"
+      "A device backend reads each sequence in prefill blocks: B tokens per weight pass, a chain of the\n"
+      "kernel's B lanes (docs/device.md, Lanes and chains); the figures are those of token-by-token.\n\n"
       "Options");
   description.add_options()("help,h", "show this help")  //
       ("backends", po::value(&backends_text)->required(),

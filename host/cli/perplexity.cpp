@@ -26,7 +26,9 @@ int run_perplexity(const Args& args) {
   po::options_description description(
       "mmfree perplexity: perplexity on a text file. Each line is encoded as [BOS] ids [EOS], the lines are\n"
       "concatenated, the first --max-tokens tokens are cut into sequences of --seq tokens, each sequence\n"
-      "starts from a zero state, and every next-token prediction inside a sequence is counted.\n\nOptions");
+      "starts from a zero state, and every next-token prediction inside a sequence is counted.\n"
+      "A device backend reads each sequence in prefill blocks: B tokens per weight pass, a chain of the\n"
+      "kernel's B lanes (docs/device.md, Lanes and chains); the figures are those of token-by-token.\n\nOptions");
   description.add_options()("help,h", "show this help");
   add_heldout_flags(description, heldout);
   description.add_options()  //

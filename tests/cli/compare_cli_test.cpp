@@ -75,3 +75,24 @@ TEST(CompareCli, ReferenceAgainstGoldenReportsTheirDisagreement) {
 }
 
 }  // namespace
+
+namespace {
+
+// A device backend reads each sequence in prefill blocks (chains of B lanes, 256 positions per
+// call): bit for bit the golden engine's token-by-token figures, for every B.
+TEST(CompareCli, GoldenKernelInPrefillBlocksIsTheGoldenEngine) {
+  for (const char* lanes : {"1", "5", "16"}) {
+    const auto run = run_cli({"compare", "--backends", "golden,golden-kernel", "--batch-lanes", lanes, "--model",
+                              demo_model_dir().string(), "--text-file", heldout_text_path().string(), "--max-tokens",
+                              "300", "--seq", "150", "--json"});
+    ASSERT_EQ(run.exit_code, 0) << run.err;
+    const auto json = nlohmann::json::parse(run.out);
+    const auto& golden = json["backends"][0];
+    const auto& kernel = json["backends"][1];
+    EXPECT_EQ(kernel["top1_agreement"].get<double>(), 1.0) << "B = " << lanes;
+    EXPECT_EQ(kernel["mean_kl"].get<double>(), 0.0) << "B = " << lanes;
+    EXPECT_EQ(kernel["ppl"].get<double>(), golden["ppl"].get<double>()) << "B = " << lanes;
+  }
+}
+
+}  // namespace

@@ -30,10 +30,40 @@ TEST(BenchCli, JsonHasBothTestsWithOneSamplePerRepetitionAndTheDeviceCounters) {
     for (const auto& sample : entry["samples_ts"]) EXPECT_GT(sample.get<double>(), 0.0);
     EXPECT_GE(entry["stddev_ts"].get<double>(), 0.0);
   }
-  // The prefill went to the device as one 16-token command; decode as single-token commands.
+  // The prefill went to the device as one command of 4 passes over a chain of the default
+  // kernel's 4 lanes (prefill blocks); decode as single-token commands.
   EXPECT_EQ(results[0]["counters"]["tokens"], 16);
-  EXPECT_EQ(results[0]["counters"]["weight_bytes"], 16 * descriptor.weights_bytes);
+  EXPECT_EQ(results[0]["counters"]["weight_bytes"], 4 * descriptor.weights_bytes);
   EXPECT_EQ(results[1]["counters"]["tokens"], 1);
+  EXPECT_EQ(results[0]["batch"], 1);
+  EXPECT_GT(results[0]["time_to_first_token_s"].get<double>(), 0.0);
+}
+
+TEST(BenchCli, BatchRunsSequencesTogetherInTheKernelsLanes) {
+  // Three sequences on a 4-lane kernel: tg's last call is one pass of three lanes; pp's three
+  // prompts of 16 share 12 passes (48 lane-tokens over 4 lanes).
+  const auto r = run_cli({"bench", "--backend", "golden-kernel", "--model", kModel, "-p", "16", "-n", "4", "-r", "1",
+                          "--batch", "3", "--json"});
+  ASSERT_EQ(r.exit_code, 0) << r.out << r.err;
+  const auto results = nlohmann::json::parse(r.out);
+  ASSERT_EQ(results.size(), 2u);
+  const auto descriptor = mmfree::mmf::read_device_descriptor(mmfree::test::demo_model().image());
+  EXPECT_EQ(results[0]["batch"], 3);
+  EXPECT_EQ(results[0]["counters"]["tokens"], 48);
+  EXPECT_EQ(results[0]["counters"]["weight_bytes"], 12 * descriptor.weights_bytes);
+  EXPECT_EQ(results[1]["counters"]["tokens"], 3);
+  EXPECT_EQ(results[1]["counters"]["weight_bytes"], descriptor.weights_bytes);
+  for (const auto& entry : results)
+    EXPECT_DOUBLE_EQ(entry["avg_ts_per_sequence"].get<double>(), entry["avg_ts"].get<double>() / 3);
+  // The table says what the figures count.
+  const auto table = run_cli({"bench", "--backend", "golden", "--model", kModel, "-p", "4", "-n", "2", "-r", "1",
+                              "--batch", "2"});
+  ASSERT_EQ(table.exit_code, 0) << table.err;
+  EXPECT_NE(table.out.find("| golden | pp4 | 2 |"), std::string::npos) << table.out;
+  EXPECT_NE(table.out.find("per sequence = t/s / 2"), std::string::npos) << table.out;
+  EXPECT_NE(table.out.find("pp4: time to first token"), std::string::npos) << table.out;
+  // More sequences than the device has state slots.
+  EXPECT_EQ(run_cli({"bench", "--backend", "golden-kernel", "--model", kModel, "--batch", "17"}).exit_code, 2);
 }
 
 TEST(BenchCli, TableNamesTheTestsForAHostBackend) {

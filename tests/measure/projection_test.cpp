@@ -81,6 +81,25 @@ TEST(Projection, RefusesNonPositiveInputs) {
   EXPECT_THROW(project(board, 0, 100.0), mmfree::UsageError);
 }
 
+TEST(Projection, LanesMultiplyTheAggregateAndPrefillTakesCeilPOverBPasses) {
+  const BoardConfig u280 = load_board("u280");  // 300 MHz
+  // 16 lanes, a decode pass of 600,000 cycles, a prefill pass of 700,000 cycles.
+  const BatchProjection b = project_batch(u280, 600e3, 700e3, 16, 512);
+  EXPECT_DOUBLE_EQ(b.tokens_per_second_per_sequence, 300e6 / 600e3);
+  EXPECT_DOUBLE_EQ(b.tokens_per_second, 16 * 300e6 / 600e3);
+  EXPECT_DOUBLE_EQ(b.prefill_passes, 32);
+  EXPECT_DOUBLE_EQ(b.time_to_first_token_seconds, 32 * 700e3 / 300e6);
+  // A prompt that is not a whole number of blocks still needs its last, partial pass.
+  EXPECT_DOUBLE_EQ(project_batch(u280, 600e3, 700e3, 16, 513).prefill_passes, 33);
+  // One lane: today's kernel, one token per pass, a prompt token by token.
+  const BatchProjection one = project_batch(u280, 600e3, 600e3, 1, 512);
+  EXPECT_DOUBLE_EQ(one.tokens_per_second, one.tokens_per_second_per_sequence);
+  EXPECT_DOUBLE_EQ(one.prefill_passes, 512);
+  EXPECT_THROW(project_batch(u280, 600e3, 700e3, 0, 512), mmfree::UsageError);
+  EXPECT_THROW(project_batch(u280, 0, 700e3, 4, 512), mmfree::UsageError);
+  EXPECT_THROW(project_batch(u280, 600e3, -1, 4, 512), mmfree::UsageError);
+}
+
 TEST(Board, ReadsEveryPlatformToml) {
   const auto names = board_names();
   EXPECT_EQ(names, (std::vector<std::string>{"kv260", "u250", "u280", "u55c"}));

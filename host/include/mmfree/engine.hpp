@@ -6,9 +6,9 @@
 // handle to one decoding state (on a device: one state slot); sequences are opened, reset and
 // closed explicitly, so that a server can start and end them as requests come and go.
 //
-// A batch names each sequence at most once. Today a device backend issues one start command
-// per sequence (and per max_tokens_per_command tokens); a kernel that runs several sequences
-// per weight pass needs no change here, only in the device engine.
+// A batch names each sequence at most once. A device backend runs the sequences of one call
+// together, up to the kernel's B lanes per weight pass (decoding sequences one lane each, a
+// prompt as a chain of lanes); the outputs are bit-identical to running each sequence alone.
 #pragma once
 
 #include <cstddef>

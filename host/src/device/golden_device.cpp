@@ -19,15 +19,20 @@ class GoldenDevice final : public Device {
  public:
   explicit GoldenDevice(const GoldenDeviceConfig& config)
       : config_(config),
-        control_(GoldenHardwareInfo{config.weight_ports, 512, config.max_hidden, config.max_intermediate}),
+        control_(GoldenHardwareInfo{config.weight_ports, contract::kWeightDataWidth, config.max_hidden,
+                                    config.max_intermediate, config.batch_lanes}),
         kernel_(memory_, config) {
     if (config.weight_ports == 0 || config.weight_ports > regmap::kMaxWeightPorts)
       throw DeviceError("golden-kernel: weight_ports " + std::to_string(config.weight_ports) + " outside 1.." +
                         std::to_string(regmap::kMaxWeightPorts));
+    if (config.batch_lanes == 0 || config.batch_lanes > regmap::kMaxBatchLanes)
+      throw DeviceError("golden-kernel: batch_lanes " + std::to_string(config.batch_lanes) + " outside 1.." +
+                        std::to_string(regmap::kMaxBatchLanes));
   }
 
   std::string description() const override {
-    return "golden-kernel (" + std::to_string(config_.weight_ports) + " weight ports)";
+    return "golden-kernel (" + std::to_string(config_.weight_ports) + " weight ports, " +
+           std::to_string(config_.batch_lanes) + " lanes)";
   }
 
   Buffer allocate(std::size_t bytes, std::string_view argument) override {

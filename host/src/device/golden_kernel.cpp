@@ -1,11 +1,13 @@
 #include "device/golden_kernel.hpp"
 
+#include <algorithm>
 #include <cstring>
 #include <tuple>
 #include <string_view>
 #include <vector>
 
 #include "device/golden_token_pass.hpp"
+#include "device/lane_arguments.hpp"
 #include "device/memory_layout.hpp"
 #include "mmfree/mmf_format.hpp"
 #include "mmfree/regmap.hpp"
@@ -71,14 +73,19 @@ uint32_t GoldenKernel::run(const Words& words, GoldenControlSlave& control) {
   const uint64_t params = word64(words, regmap::params::kOffset);
   const uint64_t state = word64(words, regmap::state::kOffset);
   const uint64_t io = word64(words, regmap::io::kOffset);
-  const uint32_t num_tokens = word(words, regmap::num_tokens::kOffset);
-  // Contract v2 with one lane (the batched command comes with the golden kernel's lanes).
-  const uint32_t slot = word(words, regmap::lane_slot_offset(0));
   const uint32_t flags = word(words, regmap::flags::kOffset);
+  const LaneArguments lanes = LaneArguments::from_words(words);
+  const uint32_t num_tokens = lanes.num_tokens, num_lanes = lanes.num_lanes;
   const unsigned ports = config_.weight_ports;
+  const bool selftest = flags & regmap::flags::kMatvecSelftest;
 
-  uint64_t tokens_done = 0;
-  uint64_t weight_passes = 0;  // how often the weight streams were read: once per token
+  // Token mode's argument checks, at accept: nothing read, nothing written, counters 0.
+  if (!selftest)
+    if (const uint32_t status = check_lane_arguments(lanes, config_.batch_lanes)) return status;
+
+  uint64_t tokens_done = 0;    // lane-tokens
+  uint64_t weight_passes = 0;  // how often the weight streams were read: once per pass
+  const uint64_t lanes_per_weight = selftest ? 1 : num_lanes;
   std::vector<uint64_t> port_bytes(ports, 0);
   const auto publish_counters = [&] {
     uint64_t total = 0;
@@ -88,7 +95,8 @@ uint32_t GoldenKernel::run(const Words& words, GoldenControlSlave& control) {
     }
     control.set_counter(regmap::counter::kTokens, tokens_done);
     control.set_counter(regmap::counter::kWeightBytes, total);
-    control.set_counter(regmap::counter::kTernaryOps, total * 4);  // four 2-bit codes per byte
+    // Four 2-bit codes per byte, each applied to every lane.
+    control.set_counter(regmap::counter::kTernaryOps, total * 4 * lanes_per_weight);
   };
 
   // A kernel write into memory; one that lands in the image drops the converted parameters.
@@ -96,12 +104,6 @@ uint32_t GoldenKernel::run(const Words& words, GoldenControlSlave& control) {
     if (!memory_.write(address, std::as_bytes(values))) throw AxiError{};
     memory_written(address, values.size_bytes());
   };
-
-  const bool selftest = flags & regmap::flags::kMatvecSelftest;
-  // Token mode's argument checks, at accept: nothing read, nothing written.
-  if (!selftest && (num_tokens == 0 || word(words, regmap::num_lanes::kOffset) != 1))
-    return regmap::status::kBadArguments;
-  if (!selftest && slot >= word(words, regmap::num_slots::kOffset)) return regmap::status::kBadSlot;
 
   try {
     // Descriptor: the file header's magic and version, then the fixed-offset descriptor.
@@ -134,11 +136,12 @@ uint32_t GoldenKernel::run(const Words& words, GoldenControlSlave& control) {
     }
 
     const uint64_t slot_bytes = state_slot_bytes(desc.num_layers, desc.hidden_size);
-    const uint64_t slot_address = state + uint64_t(slot) * slot_bytes;
-    if (word(words, regmap::lane_reset::kOffset) & 1u) {
-      const std::vector<uint32_t> zeros(slot_bytes / 4, 0);
-      store(slot_address, std::span<const uint32_t>(zeros));
-    }
+    const auto slot_address = [&](unsigned lane) { return state + uint64_t(lanes.slots[lane]) * slot_bytes; };
+    for (unsigned k = 0; k < num_lanes; ++k)
+      if (lanes.resets(k)) {
+        const std::vector<uint32_t> zeros(slot_bytes / 4, 0);
+        store(slot_address(k), std::span<const uint32_t>(zeros));
+      }
 
     if (!converted_ || converted_->params != params) {
       auto fresh = std::make_unique<Converted>();
@@ -153,27 +156,36 @@ uint32_t GoldenKernel::run(const Words& words, GoldenControlSlave& control) {
     GoldenTokenPass& pass = *converted_->pass;
     const PortStreams weights(order, streams);
 
-    const IoLayout io_layout(num_tokens, 1, desc.vocab_size);
+    const IoLayout io_layout(num_tokens, num_lanes, desc.vocab_size);
     const bool all_logits = flags & regmap::flags::kAllLogits;
     const bool no_logits = flags & regmap::flags::kNoLogits;
+    const uint64_t state_words = uint64_t(desc.num_layers) * desc.hidden_size;
+    std::vector<uint32_t> tokens(num_lanes);
+    std::vector<int32_t> h(state_words);
     for (uint32_t t = 0; t < num_tokens; ++t) {
-      const uint32_t token = load<uint32_t>(memory_, io + io_layout.tokens_offset() + 4 * t);
-      if (token >= desc.vocab_size) {
+      // The pass's K tokens, all checked before the pass writes anything.
+      for (unsigned k = 0; k < num_lanes; ++k) tokens[k] = load<uint32_t>(memory_, io + io_layout.token_offset(t, k));
+      if (std::any_of(tokens.begin(), tokens.end(), [&](uint32_t token) { return token >= desc.vocab_size; })) {
         publish_counters();
         return regmap::status::kBadToken;
       }
-      const auto embedding = view<float>(memory_, params + desc.embeddings_offset + uint64_t(token) * 4 * desc.hidden_size,
-                                         desc.hidden_size);
-      const uint64_t state_words = uint64_t(desc.num_layers) * desc.hidden_size;
-      const std::span<const int32_t> h_in = view<int32_t>(memory_, slot_address, state_words);
-      std::vector<int32_t> h(h_in.begin(), h_in.end());
-      const std::span<const int32_t> logits = pass.run(embedding, h, weights);
-      store(slot_address, std::span<const int32_t>(h));
-      const uint32_t argmax = argmax_of(logits);
-      store(io + io_layout.argmax_offset() + 4 * t, std::span<const uint32_t>(&argmax, 1));
-      const bool write_row = !no_logits && (all_logits || t + 1 == num_tokens);
-      if (write_row) store(io + io_layout.logits_offset(all_logits ? t : 0), logits);
-      ++tokens_done;
+      // The lanes one after another, each a whole token: a lane of a chain then finds in its
+      // slot what the lane before it left at every layer, which is what the kernel's
+      // layer-by-layer chain hands on (docs/device.md, Lanes and chains), and independent lanes
+      // cannot see each other.
+      for (unsigned k = 0; k < num_lanes; ++k) {
+        const auto embedding = view<float>(
+            memory_, params + desc.embeddings_offset + uint64_t(tokens[k]) * 4 * desc.hidden_size, desc.hidden_size);
+        const std::span<const int32_t> h_in = view<int32_t>(memory_, slot_address(k), state_words);
+        std::copy(h_in.begin(), h_in.end(), h.begin());
+        const std::span<const int32_t> logits = pass.run(embedding, h, weights);
+        store(slot_address(k), std::span<const int32_t>(h));
+        const uint32_t argmax = argmax_of(logits);
+        store(io + io_layout.argmax_offset(t, k), std::span<const uint32_t>(&argmax, 1));
+        if (!no_logits && (all_logits || t + 1 == num_tokens))
+          store(io + io_layout.logits_offset(all_logits ? uint64_t(t) * num_lanes + k : k), logits);
+      }
+      tokens_done += num_lanes;
       ++weight_passes;
     }
     publish_counters();

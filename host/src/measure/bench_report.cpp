@@ -15,6 +15,12 @@ double BenchTest::mean() const {
   return tokens_per_second.empty() ? 0.0 : sum / double(tokens_per_second.size());
 }
 
+double BenchTest::mean_seconds() const {
+  double sum = 0;
+  for (double v : seconds) sum += v;
+  return seconds.empty() ? 0.0 : sum / double(seconds.size());
+}
+
 double BenchTest::stddev() const {
   if (tokens_per_second.size() < 2) return 0.0;
   const double m = mean();
@@ -35,13 +41,23 @@ std::string format_rate(const BenchTest& r) {
 
 void print_bench_table(const std::string& model, const ModelConfig& config, const std::string& backend,
                        const std::vector<BenchTest>& results) {
-  std::printf("| model | params | backend | test | t/s |\n|---|---|---|---|---:|\n");
+  std::printf("| model | params | backend | test | batch | t/s | t/s per sequence |\n|---|---|---|---|---:|---:|---:|\n");
   char shape[96];
   std::snprintf(shape, sizeof shape, "d=%u L=%u I=%u V=%u", config.hidden_size, config.num_layers,
                 config.intermediate_size, config.vocab_size);
   for (const auto& r : results)
-    std::printf("| %s | %s | %s | %s | %s |\n", model.c_str(), shape, backend.c_str(), r.name.c_str(),
-                format_rate(r).c_str());
+    std::printf("| %s | %s | %s | %s | %u | %s | %.2f |\n", model.c_str(), shape, backend.c_str(), r.name.c_str(),
+                r.batch, format_rate(r).c_str(), r.mean_per_sequence());
+  for (const auto& r : results)
+    if (r.batch > 1) {
+      std::printf("\nbatch %u: t/s counts the tokens of all %u sequences together; per sequence = t/s / %u\n", r.batch,
+                  r.batch, r.batch);
+      break;
+    }
+  for (const auto& r : results)
+    if (r.name.starts_with("pp") && !r.seconds.empty())
+      std::printf("%s: time to first token %.4f s (the whole prompt%s read)\n", r.name.c_str(), r.mean_seconds(),
+                  r.batch > 1 ? " of every sequence" : "");
   for (const auto& r : results)
     if (r.name == "selftest") std::printf("\nselftest: t/s counts weight passes (one command streams every weight once)\n");
   for (const auto& r : results) {
@@ -49,9 +65,9 @@ void print_bench_table(const std::string& model, const ModelConfig& config, cons
     const bool selftest = r.name == "selftest";
     const uint64_t units = selftest ? 1 : std::max<uint64_t>(r.counter("tokens"), 1);
     if (selftest)
-      std::printf("\n%s device counters (last command, one weight pass):\n", r.name.c_str());
+      std::printf("\n%s device counters (last call, one weight pass):\n", r.name.c_str());
     else
-      std::printf("\n%s device counters (last command, %llu token%s):\n", r.name.c_str(),
+      std::printf("\n%s device counters (last call, %llu token%s):\n", r.name.c_str(),
                   static_cast<unsigned long long>(r.counter("tokens")), units == 1 ? "" : "s");
     if (r.counter("cycles") != 0) {
       std::printf("  cycles/%-19s %.1f\n", selftest ? "pass" : "token", double(r.counter("cycles")) / double(units));
@@ -83,7 +99,10 @@ void print_bench_json(const std::string& model, const ModelConfig& config, const
                             {"samples_ts", r.tokens_per_second},
                             {"avg_ts", r.mean()},
                             {"stddev_ts", r.stddev()},
+                            {"batch", r.batch},
+                            {"avg_ts_per_sequence", r.mean_per_sequence()},
                             {"counters", counters}};
+    if (r.name.starts_with("pp") && !r.seconds.empty()) entry["time_to_first_token_s"] = r.mean_seconds();
     if (r.counter("cycles") != 0 && r.name == "selftest")
       entry["cycles_per_pass"] = double(r.counter("cycles"));
     else if (r.counter("cycles") != 0 && r.counter("tokens") != 0)

@@ -26,4 +26,19 @@ Projection project(const BoardConfig& board, uint64_t weight_bytes_per_token, do
   return p;
 }
 
+BatchProjection project_batch(const BoardConfig& board, double decode_pass_cycles, double chain_pass_cycles,
+                              unsigned lanes, uint32_t prompt_tokens) {
+  if (lanes == 0) throw UsageError("projection: a batch needs at least one lane");
+  if (!(decode_pass_cycles > 0) || !(chain_pass_cycles > 0))
+    throw UsageError("projection: cycles per pass must be positive");
+  BatchProjection b;
+  b.lanes = lanes;
+  b.tokens_per_second_per_sequence = board.kernel_clock_hz() / decode_pass_cycles;
+  b.tokens_per_second = lanes * b.tokens_per_second_per_sequence;
+  b.prompt_tokens = prompt_tokens;
+  b.prefill_passes = double((uint64_t(prompt_tokens) + lanes - 1) / lanes);
+  b.time_to_first_token_seconds = b.prefill_passes * chain_pass_cycles / board.kernel_clock_hz();
+  return b;
+}
+
 }  // namespace mmfree::measure

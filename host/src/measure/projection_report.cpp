@@ -25,6 +25,24 @@ void print_projection_table(const std::vector<ProjectionRow>& rows, bool energy)
                 p.bandwidth_bound_tokens_per_second, p.port_bound_tokens_per_second, 100 * p.bandwidth_efficiency,
                 100 * p.fraction_of_bandwidth_bound);
   }
+  bool batched = false;
+  for (const auto& r : rows) batched = batched || r.batch.lanes > 1;
+  if (batched) {
+    // With lanes, the table above is per weight pass (one token of each sequence).
+    std::printf("\nWith lanes (the rows above are per weight pass, i.e. per sequence):\n\n");
+    std::printf("| model | board | lanes | aggregate t/s | per-sequence t/s | prefill pass cycles | "
+                "time to first token |\n|---|---|---:|---:|---:|---:|---:|\n");
+    for (const auto& r : rows)
+      std::printf("| %s | %s | %u | %.1f | %.1f | %.0f | %.1f ms (%u-token prompt, %.0f passes) |\n", r.shape.c_str(),
+                  (r.board.name + (r.memory == "sustained" ? " (sustained)" : "")).c_str(), r.batch.lanes,
+                  r.batch.tokens_per_second, r.batch.tokens_per_second_per_sequence, r.chain_cycles,
+                  1e3 * r.batch.time_to_first_token_seconds, r.batch.prompt_tokens, r.batch.prefill_passes);
+  } else {
+    for (const auto& r : rows)
+      std::printf("%s on %s: time to first token of a %u-token prompt: %.1f ms (%.0f passes)\n", r.shape.c_str(),
+                  r.board.name.c_str(), r.batch.prompt_tokens, 1e3 * r.batch.time_to_first_token_seconds,
+                  r.batch.prefill_passes);
+  }
   std::printf("\nbandwidth bound: board peak memory bandwidth / weight bytes per token (docs/targets.md)\n");
   std::printf("port bound: weight ports x min(port channel, beat x clock) / weight bytes per token\n");
   std::printf("bandwidth efficiency: weight bytes / (ports x bytes per beat) / cycles per token\n");
@@ -39,7 +57,8 @@ void print_projection_table(const std::vector<ProjectionRow>& rows, bool energy)
       break;
     }
   if (!energy) return;
-  std::printf("\nEnergy per token, estimated from the counters (docs/energy.md; not measured):\n\n");
+  std::printf("\nEnergy per token, estimated from the counters (docs/energy.md; not measured)%s:\n\n",
+              batched ? "; a pass's energy shared by its lanes' tokens" : "");
   std::printf("| model | board | memory mJ | on-chip buffers mJ | ternary adds mJ | dynamic mJ | static mJ "
               "| total mJ | static power |\n|---|---|---:|---:|---:|---:|---:|---:|---|\n");
   for (const auto& r : rows) {
@@ -84,6 +103,12 @@ void print_projection_json(const std::vector<ProjectionRow>& rows, bool energy) 
                             {"ideal_streaming_cycles", p.ideal_streaming_cycles},
                             {"bandwidth_efficiency", p.bandwidth_efficiency},
                             {"fraction_of_bandwidth_bound", p.fraction_of_bandwidth_bound},
+                            {"batch_lanes", r.batch.lanes},
+                            {"tokens_per_second_aggregate", r.batch.tokens_per_second},
+                            {"tokens_per_second_per_sequence", r.batch.tokens_per_second_per_sequence},
+                            {"prefill_pass_cycles", r.chain_cycles},
+                            {"ttft_prompt_tokens", r.batch.prompt_tokens},
+                            {"time_to_first_token_s", r.batch.time_to_first_token_seconds},
                             {"counters", counters}};
     if (const auto breakdown = device::cycle_breakdown(r.pass.counters); breakdown.available())
       entry["simulated_cycle_breakdown"] = breakdown.to_json();

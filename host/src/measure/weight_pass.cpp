@@ -1,6 +1,8 @@
 #include "mmfree/measure/weight_pass.hpp"
 
+#include <algorithm>
 #include <chrono>
+#include <string>
 
 #include "mmfree/runtime/device_runtime.hpp"
 #include "mmfree/error.hpp"
@@ -53,18 +55,44 @@ WeightPassResult run_selftest_pass(const Model& model,
 }
 
 WeightPassResult run_weight_pass(const Model& model, const std::function<std::unique_ptr<device::Device>()>& open_device,
-                                 double timeout_seconds) {
-  const auto options = runtime_options(timeout_seconds);
+                                 double timeout_seconds, unsigned lanes) {
+  auto options = runtime_options(timeout_seconds);
+  options.state_slots = std::max(lanes, 1u);
   auto runtime = device::DeviceRuntime::create(model, open_device(), options);
   WeightPassResult result;
   result.weight_ports = runtime->weight_ports();
+  result.lanes = lanes;
+  if (lanes == 0 || lanes > runtime->batch_lanes())
+    throw UsageError("--batch " + std::to_string(lanes) + ": the kernel (" + runtime->device().description() +
+                     ") runs 1.." + std::to_string(runtime->batch_lanes()) + " lanes per weight pass");
+  const uint32_t token = model.config().bos_token_id;
+  // One argmax-only start command from fresh slots: what a greedy decode step costs, here for
+  // `lanes` sequences at once (slots 0..lanes-1, each reset).
+  device::LaneCommand decode;
+  for (unsigned k = 0; k < lanes; ++k) decode.slots.push_back(k);
+  decode.reset_lanes = (1u << lanes) - 1;
+  decode.passes = 1;
+  decode.tokens.assign(lanes, token);
+  decode.mode = device::LogitsMode::None;
+  std::vector<uint32_t> argmax(lanes);
   const auto began = std::chrono::steady_clock::now();
+  if (lanes > 1) {
+    // Batched passes have no self-test fallback: a kernel with lanes runs token mode.
+    runtime->run_lanes(decode, argmax);
+    result.decode_token = true;
+    result.what = "one decode pass of " + std::to_string(lanes) + " sequences";
+    finish(result, *runtime, began);
+    // The prefill pass: one prompt's `lanes` tokens on a chain of lanes (slot 0, reset).
+    device::LaneCommand chain = decode;
+    chain.slots.assign(lanes, 0);
+    chain.reset_lanes = 1;
+    runtime->run_lanes(chain, argmax);
+    result.chain_counters = runtime->read_counters();
+    result.chain_cycles = counter(result.chain_counters, "cycles");
+    return result;
+  }
   try {
-    // One argmax-only start command from a fresh slot: what a greedy decode step costs.
-    const uint32_t token = model.config().bos_token_id;
-    uint32_t argmax = 0;
-    runtime->run_command(runtime->acquire_slot(), std::span<const uint32_t>(&token, 1), /*reset_state=*/true,
-                         device::LogitsMode::None, std::span<uint32_t>(&argmax, 1), {});
+    runtime->run_lanes(decode, argmax);
     result.decode_token = true;
     result.what = "one decode token";
   } catch (const DeviceError& e) {
@@ -81,6 +109,8 @@ WeightPassResult run_weight_pass(const Model& model, const std::function<std::un
         "over the same ports but runs none of the element-wise phases";
   }
   finish(result, *runtime, began);
+  result.chain_cycles = result.cycles;  // one lane: the prefill pass is the decode pass
+  result.chain_counters = result.counters;
   return result;
 }
 

@@ -5,6 +5,7 @@
 #include <vector>
 
 #include "engine/sequence_outputs.hpp"
+#include "runtime/lane_schedule.hpp"
 #include "mmfree/error.hpp"
 
 namespace mmfree::device {
@@ -43,7 +44,7 @@ class DeviceEngine final : public Engine {
     sequences_.emplace(id, Slot{slot, true});
     return id;
   }
-  // Nothing to send now: the next command carries flags.reset_state, so a reset costs no extra
+  // Nothing to send now: the next command sets the sequence's lane_reset bit, so a reset costs no extra
   // start and the kernel zeroes the slot itself.
   void reset_sequence(SequenceId sequence) override { slot(sequence).at_start = true; }
   void close_sequence(SequenceId sequence) override {
@@ -64,9 +65,21 @@ class DeviceEngine final : public Engine {
   DecodeResult run_batch(std::span<const SequenceInput> batch, Counters counters) override {
     DecodeResult result;
     result.outputs.reserve(batch.size());
-    for (const auto& input : batch) {
-      result.outputs.push_back(make_output(input, config().vocab_size));
-      run_input(input, result.outputs.back(), counters == Counters::Read ? &result.counters : nullptr);
+    for (const auto& input : batch) result.outputs.push_back(make_output(input, config().vocab_size));
+    // Every input's tokens, shared out into start commands of up to B lanes (lane_schedule.hpp):
+    // one lane per decoding sequence, a chain of lanes for a prompt, as many passes per command
+    // as every lane has tokens for.
+    std::vector<std::size_t> done(batch.size(), 0), remaining(batch.size());
+    for (std::size_t i = 0; i < batch.size(); ++i) remaining[i] = batch[i].tokens.size();
+    for (;;) {
+      const CommandPlan plan = plan_command(remaining, runtime_->batch_lanes(), runtime_->max_tokens_per_command());
+      if (plan.groups.empty()) break;
+      run_plan(batch, plan, done, result.outputs);
+      for (const LaneGroup& g : plan.groups) {
+        done[g.input] += std::size_t(plan.passes) * g.lanes;
+        remaining[g.input] -= std::size_t(plan.passes) * g.lanes;
+      }
+      if (counters == Counters::Read) add_counters(result.counters, runtime_->read_counters());
     }
     return result;
   }
@@ -83,42 +96,65 @@ class DeviceEngine final : public Engine {
     return found->second;
   }
 
-  // The input's tokens as start commands of at most max_tokens_per_command tokens each.
-  void run_input(const SequenceInput& input, SequenceOutput& out, std::vector<Counter>* counters) {
-    Slot& s = slot(input.sequence);
-    const std::size_t n = input.tokens.size(), vocab = config().vocab_size;
-    const std::size_t chunk = runtime_->max_tokens_per_command();
-    const bool logits = input.kind == OutputKind::Logits;
-    for (std::size_t begin = 0; begin < n; begin += chunk) {
-      const std::size_t count = std::min(chunk, n - begin);
-      const bool last = begin + count == n;
-      LogitsMode mode = LogitsMode::None;
-      std::span<float> rows;
-      std::span<uint32_t> argmax;
-      if (input.outputs == Outputs::All) {
-        argmax = std::span<uint32_t>(out.argmax).subspan(begin, count);
-        if (logits) {
-          mode = LogitsMode::All;
-          rows = std::span<float>(out.logits).subspan(begin * vocab, count * vocab);
-        }
-      } else {
-        argmax_.resize(count);
-        argmax = argmax_;
-        if (logits && last && input.outputs == Outputs::Last) {
-          mode = LogitsMode::Last;
-          rows = out.logits;
-        }
+  // Whether `input`'s output rows include the one after its token `position`.
+  static bool wants_row(const SequenceInput& input, std::size_t position) {
+    return input.outputs == Outputs::All || (input.outputs == Outputs::Last && position + 1 == input.tokens.size());
+  }
+
+  // One start command: group g's m lanes run its input's tokens done[i] + t*m + j (pass t, lane
+  // j of the group); then every output row asked for is filled from the command's argmax and,
+  // for OutputKind::Logits, from the logits rows it wrote.
+  void run_plan(std::span<const SequenceInput> batch, const CommandPlan& plan, const std::vector<std::size_t>& done,
+                std::vector<SequenceOutput>& outputs) {
+    const uint32_t n = plan.passes;
+    const unsigned k = plan.lanes();
+    LaneCommand command;
+    command.passes = n;
+    command.tokens.resize(std::size_t(n) * k);
+    command.mode = LogitsMode::None;
+    unsigned first_lane = 0;
+    for (const LaneGroup& g : plan.groups) {
+      const SequenceInput& input = batch[g.input];
+      const Slot& s = slot(input.sequence);
+      if (s.at_start) command.reset_lanes |= 1u << first_lane;
+      for (unsigned j = 0; j < g.lanes; ++j) command.slots.push_back(s.slot);
+      for (uint32_t t = 0; t < n; ++t)
+        for (unsigned j = 0; j < g.lanes; ++j)
+          command.tokens[std::size_t(t) * k + first_lane + j] = input.tokens[done[g.input] + std::size_t(t) * g.lanes + j];
+      if (input.kind == OutputKind::Logits) {
+        // All rows when any lane needs a row before the last pass; else the last pass's rows.
+        const std::size_t end = done[g.input] + std::size_t(n) * g.lanes;
+        if (input.outputs == Outputs::All) command.mode = LogitsMode::All;
+        else if (wants_row(input, end - 1) && command.mode == LogitsMode::None) command.mode = LogitsMode::Last;
       }
-      try {
-        runtime_->run_command(s.slot, input.tokens.subspan(begin, count), s.at_start, mode, argmax, rows);
-      } catch (const DeviceError&) {
-        // The slot may be part-updated (docs/device.md): the sequence cannot continue, only restart.
-        s.at_start = true;
-        throw;
-      }
-      s.at_start = false;
-      if (last && input.outputs == Outputs::Last) out.argmax.front() = argmax.back();
-      if (counters) add_counters(*counters, runtime_->read_counters());
+      first_lane += g.lanes;
+    }
+    argmax_.resize(command.tokens.size());
+    try {
+      runtime_->run_lanes(command, argmax_);
+    } catch (const DeviceError&) {
+      // The slots may be part-updated (docs/device.md): those sequences cannot continue, only restart.
+      for (const LaneGroup& g : plan.groups) slot(batch[g.input].sequence).at_start = true;
+      throw;
+    }
+    first_lane = 0;
+    const std::size_t vocab = config().vocab_size;
+    for (const LaneGroup& g : plan.groups) {
+      const SequenceInput& input = batch[g.input];
+      SequenceOutput& out = outputs[g.input];
+      slot(input.sequence).at_start = false;
+      for (uint32_t t = 0; t < n; ++t)
+        for (unsigned j = 0; j < g.lanes; ++j) {
+          const std::size_t position = done[g.input] + std::size_t(t) * g.lanes + j;
+          if (!wants_row(input, position)) continue;
+          const std::size_t row = input.outputs == Outputs::All ? position : 0;
+          const unsigned lane = first_lane + j;
+          out.argmax[row] = argmax_[std::size_t(t) * k + lane];
+          if (input.kind == OutputKind::Logits)
+            runtime_->read_logits(command.mode == LogitsMode::All ? uint64_t(t) * k + lane : lane,
+                                  std::span<float>(out.logits).subspan(row * vocab, vocab));
+        }
+      first_lane += g.lanes;
     }
   }
 

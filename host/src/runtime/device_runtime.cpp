@@ -10,6 +10,7 @@
 #include "mmfree/error.hpp"
 #include "mmfree/mmf_format.hpp"
 #include "mmfree/regmap.hpp"
+#include "device/lane_arguments.hpp"
 #include "device/memory_layout.hpp"
 #include "runtime/logit_words.hpp"
 #include "runtime/weight_dealing.hpp"
@@ -54,6 +55,11 @@ void DeviceRuntime::check_kernel() {
   if (weight_ports_ == 0 || weight_ports_ > regmap::kMaxWeightPorts)
     throw DeviceError(who + ": hw_weight_ports reads " + std::to_string(weight_ports_) + ", outside 1.." +
                       std::to_string(regmap::kMaxWeightPorts));
+  hardware_lanes_ = device_->read_register(regmap::hw_batch_lanes::kOffset);
+  if (hardware_lanes_ == 0 || hardware_lanes_ > regmap::kMaxBatchLanes)
+    throw DeviceError(who + ": hw_batch_lanes reads " + std::to_string(hardware_lanes_) + ", outside 1.." +
+                      std::to_string(regmap::kMaxBatchLanes));
+  batch_lanes_ = options_.max_lanes == 0 ? hardware_lanes_ : std::min(options_.max_lanes, hardware_lanes_);
   const ModelConfig& c = model_.config();
   if (c.hidden_size < weight_ports_)
     throw DeviceError(who + ": the model's d=" + std::to_string(c.hidden_size) + " is smaller than the kernel's " +
@@ -123,42 +129,82 @@ void DeviceRuntime::load_model() {
   for (unsigned p = 0; p < weight_ports_; ++p) write_buffer_argument(regmap::weight_port_offset(p), weights_[p]);
 }
 
+void DeviceRuntime::run_lanes(const LaneCommand& command, std::span<uint32_t> argmax) {
+  const ModelConfig& c = model_.config();
+  const std::size_t k = command.slots.size(), n = command.passes;
+  if (k == 0 || k > batch_lanes_)
+    throw UsageError("device runtime: " + std::to_string(k) + " lanes in one command, this kernel takes 1.." +
+                     std::to_string(batch_lanes_));
+  if (n == 0) throw UsageError("device runtime: a start command needs at least one pass");
+  if (n * k > options_.max_tokens_per_command)
+    throw UsageError("device runtime: " + std::to_string(n * k) + " lane-tokens in one command exceed max_tokens_per_command " +
+                     std::to_string(options_.max_tokens_per_command));
+  if (command.tokens.size() != n * k || argmax.size() != n * k)
+    throw std::invalid_argument("DeviceRuntime::run_lanes: tokens and argmax must hold passes x lanes words");
+  for (const uint32_t slot : command.slots)
+    if (slot >= options_.state_slots) throw UsageError("device runtime: state slot " + std::to_string(slot) + " does not exist");
+  LaneArguments lanes;
+  lanes.num_tokens = static_cast<uint32_t>(n);
+  lanes.num_lanes = static_cast<uint32_t>(k);
+  lanes.num_slots = options_.state_slots;
+  lanes.lane_reset = command.reset_lanes & ((k < 32 ? (1u << k) : 0u) - 1u);
+  std::copy(command.slots.begin(), command.slots.end(), lanes.slots.begin());
+  if (check_lane_arguments(lanes, batch_lanes_) != 0)
+    throw UsageError("device runtime: the lanes repeat a slot that is not their neighbour's, or reset a lane "
+                     "that continues a chain (docs/device.md, Lanes and chains)");
+  for (const uint32_t t : command.tokens)
+    if (t >= c.vocab_size)
+      throw UsageError("token id " + std::to_string(t) + " is out of range (vocabulary size " +
+                       std::to_string(c.vocab_size) + ")");
+
+  device_->write_span(io_, 0, std::span<const uint32_t>(command.tokens));
+  uint32_t flags = 0;
+  if (command.mode == LogitsMode::All) flags |= regmap::flags::kAllLogits;
+  if (command.mode == LogitsMode::None) flags |= regmap::flags::kNoLogits;
+  write_scalar_argument(regmap::num_tokens::kOffset, lanes.num_tokens);
+  write_scalar_argument(regmap::num_lanes::kOffset, lanes.num_lanes);
+  write_scalar_argument(regmap::num_slots::kOffset, lanes.num_slots);
+  write_scalar_argument(regmap::lane_reset::kOffset, lanes.lane_reset);
+  for (std::size_t lane = 0; lane < k; ++lane) write_scalar_argument(regmap::lane_slot_offset(lane), lanes.slots[lane]);
+  write_scalar_argument(regmap::flags::kOffset, flags);
+  last_rows_ = 0;  // nothing to read if the command fails
+  start_and_wait();
+
+  last_passes_ = n;
+  last_lanes_ = k;
+  last_rows_ = command.mode == LogitsMode::All ? n * k : (command.mode == LogitsMode::Last ? k : 0);
+  const IoLayout layout(n, k, c.vocab_size);
+  device_->read_span(io_, layout.argmax_offset(), argmax);
+}
+
+void DeviceRuntime::read_logits(uint64_t row, std::span<float> out) {
+  const ModelConfig& c = model_.config();
+  if (row >= last_rows_)
+    throw UsageError("device runtime: logits row " + std::to_string(row) + " was not written by the last command (" +
+                     std::to_string(last_rows_) + " rows)");
+  if (out.size() != c.vocab_size) throw std::invalid_argument("DeviceRuntime::read_logits: out must hold V floats");
+  const IoLayout layout(last_passes_, last_lanes_, c.vocab_size);
+  logit_words_.resize(c.vocab_size);
+  device_->read_span(io_, layout.logits_offset(row), std::span<uint32_t>(logit_words_));
+  logit_words_to_float(logit_words_, out);
+}
+
 void DeviceRuntime::run_command(unsigned slot, std::span<const uint32_t> tokens, bool reset_state, LogitsMode mode,
                                 std::span<uint32_t> argmax, std::span<float> logits) {
   const ModelConfig& c = model_.config();
   const std::size_t n = tokens.size();
   if (n == 0) throw UsageError("device runtime: a start command needs at least one token");
-  if (n > options_.max_tokens_per_command)
-    throw UsageError("device runtime: " + std::to_string(n) + " tokens in one command exceed max_tokens_per_command " +
-                     std::to_string(options_.max_tokens_per_command));
-  if (slot >= options_.state_slots) throw UsageError("device runtime: state slot " + std::to_string(slot) + " does not exist");
-  for (const uint32_t t : tokens)
-    if (t >= c.vocab_size)
-      throw UsageError("token id " + std::to_string(t) + " is out of range (vocabulary size " +
-                       std::to_string(c.vocab_size) + ")");
   const std::size_t rows = mode == LogitsMode::All ? n : (mode == LogitsMode::Last ? 1 : 0);
   if (argmax.size() != n || logits.size() != rows * c.vocab_size)
     throw std::invalid_argument("DeviceRuntime::run_command: output spans do not match the token count and mode");
-
-  device_->write_span(io_, 0, tokens);
-  uint32_t flags = 0;
-  if (mode == LogitsMode::All) flags |= regmap::flags::kAllLogits;
-  if (mode == LogitsMode::None) flags |= regmap::flags::kNoLogits;
-  write_scalar_argument(regmap::num_tokens::kOffset, static_cast<uint32_t>(n));
-  write_scalar_argument(regmap::num_lanes::kOffset, 1);
-  write_scalar_argument(regmap::num_slots::kOffset, options_.state_slots);
-  write_scalar_argument(regmap::lane_reset::kOffset, reset_state ? 1u : 0u);
-  write_scalar_argument(regmap::lane_slot_offset(0), slot);
-  write_scalar_argument(regmap::flags::kOffset, flags);
-  start_and_wait();
-
-  const IoLayout layout(n, 1, c.vocab_size);
-  device_->read_span(io_, layout.argmax_offset(), argmax);
-  logit_words_.resize(c.vocab_size);
-  for (std::size_t k = 0; k < rows; ++k) {
-    device_->read_span(io_, layout.logits_offset(k), std::span<uint32_t>(logit_words_));
-    logit_words_to_float(logit_words_, logits.subspan(k * c.vocab_size, c.vocab_size));
-  }
+  LaneCommand command;
+  command.slots = {slot};
+  command.reset_lanes = reset_state ? 1u : 0u;
+  command.passes = static_cast<uint32_t>(std::min<std::size_t>(n, UINT32_MAX));
+  command.tokens.assign(tokens.begin(), tokens.end());
+  command.mode = mode;
+  run_lanes(command, argmax);
+  for (std::size_t r = 0; r < rows; ++r) read_logits(r, logits.subspan(r * c.vocab_size, c.vocab_size));
 }
 
 void DeviceRuntime::start_and_wait() {
@@ -194,6 +240,14 @@ std::vector<int32_t> DeviceRuntime::run_matvec_selftest(std::span<const int8_t> 
   std::vector<int32_t> sums(rows);
   device_->read_span(selftest_io_, qd_bytes + qi_bytes, std::span<int32_t>(sums));
   return sums;
+}
+
+std::vector<int32_t> DeviceRuntime::read_state(unsigned slot) {
+  if (slot >= options_.state_slots) throw UsageError("device runtime: state slot " + std::to_string(slot) + " does not exist");
+  const ModelConfig& c = model_.config();
+  std::vector<int32_t> words(std::size_t(c.num_layers) * c.hidden_size);
+  device_->read_span(state_, uint64_t(slot) * slot_bytes_, std::span<int32_t>(words));
+  return words;
 }
 
 unsigned DeviceRuntime::acquire_slot() {

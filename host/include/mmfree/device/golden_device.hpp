@@ -23,6 +23,7 @@ struct GoldenDeviceConfig {
   uint32_t weight_ports = contract::kNumWeightPorts;
   uint32_t max_hidden = contract::kMaxHidden;
   uint32_t max_intermediate = contract::kMaxIntermediate;
+  uint32_t batch_lanes = contract::kBatchLanes;  // B, 1..regmap::kMaxBatchLanes
 };
 
 std::unique_ptr<Device> make_golden_device(const GoldenDeviceConfig& config = {});

@@ -15,12 +15,16 @@ namespace mmfree::measure {
 
 struct BenchTest {
   std::string name;     // pp64, tg128, selftest
-  uint32_t tokens = 0;  // per run; a self-test run is one weight pass
-  std::vector<double> tokens_per_second;
+  uint32_t tokens = 0;  // per run and sequence; a self-test run is one weight pass
+  std::vector<double> tokens_per_second;  // all `batch` sequences together (aggregate)
   std::vector<device::Counter> counters;  // of the last call of the last repetition
+  uint32_t batch = 1;                     // sequences run together
+  std::vector<double> seconds;            // per run: pp: until every sequence has its first token
 
   double mean() const;
   double stddev() const;  // sample standard deviation, 0 with fewer than two runs
+  double mean_per_sequence() const { return mean() / batch; }
+  double mean_seconds() const;
   uint64_t counter(const std::string& name) const { return device::counter_value(counters, name); }
 };
 

@@ -24,6 +24,22 @@ struct Projection {
 // Throws UsageError when cycles_per_token or weight_bytes_per_token is not positive.
 Projection project(const BoardConfig& board, uint64_t weight_bytes_per_token, double cycles_per_token);
 
+// A kernel of B lanes (docs/device.md, Lanes and chains): a decode pass advances `lanes`
+// sequences by a token each, a prefill pass reads `lanes` tokens of one prompt (a chain).
+struct BatchProjection {
+  unsigned lanes = 1;
+  double tokens_per_second = 0;               // aggregate: every lane's token of every pass
+  double tokens_per_second_per_sequence = 0;  // one sequence: one token per decode pass
+  uint32_t prompt_tokens = 0;                 // the prompt of the time to first token
+  double prefill_passes = 0;                  // ceil(prompt / lanes) chain passes
+  double time_to_first_token_seconds = 0;     // those passes at the kernel clock
+};
+
+// From the cycles of one decode pass and one prefill (chain) pass of `lanes` lanes. UsageError
+// for non-positive cycles or no lanes.
+BatchProjection project_batch(const BoardConfig& board, double decode_pass_cycles, double chain_pass_cycles,
+                              unsigned lanes, uint32_t prompt_tokens);
+
 // The memory bound alone (no cycles): board peak bandwidth / weight bytes per token.
 double bandwidth_bound_tokens_per_second(const BoardConfig& board, uint64_t weight_bytes_per_token);
 

@@ -25,10 +25,12 @@ struct ProjectionRow {
   uint64_t simulated_weight_bytes = 0;
   uint64_t full_weight_bytes = 0;
   double scale = 1;               // cycles_projected / cycles simulated
-  Projection projection;
+  Projection projection;          // per weight pass: one token of each sequence
+  double chain_cycles = 0;        // a prefill pass (a chain of batch.lanes lanes), projected
+  BatchProjection batch;          // aggregate and per-sequence tokens/s, time to first token
   std::string label;
   EnergyCoefficients coefficients;
-  EnergyEstimate energy;  // per token, estimated
+  EnergyEstimate energy;  // per token (a pass's energy / lanes), estimated
 };
 
 // To stdout; `energy` adds the estimated energy (and says what a measurement would need).

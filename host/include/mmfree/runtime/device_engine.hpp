@@ -1,7 +1,8 @@
 // The Engine of the device backends (golden-kernel, sim, xrt): each open sequence holds one
-// state slot of a DeviceRuntime; a batch is run as start commands, today one per sequence and
-// per max_tokens_per_command tokens (a kernel that takes several sequences per weight pass
-// changes only this engine, not engine.hpp).
+// state slot of a DeviceRuntime; a batch is run as start commands of up to B lanes
+// (runtime/lane_schedule.hpp): a decoding sequence takes one lane, a prompt a chain of lanes
+// (blocked prefill), and a command runs as many passes as all its lanes have tokens for.
+// Continuous batching (which sequences go into which call) is the caller's.
 #pragma once
 
 #include <memory>
