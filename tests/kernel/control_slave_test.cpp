@@ -217,30 +217,45 @@ TEST_F(ControlSlave, ArgumentsReadBackAndReachTheCore) {
   std::mt19937_64 rng(7);
   harness_->control().set_random_delays(3, 11);
   const uint64_t params = rng(), state = rng(), io = rng();
-  const uint32_t tokens = uint32_t(rng()), slot = uint32_t(rng()), flags = uint32_t(rng());
+  const uint32_t tokens = uint32_t(rng()), lanes = uint32_t(rng()), flags = uint32_t(rng());
+  const uint32_t slots = uint32_t(rng()), reset = uint32_t(rng());
+  const unsigned batch = read(rm::hw_batch_lanes::kOffset);
+  ASSERT_GE(batch, 1u);
+  ASSERT_LE(batch, rm::kMaxBatchLanes);
+  std::vector<uint32_t> lane_slot(batch);
+  for (auto& v : lane_slot) v = uint32_t(rng());
   uint64_t weights[kPorts];
   write64(rm::params::kOffset, params);
   write64(rm::state::kOffset, state);
   write64(rm::io::kOffset, io);
   write(rm::num_tokens::kOffset, tokens);
-  write(rm::state_slot::kOffset, slot);
+  write(rm::num_lanes::kOffset, lanes);
   write(rm::flags::kOffset, flags);
+  write(rm::num_slots::kOffset, slots);
+  write(rm::lane_reset::kOffset, reset);
+  for (unsigned k = 0; k < batch; ++k) write(rm::lane_slot_offset(k), lane_slot[k]);
   for (unsigned p = 0; p < kPorts; ++p) write64(rm::weight_port_offset(p), weights[p] = rng());
 
   EXPECT_EQ(read64(rm::params::kOffset), params);
   EXPECT_EQ(read64(rm::state::kOffset), state);
   EXPECT_EQ(read64(rm::io::kOffset), io);
   EXPECT_EQ(read(rm::num_tokens::kOffset), tokens);
-  EXPECT_EQ(read(rm::state_slot::kOffset), slot);
+  EXPECT_EQ(read(rm::num_lanes::kOffset), lanes);
   EXPECT_EQ(read(rm::flags::kOffset), flags);
+  EXPECT_EQ(read(rm::num_slots::kOffset), slots);
+  EXPECT_EQ(read(rm::lane_reset::kOffset), reset);
+  for (unsigned k = 0; k < batch; ++k) EXPECT_EQ(read(rm::lane_slot_offset(k)), lane_slot[k]) << k;
   for (unsigned p = 0; p < kPorts; ++p) EXPECT_EQ(read64(rm::weight_port_offset(p)), weights[p]) << p;
 
   EXPECT_EQ(dut_->params_o, params);
   EXPECT_EQ(dut_->state_o, state);
   EXPECT_EQ(dut_->io_o, io);
   EXPECT_EQ(dut_->num_tokens_o, tokens);
-  EXPECT_EQ(dut_->state_slot_o, slot);
+  EXPECT_EQ(dut_->num_lanes_o, lanes);
   EXPECT_EQ(dut_->flags_o, flags);
+  EXPECT_EQ(dut_->num_slots_o, slots);
+  EXPECT_EQ(dut_->lane_reset_o, reset);
+  for (unsigned k = 0; k < batch; ++k) EXPECT_EQ(dut_->lane_slots_o[k], lane_slot[k]) << k;  // (B = 4: a wide port)
   for (unsigned p = 0; p < kPorts; ++p) {
     const uint64_t got = uint64_t(dut_->weight_base_o[2 * p]) | uint64_t(dut_->weight_base_o[2 * p + 1]) << 32;
     EXPECT_EQ(got, weights[p]) << p;
@@ -282,23 +297,23 @@ TEST_F(ControlSlave, RandomChannelOrderKeepsEveryWrite) {
   // AW before W, W before AW, late bready/rready: every write lands once.
   harness_->control().set_random_delays(4, 2024);
   std::mt19937 rng(5);
-  uint32_t expect_tokens = 0, expect_slot = 0;
+  uint32_t expect_tokens = 0, expect_lanes = 0;
   for (int i = 0; i < 200; ++i) {
     const uint32_t v = rng();
     if (rng() & 1) {
       write(rm::num_tokens::kOffset, v);
       expect_tokens = v;
     } else {
-      write(rm::state_slot::kOffset, v);
-      expect_slot = v;
+      write(rm::num_lanes::kOffset, v);
+      expect_lanes = v;
     }
     if (i % 10 == 0) {
       EXPECT_EQ(read(rm::num_tokens::kOffset), expect_tokens);
-      EXPECT_EQ(read(rm::state_slot::kOffset), expect_slot);
+      EXPECT_EQ(read(rm::num_lanes::kOffset), expect_lanes);
     }
   }
   EXPECT_EQ(read(rm::num_tokens::kOffset), expect_tokens);
-  EXPECT_EQ(read(rm::state_slot::kOffset), expect_slot);
+  EXPECT_EQ(read(rm::num_lanes::kOffset), expect_lanes);
 }
 
 }  // namespace

@@ -247,7 +247,9 @@ TEST_F(KernelSelftest, ModelLargerThanTheBuffersIsRefused) {
 TEST_F(KernelSelftest, TokenCommandWithoutTokensIsRefused) {
   KernelHarness k(ideal());
   load(k, 7);
+  k.write(rm::flags::kOffset, 0);   // token mode (load() set the self-test)
   k.write(rm::num_lanes::kOffset, 1);
+  k.write(rm::num_slots::kOffset, 1);
   k.write(rm::lane_reset::kOffset, 1);
   k.write(rm::num_tokens::kOffset, 0);
   k.start_and_wait(100'000);

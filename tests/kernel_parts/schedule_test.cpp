@@ -41,6 +41,9 @@ std::string loop_event(Kind kind, uint32_t n, bool clear_ss, bool clear_amax, bo
   if (kind == kMlgru && bounded) e += " bounded";
   return e;
 }
+// The test's flag for "zero the slot first" (the schedule's reset_i; flags bit 0 is reserved).
+constexpr uint32_t kReset = 1u << 0;
+
 std::string write_event(Src src) {
   static const char* names[] = {"zero-slot", "h", "argmax", "logits"};
   return std::string("write ") + names[src];
@@ -49,7 +52,7 @@ std::string write_event(Src src) {
 // The events of one command, in order, as the golden kernel's pass orders its work.
 std::vector<std::string> expected_events(uint32_t tokens, uint32_t layers, uint32_t flags, bool bounded_flag) {
   std::vector<std::string> e;
-  if (flags & (1u << rm::flags::kResetStateBit)) e.push_back(write_event(kZero));
+  if (flags & kReset) e.push_back(write_event(kZero));
   auto bitlinear = [&](Mx mx, bool own_loop, uint32_t cols, bool logits) {
     e.push_back("beta");
     if (own_loop) e.push_back(loop_event(kProj, cols, false, true, true, false));
@@ -129,7 +132,8 @@ class Schedule : public ::testing::Test {
     std::vector<std::string> events;
     s.num_tokens_i = tokens;
     s.nl_i = layers;
-    s.flags_i = flags;
+    s.flags_i = flags & ~kReset;
+    s.reset_i = (flags & kReset) != 0;
     s.start_i = 1;
     int nc_in = -1, tok_in = -1, lp_in = -1, bs_in = -1, ig_in = -1, wr_in = -1;
     bool nc_ready = false, ig_running = false, logits_open = false, seen = false;
@@ -257,7 +261,7 @@ class Schedule : public ::testing::Test {
 };
 
 TEST_F(Schedule, CommandsThePartsInTheTokenPassOrder) {
-  const uint32_t reset = 1u << rm::flags::kResetStateBit, all = 1u << rm::flags::kAllLogitsBit,
+  const uint32_t reset = kReset, all = 1u << rm::flags::kAllLogitsBit,
                  none = 1u << rm::flags::kNoLogitsBit;
   for (uint32_t flags : {0u, reset, all, none, reset | all}) {
     for (uint32_t tokens : {1u, 3u}) {

@@ -37,7 +37,7 @@ TEST(KernelTokenAssertions, TokenCommandsWithRandomStallsHoldEveryAssertion) {
   std::mt19937 rng(11);
   std::uniform_int_distribution<uint32_t> token(0, shape.vocab - 1);
   const std::vector<Command> commands = {
-      {{token(rng), token(rng)}, rm::flags::kResetState | rm::flags::kAllLogits, 0},
+      {{token(rng), token(rng)}, kResetSlot | rm::flags::kAllLogits, 0},
       {{token(rng), shape.vocab}, 0, 1},  // a bad token: the error path under assertions too
   };
   for (const Command& command : commands) {

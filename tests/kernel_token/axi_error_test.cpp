@@ -75,7 +75,7 @@ Pair open_pair(const RigOptions& options, const std::function<void(Rig&)>& break
 
 // io with the argmax word and the logits row (if any) of token `t` blanked out.
 std::vector<std::byte> without_token(std::vector<std::byte> io, const Command& command, uint32_t t) {
-  const device::IoLayout layout(command.tokens.size(), kSmall.vocab);
+  const device::IoLayout layout(command.tokens.size(), 1, kSmall.vocab);
   const auto blank = [&](uint64_t offset, uint64_t bytes) {
     for (uint64_t k = offset; k < offset + bytes && k < io.size(); ++k) io[k] = std::byte{0};
   };
@@ -111,7 +111,7 @@ void expect_recovers(Pair& pair, const std::function<void(Rig&)>& repair) {
   repair(*pair.sim);
   repair(*pair.golden);
   constexpr uint32_t kSlot = 1;
-  const Command command{{5, 60, 9}, rm::flags::kResetState | rm::flags::kAllLogits, kSlot};
+  const Command command{{5, 60, 9}, kResetSlot | rm::flags::kAllLogits, kSlot};
   const Outcome got = pair.sim->run(command);
   const Outcome want = pair.golden->run(command);
   EXPECT_EQ(got.status, 0u);
@@ -124,7 +124,7 @@ void expect_recovers(Pair& pair, const std::function<void(Rig&)>& repair) {
       << "after the error: first differing byte of state slot " << kSlot;
 }
 
-const Command kThreeTokens{{12, 40, 77}, rm::flags::kResetState | rm::flags::kAllLogits, 0};
+const Command kThreeTokens{{12, 40, 77}, kResetSlot | rm::flags::kAllLogits, 0};
 
 void point_w01_outside_memory(Rig& rig) { rig.write_address(rm::weight_port_offset(1), kOutsideMemory); }
 
@@ -189,7 +189,7 @@ TEST(KernelTokenAxiError, EmbeddingRowOfTheThirdTokenOutsideMemory) {
   const EmbeddingsAtTheEnd e = embeddings_at_the_end();
   ASSERT_GE(e.rows_kept, 16u);
   Pair pair = open_with_embeddings_at_the_end(e);
-  const Command command{{3, 11, e.rows_kept + 40, 7}, rm::flags::kResetState | rm::flags::kAllLogits, 0};
+  const Command command{{3, 11, e.rows_kept + 40, 7}, kResetSlot | rm::flags::kAllLogits, 0};
   EXPECT_EQ(expect_stops_as_golden(pair, command, "embedding row of token 2 outside memory").golden, 2u);
   expect_recovers(pair, point_embeddings_at(e.original_offset));
 }
@@ -200,7 +200,7 @@ TEST(KernelTokenAxiError, TokensCounterCountsOnlyTheTokensBeforeTheError) {
   {
     const EmbeddingsAtTheEnd e = embeddings_at_the_end();
     Pair pair = open_with_embeddings_at_the_end(e);
-    const Command command{{3, 11, e.rows_kept + 40, 7}, rm::flags::kResetState | rm::flags::kAllLogits, 0};
+    const Command command{{3, 11, e.rows_kept + 40, 7}, kResetSlot | rm::flags::kAllLogits, 0};
     const Counters counters = expect_stops_as_golden(pair, command, "embedding row of token 2 outside memory");
     EXPECT_EQ(counters.sim, counters.golden) << "embedding row of token 2 outside memory";
   }

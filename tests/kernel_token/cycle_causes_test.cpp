@@ -60,7 +60,7 @@ Measured run_on_sim(const Command& command, const sim::MemoryTiming& timing) {
 }
 
 Command two_tokens() {
-  return Command{{demo_model().config().bos_token_id, 450}, rm::flags::kResetState, 0};
+  return Command{{demo_model().config().bos_token_id, 450}, kResetSlot, 0};
 }
 
 // qd and qi are whatever the rig's io pattern leaves there: the sums are not checked here.

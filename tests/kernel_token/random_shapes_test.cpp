@@ -95,7 +95,7 @@ TEST_P(RandomShapes, TwoCommandsLeaveTheBytesOfTheGoldenKernel) {
   std::mt19937 rng(c.hidden * 131 + c.vocab);
   std::uniform_int_distribution<uint32_t> token(0, c.vocab - 1);
   const std::vector<Command> commands = {
-      {{token(rng), token(rng), token(rng)}, rm::flags::kResetState | rm::flags::kAllLogits, 0},
+      {{token(rng), token(rng), token(rng)}, kResetSlot | rm::flags::kAllLogits, 0},
       {{token(rng), token(rng)}, 0, 0},  // continues the slot, one logits row
   };
   for (std::size_t k = 0; k < commands.size(); ++k) {

@@ -110,7 +110,7 @@ TEST_P(SynthesisMaxima, TwoTokensLeaveTheBytesOfTheGoldenKernel) {
     relocate_vectors(golden, model);
   }
 
-  const Command command{{17, 130}, rm::flags::kResetState | rm::flags::kAllLogits, 1};
+  const Command command{{17, 130}, kResetSlot | rm::flags::kAllLogits, 1};
   const auto began = std::chrono::steady_clock::now();
   const Outcome got = sim.run(command);
   const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - began).count();
@@ -154,7 +154,7 @@ void expect_refused(uint64_t descriptor_field_offset, const std::function<uint32
   const uint32_t field = value(ports);
   sim.patch_params(mmf::kDeviceDescriptorOffset + descriptor_field_offset, field);
   golden.patch_params(mmf::kDeviceDescriptorOffset + descriptor_field_offset, field);
-  const Command command{{1, 2}, rm::flags::kResetState | rm::flags::kAllLogits, 0};
+  const Command command{{1, 2}, kResetSlot | rm::flags::kAllLogits, 0};
   const Outcome got = sim.run(command, std::chrono::seconds(60));
   const Outcome want = golden.run(command);
   EXPECT_EQ(got.status, expected) << what;

@@ -41,10 +41,10 @@ TEST_P(KernelTokenCommands, EveryCommandLeavesTheBytesOfTheGoldenKernel) {
     return t;
   };
   const std::vector<std::pair<std::string, Command>> commands = {
-      {"reset_state + all_logits, 4 tokens", {tokens(4), rm::flags::kResetState | rm::flags::kAllLogits, 0}},
+      {"reset_state + all_logits, 4 tokens", {tokens(4), kResetSlot | rm::flags::kAllLogits, 0}},
       {"continue the slot, default flags, 3 tokens", {tokens(3), 0, 0}},
       {"continue, no_logits, 2 tokens", {tokens(2), rm::flags::kNoLogits, 0}},
-      {"second slot from zero, 1 token", {tokens(1), rm::flags::kResetState, 1}},
+      {"second slot from zero, 1 token", {tokens(1), kResetSlot, 1}},
       {"first slot again, all_logits, 2 tokens", {tokens(2), rm::flags::kAllLogits, 0}},
       {"bad token third of four", {{token(rng), token(rng), shape.vocab, token(rng)}, rm::flags::kAllLogits, 1}},
   };
@@ -72,7 +72,7 @@ TEST(KernelTokenDemo, PromptCommandOnTheDemoModelLeavesTheBytesOfTheGoldenKernel
   Rig sim(std::move(sim_device), model, ports);
   Rig golden(golden_kernel(ports), model, ports);
   const uint32_t bos = model.config().bos_token_id;
-  for (const Command& command : {Command{{bos, 450, 3000}, rm::flags::kResetState | rm::flags::kAllLogits, 0},
+  for (const Command& command : {Command{{bos, 450, 3000}, kResetSlot | rm::flags::kAllLogits, 0},
                                  Command{{17}, 0, 0}}) {
     const Outcome got = sim.run(command);
     const Outcome want = golden.run(command);

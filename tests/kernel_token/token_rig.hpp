@@ -43,10 +43,20 @@ inline Model synthetic_model(const Shape& shape) {
   return test::synthetic_model(spec);
 }
 
+// A start command. One lane (`slot`) unless `lane_slots` names K lanes; `tokens` holds N passes
+// of K ids each, pass-major (tokens[t][k] at t*K + k, as io holds them). flags are the
+// register's, except kResetSlot, which the rig turns into lane_reset bit 0 (in contract v2 the
+// reset of a slot is a per-lane argument, and flags bit 0 is reserved).
+inline constexpr uint32_t kResetSlot = 1u << 0;
+
 struct Command {
   std::vector<uint32_t> tokens;
   uint32_t flags = 0;
   uint32_t slot = 0;
+  std::vector<uint32_t> lane_slots = {};
+  uint32_t lane_reset = 0;
+  uint32_t num_slots = 0;   // 0: the rig's kSlots
+  bool zero_lanes = false;  // num_lanes = 0 (a bad command)
 };
 
 // What one command left behind.
@@ -69,7 +79,7 @@ struct RigOptions {
   std::size_t params_extra_bytes = 0;
 };
 
-inline constexpr uint32_t kSlots = 2;
+inline constexpr uint32_t kSlots = 4;
 
 class Rig {
  public:
@@ -108,9 +118,16 @@ class Rig {
     for (std::size_t k = 0; k < fill.size(); ++k) fill[k] = std::byte(0x5A ^ (k * 13));
     device_->write(io_, 0, fill);
     device_->write_span<uint32_t>(io_, 0, command.tokens);
-    device_->write_register(regmap::num_tokens::kOffset, static_cast<uint32_t>(command.tokens.size()));
-    device_->write_register(regmap::state_slot::kOffset, command.slot);
-    device_->write_register(regmap::flags::kOffset, command.flags);
+    const std::vector<uint32_t> lanes = command.lane_slots.empty() ? std::vector<uint32_t>{command.slot}
+                                                                   : command.lane_slots;
+    const auto k = static_cast<uint32_t>(lanes.size());
+    device_->write_register(regmap::num_tokens::kOffset, static_cast<uint32_t>(command.tokens.size()) / k);
+    device_->write_register(regmap::num_lanes::kOffset, command.zero_lanes ? 0u : k);
+    for (uint32_t lane = 0; lane < k; ++lane) device_->write_register(regmap::lane_slot_offset(lane), lanes[lane]);
+    device_->write_register(regmap::num_slots::kOffset, command.num_slots ? command.num_slots : kSlots);
+    device_->write_register(regmap::lane_reset::kOffset,
+                            command.lane_reset | ((command.flags & kResetSlot) ? 1u : 0u));
+    device_->write_register(regmap::flags::kOffset, command.flags & ~kResetSlot);
     device_->start();
     device_->wait(timeout);
     Outcome out;

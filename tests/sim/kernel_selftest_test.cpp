@@ -180,6 +180,8 @@ TEST(SimKernel, KernelStuckOnMemoryTimesOutNamingWhatItWaitsFor) {
   device->write(params, 0, demo_model().image());
   write_address(*device, rm::params::kOffset, params.address);
   device->write_register(rm::num_tokens::kOffset, 1);
+  device->write_register(rm::num_lanes::kOffset, 1);   // (arguments that pass the accept checks)
+  device->write_register(rm::num_slots::kOffset, 1);
   device->start();
   try {
     device->wait(std::chrono::seconds(60));

@@ -127,6 +127,7 @@ module mmfree_kernel #(
   parameter int unsigned MaxIntermediate   = mmfree_contract_pkg::MaxIntermediate,
   parameter int unsigned WeightFifoDepth   = mmfree_contract_pkg::WeightFifoDepth,
   parameter int unsigned WeightOutstanding = mmfree_contract_pkg::WeightOutstanding,
+  parameter int unsigned BatchLanes        = mmfree_contract_pkg::BatchLanes,
   // Derived; not meant to be overridden.
   parameter int unsigned NumWeightPorts    = {ports},
   parameter int unsigned AW                = mmfree_reg_pkg::RegAddrWidth
@@ -141,7 +142,8 @@ module mmfree_kernel #(
     .MaxHidden        (MaxHidden),
     .MaxIntermediate  (MaxIntermediate),
     .WeightFifoDepth  (WeightFifoDepth),
-    .WeightOutstanding(WeightOutstanding)
+    .WeightOutstanding(WeightOutstanding),
+    .BatchLanes       (BatchLanes)
   ) u_core (
     .clk_i (ap_clk),
     .rst_ni(ap_rst_n),

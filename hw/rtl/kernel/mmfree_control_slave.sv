@@ -16,6 +16,7 @@ module mmfree_control_slave #(
   parameter int unsigned WeightDataWidth = mmfree_contract_pkg::WeightDataWidth,
   parameter int unsigned MaxHidden       = mmfree_contract_pkg::MaxHidden,
   parameter int unsigned MaxIntermediate = mmfree_contract_pkg::MaxIntermediate,
+  parameter int unsigned BatchLanes      = mmfree_contract_pkg::BatchLanes,
   parameter int unsigned NumCounters     = mmfree_reg_pkg::NumCounters,
   // Derived; not meant to be overridden.
   parameter int unsigned AddrWidth       = mmfree_reg_pkg::RegAddrWidth
@@ -54,8 +55,11 @@ module mmfree_control_slave #(
   output logic [63:0]                  state_o,
   output logic [63:0]                  io_o,
   output logic [31:0]                  num_tokens_o,
-  output logic [31:0]                  state_slot_o,
+  output logic [31:0]                  num_lanes_o,
   output logic [31:0]                  flags_o,
+  output logic [31:0]                  num_slots_o,
+  output logic [31:0]                  lane_reset_o,
+  output logic [32*BatchLanes-1:0]     lane_slots_o,   // lane k's slot at [32k +: 32]
   output logic [64*NumWeightPorts-1:0] weight_base_o,  // port p at [64p +: 64]
 
   // Counters (counter i at [64i +: 64], in the order of mmfree_reg_pkg's Cnt*Idx).
@@ -225,8 +229,10 @@ module mmfree_control_slave #(
   // -------------------------------------------------------------------------------------------
   // Argument registers.
   logic [63:0]                  params_q, state_q, io_q;
-  logic [31:0]                  num_tokens_q, state_slot_q, flags_q;
+  logic [31:0]                  num_tokens_q, num_lanes_q, flags_q, num_slots_q, lane_reset_q;
   logic [64*NumWeightPorts-1:0] weight_base_q;
+  // Only this build's lanes have a slot register (as only its ports have a buffer argument).
+  logic [32*BatchLanes-1:0]     lane_slots_q;
 
   always_ff @(posedge clk_i or negedge rst_ni) begin
     if (!rst_ni) begin
@@ -234,8 +240,11 @@ module mmfree_control_slave #(
       state_q       <= '0;
       io_q          <= '0;
       num_tokens_q  <= '0;
-      state_slot_q  <= '0;
+      num_lanes_q   <= '0;
       flags_q       <= '0;
+      num_slots_q   <= '0;
+      lane_reset_q  <= '0;
+      lane_slots_q  <= '0;
       weight_base_q <= '0;
     end else if (do_write) begin
       if (hit(do_write, aw_addr_q, mmfree_reg_pkg::ArgParamsOffset))          params_q[31:0]  <= merge(params_q[31:0], w_data_q, w_strb_q);
@@ -245,8 +254,15 @@ module mmfree_control_slave #(
       if (hit(do_write, aw_addr_q, mmfree_reg_pkg::ArgIoOffset))              io_q[31:0]      <= merge(io_q[31:0], w_data_q, w_strb_q);
       if (hit(do_write, aw_addr_q, mmfree_reg_pkg::ArgIoOffset + 4))          io_q[63:32]     <= merge(io_q[63:32], w_data_q, w_strb_q);
       if (hit(do_write, aw_addr_q, mmfree_reg_pkg::ArgNumTokensOffset))       num_tokens_q    <= merge(num_tokens_q, w_data_q, w_strb_q);
-      if (hit(do_write, aw_addr_q, mmfree_reg_pkg::ArgStateSlotOffset))       state_slot_q    <= merge(state_slot_q, w_data_q, w_strb_q);
+      if (hit(do_write, aw_addr_q, mmfree_reg_pkg::ArgNumLanesOffset))        num_lanes_q     <= merge(num_lanes_q, w_data_q, w_strb_q);
       if (hit(do_write, aw_addr_q, mmfree_reg_pkg::ArgFlagsOffset))           flags_q         <= merge(flags_q, w_data_q, w_strb_q);
+      if (hit(do_write, aw_addr_q, mmfree_reg_pkg::ArgNumSlotsOffset))        num_slots_q     <= merge(num_slots_q, w_data_q, w_strb_q);
+      if (hit(do_write, aw_addr_q, mmfree_reg_pkg::ArgLaneResetOffset))       lane_reset_q    <= merge(lane_reset_q, w_data_q, w_strb_q);
+      for (int unsigned k = 0; k < BatchLanes; k++) begin
+        if (hit(do_write, aw_addr_q, mmfree_reg_pkg::ArgLaneSlotOffset + AddrWidth'(mmfree_reg_pkg::ArgLaneSlotStride * k))) begin
+          lane_slots_q[32*k +: 32] <= merge(lane_slots_q[32*k +: 32], w_data_q, w_strb_q);
+        end
+      end
       for (int unsigned p = 0; p < NumWeightPorts; p++) begin
         if (hit(do_write, aw_addr_q, mmfree_reg_pkg::ArgWeightOffset + AddrWidth'(mmfree_reg_pkg::ArgWeightStride * p))) begin
           weight_base_q[64*p +: 32] <= merge(weight_base_q[64*p +: 32], w_data_q, w_strb_q);
@@ -262,8 +278,11 @@ module mmfree_control_slave #(
   assign state_o       = state_q;
   assign io_o          = io_q;
   assign num_tokens_o  = num_tokens_q;
-  assign state_slot_o  = state_slot_q;
+  assign num_lanes_o   = num_lanes_q;
   assign flags_o       = flags_q;
+  assign num_slots_o   = num_slots_q;
+  assign lane_reset_o  = lane_reset_q;
+  assign lane_slots_o  = lane_slots_q;
   assign weight_base_o = weight_base_q;
 
   // -------------------------------------------------------------------------------------------
@@ -302,16 +321,24 @@ module mmfree_control_slave #(
       word_of(mmfree_reg_pkg::ArgIoOffset):             rdata_d = io_q[31:0];
       word_of(mmfree_reg_pkg::ArgIoOffset + 4):         rdata_d = io_q[63:32];
       word_of(mmfree_reg_pkg::ArgNumTokensOffset):      rdata_d = num_tokens_q;
-      word_of(mmfree_reg_pkg::ArgStateSlotOffset):      rdata_d = state_slot_q;
+      word_of(mmfree_reg_pkg::ArgNumLanesOffset):       rdata_d = num_lanes_q;
       word_of(mmfree_reg_pkg::ArgFlagsOffset):          rdata_d = flags_q;
+      word_of(mmfree_reg_pkg::ArgNumSlotsOffset):       rdata_d = num_slots_q;
+      word_of(mmfree_reg_pkg::ArgLaneResetOffset):      rdata_d = lane_reset_q;
       word_of(mmfree_reg_pkg::RegHwMagicOffset):        rdata_d = mmfree_reg_pkg::KernelMagic;
       word_of(mmfree_reg_pkg::RegHwVersionOffset):      rdata_d = mmfree_reg_pkg::InterfaceVersion;
       word_of(mmfree_reg_pkg::RegHwWeightPortsOffset):  rdata_d = 32'(NumWeightPorts);
       word_of(mmfree_reg_pkg::RegHwWeightDataWidthOffset): rdata_d = 32'(WeightDataWidth);
       word_of(mmfree_reg_pkg::RegHwMaxHiddenOffset):    rdata_d = 32'(MaxHidden);
       word_of(mmfree_reg_pkg::RegHwMaxIntermediateOffset): rdata_d = 32'(MaxIntermediate);
+      word_of(mmfree_reg_pkg::RegHwBatchLanesOffset):   rdata_d = 32'(BatchLanes);
       default: ;
     endcase
+    for (int unsigned k = 0; k < BatchLanes; k++) begin
+      if (word_of(araddr_i) == word_of(mmfree_reg_pkg::ArgLaneSlotOffset + AddrWidth'(mmfree_reg_pkg::ArgLaneSlotStride * k))) begin
+        rdata_d = lane_slots_q[32*k +: 32];
+      end
+    end
     for (int unsigned p = 0; p < NumWeightPorts; p++) begin
       if (word_of(araddr_i) == word_of(mmfree_reg_pkg::ArgWeightOffset + AddrWidth'(mmfree_reg_pkg::ArgWeightStride * p))) begin
         rdata_d = weight_base_q[64*p +: 32];

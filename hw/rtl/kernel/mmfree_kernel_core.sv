@@ -11,6 +11,7 @@ module mmfree_kernel_core #(
   parameter int unsigned MaxIntermediate   = mmfree_contract_pkg::MaxIntermediate,
   parameter int unsigned WeightFifoDepth   = mmfree_contract_pkg::WeightFifoDepth,    // beats, power of two
   parameter int unsigned WeightOutstanding = mmfree_contract_pkg::WeightOutstanding,  // bursts in flight per port
+  parameter int unsigned BatchLanes        = mmfree_contract_pkg::BatchLanes,         // B: lanes per weight beat
   // Derived; not meant to be overridden.
   parameter int unsigned P  = NumWeightPorts,
   parameter int unsigned W  = WeightDataWidth,
@@ -106,14 +107,15 @@ module mmfree_kernel_core #(
   logic        start, done;
   logic [31:0] status;
   logic [63:0] arg_params, arg_state, arg_io;
-  logic [31:0] arg_num_tokens, arg_state_slot, arg_flags;
+  logic [31:0] arg_num_tokens, arg_num_lanes, arg_flags, arg_num_slots, arg_lane_reset;
+  logic [32*BatchLanes-1:0] arg_lane_slots;
   logic [64*P-1:0] arg_weight_base;
   logic [64*mmfree_reg_pkg::NumCounters-1:0] counters;
   logic [64*P-1:0]           port_bytes;
 
   mmfree_control_slave #(
     .NumWeightPorts(P), .WeightDataWidth(W), .MaxHidden(MaxHidden),
-    .MaxIntermediate(MaxIntermediate)
+    .MaxIntermediate(MaxIntermediate), .BatchLanes(BatchLanes)
   ) u_control (
     .clk_i, .rst_ni, .awvalid_i(ctl_awvalid_i), .awready_o(ctl_awready_o), .awaddr_i(ctl_awaddr_i),
     .wvalid_i(ctl_wvalid_i), .wready_o(ctl_wready_o), .wdata_i(ctl_wdata_i), .wstrb_i(ctl_wstrb_i),
@@ -122,18 +124,23 @@ module mmfree_kernel_core #(
     .rvalid_o(ctl_rvalid_o), .rready_i(ctl_rready_i), .rdata_o(ctl_rdata_o), .rresp_o(ctl_rresp_o),
     .interrupt_o, .start_o(start), .done_i(done), .status_i(status), .params_o(arg_params),
     .state_o(arg_state), .io_o(arg_io), .num_tokens_o(arg_num_tokens),
-    .state_slot_o(arg_state_slot), .flags_o(arg_flags), .weight_base_o(arg_weight_base),
+    .num_lanes_o(arg_num_lanes), .flags_o(arg_flags), .num_slots_o(arg_num_slots),
+    .lane_reset_o(arg_lane_reset), .lane_slots_o(arg_lane_slots), .weight_base_o(arg_weight_base),
     .counters_i(counters), .port_bytes_i(port_bytes)
   );
 
-  // Token mode reads these three arguments; like the others they are taken once, at the start.
+  // Token mode reads these arguments; like the others they are taken once, at the start (the
+  // sequencer checks them in that cycle: num_slots is not needed after it).
   logic [63:0] state_q;
-  logic [31:0] num_tokens_q, state_slot_q;
+  logic [31:0] num_tokens_q, num_lanes_q, lane_reset_q;
+  logic [32*BatchLanes-1:0] lane_slots_q;
   always_ff @(posedge clk_i or negedge rst_ni) begin
     if (!rst_ni) begin
       state_q      <= '0;
       num_tokens_q <= '0;
-      state_slot_q <= '0;
+      num_lanes_q  <= '0;
+      lane_reset_q <= '0;
+      lane_slots_q <= '0;
       arg_params_q <= '0;
       arg_io_q     <= '0;
       arg_flags_q  <= '0;
@@ -143,7 +150,9 @@ module mmfree_kernel_core #(
       arg_flags_q  <= arg_flags;
       state_q      <= arg_state;
       num_tokens_q <= arg_num_tokens;
-      state_slot_q <= arg_state_slot;
+      num_lanes_q  <= arg_num_lanes;
+      lane_reset_q <= arg_lane_reset;
+      lane_slots_q <= arg_lane_slots;
     end
   end
 
@@ -221,10 +230,12 @@ module mmfree_kernel_core #(
 
   mmfree_sequencer #(
     .NumWeightPorts(P), .MaxHidden(MaxHidden), .MaxIntermediate(MaxIntermediate),
-    .DataWidth(GmemDataWidth), .CountBits(CountBits)
+    .BatchLanes(BatchLanes), .DataWidth(GmemDataWidth), .CountBits(CountBits)
   ) u_sequencer (
     .clk_i, .rst_ni, .start_i(start), .done_o(done), .status_o(status), .params_i(arg_params),
-    .io_i(arg_io), .flags_i(arg_flags), .weight_base_i(arg_weight_base),
+    .io_i(arg_io), .flags_i(arg_flags), .num_tokens_i(arg_num_tokens), .num_lanes_i(arg_num_lanes),
+    .num_slots_i(arg_num_slots), .lane_reset_i(arg_lane_reset), .lane_slots_i(arg_lane_slots),
+    .weight_base_i(arg_weight_base),
     .rd_cmd_valid_o(seq_rd_cmd_valid), .rd_cmd_ready_i(rd_cmd_ready),
     .rd_cmd_addr_o(seq_rd_cmd_addr), .rd_cmd_beats_o(seq_rd_cmd_beats), .rd_valid_i(rd_valid),
     .rd_ready_o(seq_rd_ready), .rd_data_i(rd_data), .rd_error_i(rd_error),
@@ -247,11 +258,12 @@ module mmfree_kernel_core #(
   // and feeder starts while the sequencer has handed it the command.
   mmfree_token_engine #(
     .NumWeightPorts(P), .MaxHidden(MaxHidden), .MaxIntermediate(MaxIntermediate),
-    .DataWidth(GmemDataWidth), .CountBits(CountBits)
+    .BatchLanes(BatchLanes), .DataWidth(GmemDataWidth), .CountBits(CountBits)
   ) u_token (
     .clk_i, .rst_ni, .start_i(token_start), .done_o(token_done), .status_o(token_status),
     .token_done_o(token_completed), .params_i(arg_params_q), .state_i(state_q), .io_i(arg_io_q),
-    .num_tokens_i(num_tokens_q), .state_slot_i(state_slot_q), .flags_i(arg_flags_q),
+    .num_tokens_i(num_tokens_q), .num_lanes_i(num_lanes_q), .lane_reset_i(lane_reset_q),
+    .lane_slots_i(lane_slots_q), .flags_i(arg_flags_q),
     .desc_i(descriptor), .beats_d_i(beats_d), .beats_i_i(beats_i), .port_rows_d_i(port_rows_d),
     .port_rows_gate_i(port_rows_gate), .port_rows_vocab_i(port_rows_vocab),
     .rd_cmd_valid_o(tok_rd_cmd_valid), .rd_cmd_ready_i(rd_cmd_ready),
@@ -403,7 +415,9 @@ module mmfree_kernel_core #(
   always_comb begin
     counter_inc = '0;
     counter_inc[IncBits*mmfree_reg_pkg::CntCyclesIdx +: IncBits]            = IncBits'(running_q);
-    counter_inc[IncBits*mmfree_reg_pkg::CntTokensIdx +: IncBits]            = IncBits'(token_completed);
+    // A pass completes one token on each of its lanes (tokens counts lane-tokens).
+    counter_inc[IncBits*mmfree_reg_pkg::CntTokensIdx +: IncBits]            =
+        token_completed ? IncBits'(num_lanes_q) : '0;
     counter_inc[IncBits*mmfree_reg_pkg::CntWeightStallCyclesIdx +: IncBits] = IncBits'(|feeder_stall);
     counter_inc[IncBits*mmfree_reg_pkg::CntGmemStallCyclesIdx +: IncBits]   = IncBits'(gmem_stall);
     counter_inc[IncBits*mmfree_reg_pkg::CntWeightBytesIdx +: IncBits]       = count_ones(wt_beat) * IncBits'(BeatBytes);

@@ -11,6 +11,7 @@ module mmfree_sequencer #(
   parameter int unsigned NumWeightPorts  = 1,
   parameter int unsigned MaxHidden       = mmfree_contract_pkg::MaxHidden,
   parameter int unsigned MaxIntermediate = mmfree_contract_pkg::MaxIntermediate,
+  parameter int unsigned BatchLanes      = mmfree_contract_pkg::BatchLanes,
   parameter int unsigned DataWidth       = mmfree_contract_pkg::GmemDataWidth,  // gmem beats
   parameter int unsigned CountBits       = 32,
   // Derived; not meant to be overridden.
@@ -26,6 +27,11 @@ module mmfree_sequencer #(
   input  logic [63:0]                     params_i,
   input  logic [63:0]                     io_i,
   input  logic [31:0]                     flags_i,
+  input  logic [31:0]                     num_tokens_i,   // token mode's arguments, checked at accept
+  input  logic [31:0]                     num_lanes_i,
+  input  logic [31:0]                     num_slots_i,
+  input  logic [31:0]                     lane_reset_i,
+  input  logic [32*BatchLanes-1:0]        lane_slots_i,
   input  logic [64*NumWeightPorts-1:0]    weight_base_i,
 
   // gmem reads.
@@ -167,13 +173,46 @@ module mmfree_sequencer #(
                           (intermediate_size > CountBits'(MaxIntermediate));
 
   // ---------------------------------------------------------------------------------------------
+  // Token mode's arguments, checked when the start is accepted (before any memory is read or
+  // written; the self-test does not use them), as docs/device.md orders them: no passes, no
+  // lanes or more than this build has (bad_arguments, nothing else checked); else, over the K
+  // lanes, a slot beyond num_slots or a slot named again by a lane not adjacent to its chain
+  // (bad_slot) and a lane_reset bit on a lane that continues a chain (bad_arguments), both
+  // reported when both apply.
+  // (The token engine runs one lane a command for now: more are refused as bad_arguments.)
+  localparam int unsigned LanesRun = 1;
+  logic count_bad, chain_reset_bad, slot_bad, args_bad;
+  always_comb begin
+    count_bad       = (num_tokens_i == '0) || (num_lanes_i == '0) || (num_lanes_i > 32'(LanesRun));
+    chain_reset_bad = 1'b0;
+    slot_bad        = 1'b0;
+    for (int unsigned k = 0; k < BatchLanes; k++) begin
+      if (32'(k) < num_lanes_i) begin
+        if (lane_slots_i[32*k +: 32] >= num_slots_i) slot_bad = 1'b1;
+        if (k > 0) begin
+          if (lane_slots_i[32*k +: 32] == lane_slots_i[32*(k-1) +: 32]) begin
+            if (lane_reset_i[k]) chain_reset_bad = 1'b1;
+          end else begin
+            for (int unsigned j = 0; j + 1 < k; j++) begin
+              if (lane_slots_i[32*j +: 32] == lane_slots_i[32*k +: 32]) slot_bad = 1'b1;
+            end
+          end
+        end
+      end
+    end
+    args_bad = count_bad || chain_reset_bad;
+  end
+  logic token_mode_bad;
+  assign token_mode_bad = !flags_i[mmfree_reg_pkg::FlagsMatvecSelftestBit] && (args_bad || slot_bad);
+
+  // ---------------------------------------------------------------------------------------------
   logic rd_fire;
   assign rd_fire = rd_valid_i && rd_ready_o;
 
   always_comb begin
     state_d = state_q;
     unique case (state_q)
-      StIdle:    if (start_i) state_d = StDescReq;
+      StIdle:    if (start_i) state_d = token_mode_bad ? StFinish : StDescReq;
       StDescReq: if (rd_cmd_ready_i) state_d = StDescRx;
       StDescRx:  if (rd_fire && beat_q == CountBits'(DescriptorBeats - 1)) state_d = StCheck;
       StCheck: begin
@@ -230,6 +269,10 @@ module mmfree_sequencer #(
             flags_q       <= flags_i;
             weight_base_q <= weight_base_i;
             status_q      <= '0;
+            if (!flags_i[mmfree_reg_pkg::FlagsMatvecSelftestBit]) begin
+              status_q[mmfree_reg_pkg::StatusBadArgumentsBit] <= count_bad || chain_reset_bad;
+              status_q[mmfree_reg_pkg::StatusBadSlotBit]      <= !count_bad && slot_bad;
+            end
             beat_q        <= '0;
           end
         end

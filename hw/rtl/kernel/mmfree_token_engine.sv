@@ -40,6 +40,7 @@ module mmfree_token_engine #(
   parameter int unsigned NumWeightPorts  = 1,
   parameter int unsigned MaxHidden       = mmfree_contract_pkg::MaxHidden,
   parameter int unsigned MaxIntermediate = mmfree_contract_pkg::MaxIntermediate,
+  parameter int unsigned BatchLanes      = mmfree_contract_pkg::BatchLanes,
   parameter int unsigned DataWidth       = 512,
   parameter int unsigned CountBits       = 32,
   // Derived; not meant to be overridden.
@@ -58,7 +59,9 @@ module mmfree_token_engine #(
   input  logic [63:0]             state_i,
   input  logic [63:0]             io_i,
   input  logic [31:0]             num_tokens_i,
-  input  logic [31:0]             state_slot_i,
+  input  logic [31:0]             num_lanes_i,   // K (checked at accept: 1 .. BatchLanes)
+  input  logic [31:0]             lane_reset_i,
+  input  logic [32*BatchLanes-1:0] lane_slots_i,
   input  logic [31:0]             flags_i,
   input  mmfree_contract_pkg::desc_t desc_i,
 
@@ -147,9 +150,11 @@ module mmfree_token_engine #(
                          desc_i.weights_bytes, desc_i.layer_weights_stride, desc_i.reserved, dflags[31:1]};
 
   // ---- Command-level layout (hw/contract: the state-slot and io layouts) -------------------------
+  logic unused_lanes;   // one lane a command for now (the sequencer refuses more)
+  assign unused_lanes = ^{lane_reset_i[31:1], lane_slots_i[32*BatchLanes-1:32]};
   logic [63:0] slot_bytes, slot_addr;
   assign slot_bytes = mmfree_contract_pkg::state_slot_bytes(64'(nl), 64'(d));
-  assign slot_addr  = state_i + mmfree_contract_pkg::state_slot_offset(64'(state_slot_i), 64'(nl), 64'(d));
+  assign slot_addr  = state_i + mmfree_contract_pkg::state_slot_offset(64'(lane_slots_i[31:0]), 64'(nl), 64'(d));
 
   // ---- Norm constants ----------------------------------------------------------------------------
   logic                      nc_start, nc_ready;
@@ -405,7 +410,7 @@ module mmfree_token_engine #(
     wr_cmd.src = wr_src;
     unique case (wr_src)
       mmfree_token_pkg::SrcLogits: begin
-        wr_cmd.addr = io_i + mmfree_contract_pkg::io_logits_offset(64'(num_tokens_i), 64'(nv),
+        wr_cmd.addr = io_i + mmfree_contract_pkg::io_logits_offset(64'(num_tokens_i), 64'(num_lanes_i), 64'(nv),
                       flags_i[mmfree_reg_pkg::FlagsAllLogitsBit] ? 64'(tok_idx) : 64'd0);
         wr_cmd.n    = nv;
       end
@@ -414,7 +419,7 @@ module mmfree_token_engine #(
         wr_cmd.n    = d;
       end
       mmfree_token_pkg::SrcArgmax: begin
-        wr_cmd.addr = io_i + mmfree_contract_pkg::io_argmax_offset(64'(num_tokens_i)) + 64'(tok_idx) * 64'd4;
+        wr_cmd.addr = io_i + mmfree_contract_pkg::io_argmax_offset(64'(num_tokens_i), 64'(num_lanes_i)) + 64'(tok_idx) * 64'd4;
         wr_cmd.n    = 32'd1;
       end
       default: begin   // SrcZero: the state slot
@@ -440,7 +445,7 @@ module mmfree_token_engine #(
   // ---- The schedule's instance (its signals are declared above) ----------------------------------------
   mmfree_token_schedule #(.NumWeightPorts(NumWeightPorts), .CountBits(CountBits), .ExpBits(ExpBits)) u_schedule (
     .clk_i, .rst_ni,
-    .start_i, .done_o, .status_o, .token_done_o, .num_tokens_i, .flags_i, .d_i(d), .ni_i(ni),
+    .start_i, .done_o, .status_o, .token_done_o, .num_tokens_i, .flags_i, .reset_i(lane_reset_i[0]), .d_i(d), .ni_i(ni),
     .nl_i(nl), .nv_i(nv), .bounded_i(dflags[0] && (layer != 32'd0)), .beats_d_i, .beats_i_i,
     .port_rows_d_i, .port_rows_gate_i, .port_rows_vocab_i, .mx_o(mx), .tok_idx_o(tok_idx),
     .layer_o(layer), .tok_o(tok), .mx_rows_o(mx_rows), .logits_o(logits_now), .nc_start_o(nc_start),

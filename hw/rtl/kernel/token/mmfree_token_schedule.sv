@@ -36,6 +36,7 @@ module mmfree_token_schedule #(
   output logic                       token_done_o,
   input  logic [31:0]                num_tokens_i,
   input  logic [31:0]                flags_i,
+  input  logic                       reset_i,       // zero the state slot before the first token
 
   // Sizes (descriptor fields) and each port's share of the matrices.
   input  logic [31:0]                d_i,
@@ -236,7 +237,7 @@ module mmfree_token_schedule #(
     wr_start_o = 1'b0;
     wr_src_o   = mmfree_token_pkg::SrcZero;   // StConst: zero the state slot
     unique case (state_q)
-      StConst: wr_start_o = nc_ready_i && flags_i[mmfree_reg_pkg::FlagsResetStateBit];
+      StConst: wr_start_o = nc_ready_i && reset_i;
       StProjLogits: begin
         wr_start_o = (mx_q == mmfree_token_pkg::MxHead) && write_logits;
         wr_src_o   = mmfree_token_pkg::SrcLogits;
@@ -295,7 +296,7 @@ module mmfree_token_schedule #(
 
       StConst: begin
         if (nc_ready_i) begin
-          if (flags_i[mmfree_reg_pkg::FlagsResetStateBit]) begin
+          if (reset_i) begin
             ret_d   = StTokRead;
             state_d = StWrite;
           end else begin
