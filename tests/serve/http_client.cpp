@@ -46,10 +46,13 @@ class Socket {
       sent += std::size_t(n);
     }
   }
+  // What recv() last returned: 0 at the end of the stream, -1 for an error or the time limit.
+  ssize_t last = 1;
   // Appends what arrives; false at the end of the stream, an error or the time limit.
   bool receive(std::string& into) {
     char buffer[8192];
     const ssize_t n = ::recv(fd_, buffer, sizeof buffer, 0);
+    last = n;
     if (n <= 0) return false;
     into.append(buffer, std::size_t(n));
     return true;
@@ -172,6 +175,15 @@ std::string raw_exchange(uint16_t port, const std::string& bytes) {
   while (socket.receive(raw)) {
   }
   return raw;
+}
+
+bool server_closes_after(uint16_t port, const std::string& bytes) {
+  Socket socket(port);
+  socket.send_all(bytes);
+  std::string raw;
+  while (socket.receive(raw)) {
+  }
+  return socket.last == 0;
 }
 
 }  // namespace mmfree::test

@@ -47,4 +47,8 @@ class StreamingRequest {
 // Sends `bytes` as they are and returns everything the server answers until it closes.
 std::string raw_exchange(uint16_t port, const std::string& bytes);
 
+// Sends `bytes` and keeps the connection open without sending more; true when the server
+// closes it (within the socket time limit), whatever it answered first.
+bool server_closes_after(uint16_t port, const std::string& bytes);
+
 }  // namespace mmfree::test

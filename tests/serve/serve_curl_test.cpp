@@ -171,6 +171,8 @@ TEST_F(ServeCurl, TokenIdPromptsLogprobsAndStopStrings) {
   EXPECT_EQ(stopped_body["choices"][0]["finish_reason"], "stop");
 }
 
+TEST_F(ServeCurl, ListensOnLoopbackUnlessTold) { EXPECT_EQ(server_->address(), "127.0.0.1"); }
+
 TEST_F(ServeCurl, ModelsHealthReadyMetrics) {
   const auto models = curl({"-H", kAuth, url("/v1/models")});
   ASSERT_EQ(models.response.status, 200u);

@@ -46,13 +46,14 @@ ServerProcess::ServerProcess(const std::vector<std::string>& args, std::chrono::
     ::execv(c_args[0], c_args.data());
     ::_exit(127);
   }
-  const std::regex listening(R"(listening on http://[0-9.]+:([0-9]+))");
+  const std::regex listening(R"(listening on http://([0-9.]+):([0-9]+))");
   const auto deadline = std::chrono::steady_clock::now() + startup;
   while (std::chrono::steady_clock::now() < deadline) {
     std::smatch match;
     const std::string out = read_file(out_path);
     if (std::regex_search(out, match, listening)) {
-      port_ = uint16_t(std::stoi(match[1].str()));
+      address_ = match[1].str();
+      port_ = uint16_t(std::stoi(match[2].str()));
       return;
     }
     int status = 0;

@@ -23,6 +23,8 @@ class ServerProcess {
   ServerProcess& operator=(const ServerProcess&) = delete;
 
   uint16_t port() const { return port_; }
+  // The address the server said it listens on ("127.0.0.1").
+  const std::string& address() const { return address_; }
   pid_t pid() const { return pid_; }
   std::string base_url() const { return "http://127.0.0.1:" + std::to_string(port_); }
 
@@ -38,6 +40,7 @@ class ServerProcess {
   TempDir dir_;
   pid_t pid_ = -1;
   uint16_t port_ = 0;
+  std::string address_;
   int exit_status_ = -1;
 };
 
