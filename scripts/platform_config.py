@@ -42,6 +42,7 @@ CMAKE_OPTIONS = {
     "WeightDataWidth": "MMFREE_SIM_WEIGHT_DATA_WIDTH",
     "WeightFifoDepth": "MMFREE_SIM_WEIGHT_FIFO_DEPTH",
     "WeightOutstanding": "MMFREE_SIM_WEIGHT_OUTSTANDING",
+    "BatchLanes": "MMFREE_SIM_BATCH_LANES",
 }
 
 

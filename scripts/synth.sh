@@ -8,7 +8,7 @@
 #
 #   scripts/synth.sh [CONFIG] [--top MODULE] [--out DIR] [--json]
 #
-#   CONFIG        default | p1 | small (their parameters: the table below in this script)
+#   CONFIG        default | b1 | p1 | small (their parameters: the table below in this script)
 #   --top MODULE  synthesize one module of hw/rtl instead of the kernel top, with the
 #                 configuration's parameters that it declares (e.g. mmfree_token_engine: quicker)
 #   --out DIR     where the report and logs go (default build/synth/<config>[-<module>])
@@ -54,13 +54,15 @@ max_d=$MMFREE_DEFAULT_MaxHidden
 max_i=$MMFREE_DEFAULT_MaxIntermediate
 fifo=$MMFREE_DEFAULT_WeightFifoDepth
 outst=$MMFREE_DEFAULT_WeightOutstanding
+lanes=$MMFREE_DEFAULT_BatchLanes
 
-# name: weight ports, MaxHidden, MaxIntermediate, WeightFifoDepth, WeightOutstanding
+# name: weight ports, MaxHidden, MaxIntermediate, WeightFifoDepth, WeightOutstanding, BatchLanes
 case "$config" in
   default) ports=$default_ports ;;  # the contract's defaults: docs/device.md's default configuration
+  b1)      ports=$default_ports; lanes=1 ;;  # the default with one lane (the one-lane kernel)
   p1)      ports=1 ;;
   small)   ports=1; max_d=512;  max_i=1024; fifo=64;  outst=2 ;;
-  *) echo "synth: unknown configuration '$config' (default | p1 | small)" >&2; exit 2 ;;
+  *) echo "synth: unknown configuration '$config' (default | b1 | p1 | small)" >&2; exit 2 ;;
 esac
 
 command -v yosys >/dev/null || { echo "synth: yosys not found (run 'make deps')" >&2; exit 1; }
@@ -97,7 +99,7 @@ top_file="$src/mmfree_kernel.sv"
 [ "$top" = mmfree_kernel ] || top_file="$rtl_top_file"
 chparams=""
 for pair in "NumWeightPorts=$ports" "MaxHidden=$max_d" "MaxIntermediate=$max_i" \
-            "WeightFifoDepth=$fifo" "WeightOutstanding=$outst"; do
+            "WeightFifoDepth=$fifo" "WeightOutstanding=$outst" "BatchLanes=$lanes"; do
   name="${pair%%=*}"
   # Only what the top declares: chparam on an undeclared parameter is an error. (The generated
   # top's NumWeightPorts is set to the count it was generated for, so it stays consistent.)
@@ -142,7 +144,7 @@ if [ "$json" = 1 ]; then
   printf 'flatten\nwrite_json %s\n' "$out/netlist.json" >> "$out/synth.ys"
 fi
 
-title="configuration \`$config\` (P = $ports, MaxHidden = $max_d, MaxIntermediate = $max_i, WeightFifoDepth = $fifo)"
+title="configuration \`$config\` (P = $ports, MaxHidden = $max_d, MaxIntermediate = $max_i, WeightFifoDepth = $fifo, BatchLanes = $lanes)"
 echo "synth: $top, $title -> $out"
 start=$(date +%s)
 # Yosys's warnings (e.g. block-RAM address ports resized) go to the log, not the terminal.

@@ -98,6 +98,9 @@ TEST(Buffers, EveryWriterReachesItsBuffersAndEveryReadItsWord) {
     if (rd_we && dst == kX && ig_v && mx == kDown) ig_v = false;
     if (rd_we && dst == kH && lp_wr && kind == kMlgru) lp_wr = false;
     if (ig_v && mx == kGate && !ig_up && lp_wr && kind == kGlu) lp_wr = false;
+    u->rd_lane_i = 0;   // (one lane: the part's default BatchLanes = 1)
+    u->ig_lane_i = 0;
+    u->lp_lane_i = 0;
     u->ig_mx_i = mx;
     u->ig_v_i = ig_v;
     u->ig_up_i = ig_up;

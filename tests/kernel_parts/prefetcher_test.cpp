@@ -67,6 +67,7 @@ class Prefetcher : public ::testing::Test {
   Prefetcher() : rng_(31337) {
     u_->start_i = 0;
     u_->nl_i = kLayers;
+    u_->num_lanes_i = 1;
     u_->rd_cmd_ready_i = 0;
     u_->rd_valid_i = 0;
     clear_consumer_inputs();

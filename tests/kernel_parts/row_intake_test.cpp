@@ -37,6 +37,7 @@ class RowIntake : public ::testing::Test {
     u_->clear_i = 0;
     u_->active_i = 0;
     u_->can_push_i = 1;
+    u_->num_lanes_i = 1;
     u_->sum_valid_i = 0;
     u_.settle();
   }

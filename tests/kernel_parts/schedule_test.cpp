@@ -6,11 +6,15 @@
 // of the per-token schedule (docs/device.md), with the loop commands (kind, length, clears,
 // operands) and writes the golden kernel's pass implies; each gate passes exactly its port's
 // share of each matrix; bad arguments and bad token ids end the command with their status; and
-// no assertion of the part fires.
+// no assertion of the part fires. With lanes (a four-lane schedule): every element-wise step runs
+// lane by lane (the events carry lane_o), each matrix is granted once after every lane's
+// quantizer, the beta, h and LB are taken once at lane 0, the slots with a reset bit are zeroed in
+// lane order, and a lane's h is written unless the next lane continues its chain.
 #include <gtest/gtest.h>
 
 #include <cstdint>
 #include <algorithm>
+#include <functional>
 #include <random>
 #include <string>
 #include <vector>
@@ -48,42 +52,56 @@ std::string write_event(Src src) {
   static const char* names[] = {"zero-slot", "h", "argmax", "logits"};
   return std::string("write ") + names[src];
 }
+std::string at(std::string e, uint32_t lane) { return e + " @" + std::to_string(lane); }
 
-// The events of one command, in order, as the golden kernel's pass orders its work.
-std::vector<std::string> expected_events(uint32_t tokens, uint32_t layers, uint32_t flags, bool bounded_flag) {
+// The events of one command, in order, as the golden kernel's pass orders its work, for `lanes`
+// lanes (reset: the lanes whose slot is zeroed first; chain: the lanes that continue the one
+// before).
+std::vector<std::string> expected_events(uint32_t tokens, uint32_t layers, uint32_t flags, bool bounded_flag,
+                                         uint32_t lanes = 1, uint32_t reset = 0, uint32_t chain = 0) {
   std::vector<std::string> e;
-  if (flags & kReset) e.push_back(write_event(kZero));
-  auto bitlinear = [&](Mx mx, bool own_loop, uint32_t cols, bool logits) {
-    e.push_back("beta");
-    if (own_loop) e.push_back(loop_event(kProj, cols, false, true, true, false));
-    e.push_back("scale");
-    e.push_back(loop_event(kQuant, cols, false, false, true, false));
-    if (logits) e.push_back(write_event(kLogits));
+  if (flags & kReset) reset |= 1u;
+  for (uint32_t k = 0; k < lanes; ++k)
+    if (reset & (1u << k)) e.push_back(at(write_event(kZero), k));
+  // One BitLinear: per lane its loop before (pre), the beta at lane 0, its own projection loop,
+  // the scale, the quantizer; then the logits' write and the matrix's sums, once.
+  auto bitlinear = [&](Mx mx, const std::function<void(uint32_t)>& pre, bool own_loop, uint32_t cols, bool logits) {
+    for (uint32_t k = 0; k < lanes; ++k) {
+      if (pre) pre(k);
+      if (k == 0) e.push_back("beta");
+      if (own_loop) e.push_back(at(loop_event(kProj, cols, false, true, true, false), k));
+      e.push_back(at("scale", k));
+      e.push_back(at(loop_event(kQuant, cols, false, false, true, false), k));
+    }
+    if (logits) e.push_back(at(write_event(kLogits), lanes - 1));   // (started at the last lane)
     e.push_back("sums mx=" + std::to_string(mx));
   };
   for (uint32_t t = 0; t < tokens; ++t) {
     e.push_back("token read");
     e.push_back("pass");
     for (uint32_t l = 0; l < layers; ++l) {
-      e.push_back(loop_event(kNorm, kD, true, true, true, false));
-      bitlinear(kMxI, false, kD, false);
-      bitlinear(kMxF, true, kD, false);
-      bitlinear(kMxG, true, kD, false);
-      e.push_back("h+lb");
-      e.push_back(loop_event(kMlgru, kD, false, false, true, bounded_flag && l != 0));
-      e.push_back(write_event(kH));
-      e.push_back(loop_event(kOgate, kD, true, true, true, false));
-      bitlinear(kMxO, false, kD, false);
-      e.push_back(loop_event(kNorm, kD, true, true, false, false));
-      bitlinear(kMxGate, false, kD, false);
-      e.push_back(loop_event(kGlu, kI, true, true, true, false));
-      bitlinear(kMxDown, false, kI, false);
+      bitlinear(kMxI, [&](uint32_t k) { e.push_back(at(loop_event(kNorm, kD, true, true, true, false), k)); }, false,
+                kD, false);
+      bitlinear(kMxF, nullptr, true, kD, false);
+      bitlinear(kMxG, nullptr, true, kD, false);
+      for (uint32_t k = 0; k < lanes; ++k) {
+        if (k == 0) e.push_back("h+lb");
+        e.push_back(at(loop_event(kMlgru, kD, false, false, true, bounded_flag && l != 0), k));
+        const bool chained_next = k + 1 < lanes && (chain & (1u << (k + 1)));
+        if (!chained_next) e.push_back(at(write_event(kH), k));
+      }
+      bitlinear(kMxO, [&](uint32_t k) { e.push_back(at(loop_event(kOgate, kD, true, true, true, false), k)); }, false,
+                kD, false);
+      bitlinear(kMxGate, [&](uint32_t k) { e.push_back(at(loop_event(kNorm, kD, true, true, false, false), k)); },
+                false, kD, false);
+      bitlinear(kMxDown, [&](uint32_t k) { e.push_back(at(loop_event(kGlu, kI, true, true, true, false), k)); }, false,
+                kI, false);
     }
-    e.push_back(loop_event(kNorm, kD, true, true, true, false));
     const bool logits = !(flags & (1u << rm::flags::kNoLogitsBit)) &&
                         ((flags & (1u << rm::flags::kAllLogitsBit)) || t + 1 == tokens);
-    bitlinear(kMxHead, false, kD, logits);
-    e.push_back(write_event(kArgmax));
+    bitlinear(kMxHead, [&](uint32_t k) { e.push_back(at(loop_event(kNorm, kD, true, true, true, false), k)); }, false,
+              kD, logits);
+    e.push_back(at(write_event(kArgmax), 0));
     e.push_back("token done");
   }
   e.push_back("done");
@@ -113,7 +131,7 @@ class Schedule : public ::testing::Test {
     auto& s = u_.dut();
     s.nc_ready_i = 0;
     s.rd_idle_i = 1;
-    s.tok_valid_i = 0;
+    s.tok_bad_i = 0;
     s.rd_error_i = 0;
     s.lp_done_i = 0;
     s.bs_done_i = 0;
@@ -127,13 +145,16 @@ class Schedule : public ::testing::Test {
   }
 
   // Runs one command to its done_o; returns the events the schedule commanded.
-  std::vector<std::string> run(uint32_t tokens, uint32_t layers, uint32_t flags, bool bounded_flag, uint32_t token_id) {
+  std::vector<std::string> run(uint32_t tokens, uint32_t layers, uint32_t flags, bool bounded_flag, uint32_t token_id,
+                               uint32_t lanes = 1, uint32_t reset = 0, uint32_t chain = 0) {
     auto& s = u_.dut();
     std::vector<std::string> events;
     s.num_tokens_i = tokens;
     s.nl_i = layers;
     s.flags_i = flags & ~kReset;
-    s.reset_i = (flags & kReset) != 0;
+    s.num_lanes_i = lanes;
+    s.lane_reset_i = reset | ((flags & kReset) ? 1u : 0u);
+    s.lane_chain_i = chain;
     s.start_i = 1;
     int nc_in = -1, tok_in = -1, lp_in = -1, bs_in = -1, ig_in = -1, wr_in = -1;
     bool nc_ready = false, ig_running = false, logits_open = false, seen = false;
@@ -142,8 +163,7 @@ class Schedule : public ::testing::Test {
     for (int cycle = 0; cycle < 200000; ++cycle) {
       // The parts' answers for this cycle.
       s.nc_ready_i = nc_ready;
-      s.tok_valid_i = (tok_in == 0);
-      s.tok_i = token_id;
+      s.tok_bad_i = token_id >= kV;   // (the engine's top checks every lane's id)
       s.rd_idle_i = (tok_in < 0);
       s.lp_done_i = (lp_in == 0);
       s.bs_done_i = (bs_in == 0);
@@ -187,17 +207,18 @@ class Schedule : public ::testing::Test {
       if (s.beta_pop_o) events.push_back("beta");
       if (s.h_lb_take_o) events.push_back("h+lb");
       if (s.bs_valid_o) {
-        events.push_back("scale");
+        events.push_back(at("scale", s.lane_o));
         bs_in = 2 + static_cast<int>(rng_() % 4);
       }
       if (s.lp_start_o) {
         const uint64_t c = s.lp_cmd_o;
-        events.push_back(loop_event(static_cast<Kind>((c >> 37) & 7), static_cast<uint32_t>(c >> 5), (c >> 4) & 1,
-                                    (c >> 3) & 1, (c >> 2) & 1, c & 1));
+        events.push_back(at(loop_event(static_cast<Kind>((c >> 37) & 7), static_cast<uint32_t>(c >> 5), (c >> 4) & 1,
+                                       (c >> 3) & 1, (c >> 2) & 1, c & 1),
+                            s.lane_o));
         lp_in = 1 + static_cast<int>(rng_() % 6);
       }
       if (s.wr_start_o) {
-        events.push_back(write_event(static_cast<Src>(s.wr_src_o)));
+        events.push_back(at(write_event(static_cast<Src>(s.wr_src_o)), s.lane_o));
         wr_in = s.wr_src_o == kLogits ? 1 : 1 + static_cast<int>(rng_() % 6);
         if (s.wr_src_o == kLogits) {
           logits_open = true;
@@ -269,6 +290,25 @@ TEST_F(Schedule, CommandsThePartsInTheTokenPassOrder) {
       SCOPED_TRACE(testing::Message() << "flags " << flags << " tokens " << tokens);
       const auto got = run(tokens, 2, flags, bounded, 7);
       const auto want = expected_events(tokens, 2, flags, bounded);
+      for (size_t k = 0; k < std::min(got.size(), want.size()); ++k) ASSERT_EQ(got[k], want[k]) << "event " << k;
+      ASSERT_EQ(got.size(), want.size());
+      EXPECT_EQ(u_->status_o, 0u);
+    }
+  }
+  EXPECT_EQ(u_.assertion_failures(), 0u);
+}
+
+TEST_F(Schedule, LanesRunEachStepLaneByLaneAndChainsSkipTheirHWrites) {
+  struct Case {
+    uint32_t lanes, reset, chain;
+  };
+  // Four decode lanes; a chain of four; a decode lane, a chain of two, a decode lane; two lanes.
+  for (const Case& c : {Case{4, 0b1111, 0}, Case{4, 0b0001, 0b1110}, Case{4, 0b0010, 0b0100}, Case{2, 0, 0}}) {
+    for (uint32_t flags : {0u, 1u << rm::flags::kAllLogitsBit}) {
+      SCOPED_TRACE(testing::Message() << "lanes " << c.lanes << " reset " << c.reset << " chain " << c.chain
+                                      << " flags " << flags);
+      const auto got = run(2, 2, flags, true, 7, c.lanes, c.reset, c.chain);
+      const auto want = expected_events(2, 2, flags, true, c.lanes, c.reset, c.chain);
       for (size_t k = 0; k < std::min(got.size(), want.size()); ++k) ASSERT_EQ(got[k], want[k]) << "event " << k;
       ASSERT_EQ(got.size(), want.size());
       EXPECT_EQ(u_->status_o, 0u);

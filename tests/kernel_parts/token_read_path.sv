@@ -10,9 +10,11 @@ module token_read_path #(
 
   input  logic                        start_i,
   input  logic [31:0]                 nl_i,
+  input  logic [4:0]                  num_lanes_i,
   output logic                        item_emb_o,
   output logic [31:0]                 item_layer_o,
   output logic [4:0]                  item_index_o,
+  output logic [3:0]                  item_lane_o,
   input  logic [63:0]                 item_addr_i,
   input  logic [31:0]                 item_n_i,
 
@@ -30,6 +32,7 @@ module token_read_path #(
   output logic [DataWidth-1:0]        word_o,
   output logic [2:0]                  dst_o,
   output logic [1:0]                  slot_o,
+  output logic [3:0]                  lane_o,
   output logic                        done_o,
 
   input  logic [1:0]                  n_consume_i,
@@ -59,7 +62,7 @@ module token_read_path #(
     .issue_i(issue), .cmd_i(cmd), .idle_o(idle), .can_queue_o(can_queue), .beta_busy_o(beta_busy),
     .rd_cmd_valid_o, .rd_cmd_ready_i, .rd_cmd_addr_o, .rd_cmd_beats_o,
     .rd_valid_i, .rd_ready_o, .rd_data_i, .rd_error_i(1'b0),
-    .we_o, .waddr_o, .word_o, .as_a_o(as_a), .as_g_o(as_g), .dst_o(dst), .slot_o, .addr_o(addr),
+    .we_o, .waddr_o, .word_o, .as_a_o(as_a), .as_g_o(as_g), .dst_o(dst), .slot_o, .lane_o, .addr_o(addr),
     .rx_o(rx), .rx_beat_o(rx_beat), .rx_data_o(rx_data), .rx_first_word_o(first_word),
     .done_o, .error_o(error)
   );
@@ -67,7 +70,8 @@ module token_read_path #(
 
   mmfree_token_prefetcher #(.DataWidth(DataWidth), .ExpBits(ExpBits)) u_prefetcher (
     .clk_i, .rst_ni,
-    .start_i, .nl_i, .item_emb_o, .item_layer_o, .item_index_o, .item_addr_i, .item_n_i,
+    .start_i, .nl_i, .num_lanes_i, .item_emb_o, .item_layer_o, .item_index_o, .item_lane_o, .item_addr_i,
+    .item_n_i,
     .issue_o(issue), .cmd_o(cmd), .rd_idle_i(idle), .rd_can_queue_i(can_queue),
     .rd_beta_busy_i(beta_busy), .rd_rx_i(rx), .rd_rx_beat_i(rx_beat), .rd_rx_data_i(rx_data),
     .rd_first_word_i(first_word), .rd_dst_i(dst), .rd_addr_i(addr), .rd_done_i(done_o),

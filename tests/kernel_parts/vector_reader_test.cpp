@@ -35,6 +35,7 @@ enum Dst : uint32_t { kX = 0, kN = 1, kH = 2, kLb = 3, kBeta = 4, kTok = 5 };
 struct Read {
   Dst dst;
   uint32_t slot;
+  uint32_t lane;
   uint64_t addr;
   uint32_t n;
   bool error = false;
@@ -105,6 +106,7 @@ class VectorReader : public ::testing::Test {
         ASSERT_TRUE(r.dst != kBeta && r.dst != kTok) << "a scalar read writes a vector word";
         ASSERT_EQ(u_->dst_o, r.dst);
         ASSERT_EQ(u_->slot_o, r.slot);
+        ASSERT_EQ(u_->lane_o, r.lane);
         ASSERT_EQ(u_->waddr_o, r.words_written) << "words out of order";
         for (unsigned b = 0; b < kLanes; ++b) {
           const uint32_t c = kLanes * r.words_written + b;
@@ -145,7 +147,7 @@ class VectorReader : public ::testing::Test {
     u_->cmd_i[0] = r.n;
     u_->cmd_i[1] = static_cast<uint32_t>(r.addr);
     u_->cmd_i[2] = static_cast<uint32_t>(r.addr >> 32);
-    u_->cmd_i[3] = r.slot | (r.dst << 2);
+    u_->cmd_i[3] = r.lane | (r.slot << 4) | (r.dst << 6);   // rd_cmd_t: {dst, slot, lane, addr, n}
     u_->issue_i = 1;
     reads_.push_back(r);
   }
@@ -154,6 +156,7 @@ class VectorReader : public ::testing::Test {
     Read r{};
     r.dst = static_cast<Dst>(rng_() % 6);
     r.slot = static_cast<uint32_t>(rng_() % 4);
+    r.lane = static_cast<uint32_t>(rng_() % 16);
     r.n = r.dst == kTok ? 1 : r.dst == kBeta ? 1 + static_cast<uint32_t>(rng_() % 6)
                                             : 1 + static_cast<uint32_t>(rng_() % 700);
     r.addr = kBase + 4 * (rng_() % (kWords - 800));
@@ -221,7 +224,7 @@ TEST_F(VectorReader, QueuedReadsOverlapTheirRoundTrips) {
   auto run = [&](bool queue) {
     const uint64_t start = u_.cycles();
     for (int k = 0; k < 20; ++k) {
-      const Read r{kN, 0, kBase + 64 * 20 * static_cast<uint64_t>(k), 16 * 8};
+      const Read r{kN, 0, 0, kBase + 64 * 20 * static_cast<uint64_t>(k), 16 * 8};
       bool issued = false;
       decide_ = [&] {
         if (!u_->idle_o && !(queue && u_->can_queue_o)) return false;

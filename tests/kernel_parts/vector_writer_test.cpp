@@ -27,6 +27,7 @@ constexpr uint64_t kBase = 0x10000;   // the memory window the engine model writ
 constexpr uint64_t kWindow = 0x10000;
 
 enum Src : uint32_t { kZero = 0, kH = 1, kArgmax = 2, kLogits = 3 };
+constexpr unsigned kArgmaxLanes = 4;   // the writer is Verilated with BatchLanes = 4
 
 struct Command {
   Src src;
@@ -44,7 +45,9 @@ class VectorWriter : public ::testing::Test {
     w_->wr_done_i = 0;
     w_->logit_take_i = 0;
     w_->logit_last_i = 0;
-    w_->argmax_i = 0x0BADCAFE;
+    w_->num_lanes_i = 1;
+    w_->logit_lane_i = 0;
+    for (unsigned k = 0; k < kArgmaxLanes; ++k) w_->argmax_i[k] = 0x0BADCAFE + k;   // lane k's
     serve_h(0);
     w_.settle();
   }
@@ -195,7 +198,8 @@ TEST_F(VectorWriter, EveryVectorLandsAtItsAddressUnderRandomStalls) {
       run({src, addr, n});
       if (HasFatalFailure()) return;
       std::vector<uint32_t> expected(n, 0);
-      if (src == kArgmax) expected.assign(n, 0x0BADCAFE);
+      if (src == kArgmax)
+        for (uint32_t e = 0; e < n; ++e) expected[e] = 0x0BADCAFE + e;   // word e: lane e's argmax
       if (src == kH) expected.assign(h_.begin(), h_.begin() + n);
       // h's command ends at its last beat: let the engine finish before reading memory.
       while (!engine_idle_ || response_in_ > 0) cycle();

@@ -95,7 +95,8 @@ module mmfree_kernel_core #(
   localparam int unsigned QiBeats     = (MaxIntermediate + GmemDataWidth / 8 - 1) / (GmemDataWidth / 8);
   localparam int unsigned QdEntries   = (QdBeats + GmemBeatsPerEntry - 1) / GmemBeatsPerEntry;
   localparam int unsigned QiEntries   = (QiBeats + GmemBeatsPerEntry - 1) / GmemBeatsPerEntry;
-  localparam int unsigned IncBits     = 16;
+  localparam int unsigned IncBits     = 24;   // ternary_ops: up to 32 ports x 256 weights x 16 lanes a cycle
+  localparam int unsigned LaneIdxBits = BatchLanes > 1 ? $clog2(BatchLanes) : 1;
 
   // The shell streams weights and gmem in the same beat size; other widths are not built yet.
   if (W != 512 || GmemDataWidth != 512) begin : gen_width_check
@@ -222,7 +223,9 @@ module mmfree_kernel_core #(
   logic [CountBits-1:0]     tok_rd_cmd_beats, tok_wr_cmd_beats, tok_q_wr_index;
   logic [GmemDataWidth-1:0] tok_q_wr_data, tok_wr_in_data;
   logic [GmemDataWidth/8-1:0] tok_wr_in_strb;
-  logic [P-1:0]             tok_ws_cmd_valid, tok_sum_ready, gate_open;
+  logic [P-1:0]             tok_ws_cmd_valid, gate_open;
+  logic [P*BatchLanes-1:0]  tok_sum_ready;   // lane k, port p at [k*P + p] (as lane_sum_*)
+  logic [LaneIdxBits-1:0]   tok_q_wr_lane;
   logic [63:0]              arg_params_q, arg_io_q;
   logic [31:0]              arg_flags_q;
   logic [CountBits-1:0]     num_layers, hidden, gate_rows, vocab, beats_d, beats_i;
@@ -275,7 +278,8 @@ module mmfree_kernel_core #(
     .wr_in_strb_o(tok_wr_in_strb), .wr_done_i(wr_done), .wr_error_i(wr_error),
     .ws_cmd_valid_o(tok_ws_cmd_valid), .ws_cmd_ready_i(ws_cmd_ready), .ws_error_i(ws_error),
     .pass_start_o(tok_pass_start), .feeders_busy_i(feeders_busy), .gate_open_o(gate_open),
-    .array_fire_i(array_fire), .sum_valid_i(sum_valid), .sum_ready_o(tok_sum_ready), .sum_i(sums),
+    .array_fire_i(array_fire), .sum_valid_i(lane_sum_valid), .sum_ready_o(tok_sum_ready),
+    .sum_i(lane_sums), .q_wr_lane_o(tok_q_wr_lane),
     .q_wr_o(tok_q_wr), .q_wr_sel_o(tok_q_wr_sel), .q_wr_index_o(tok_q_wr_index),
     .q_wr_data_o(tok_q_wr_data)
   );
@@ -320,13 +324,20 @@ module mmfree_kernel_core #(
   // ---------------------------------------------------------------------------------------------
   // Weight ports: burst engine -> feeder -> ternary accumulate array (mmfree_weight_port.sv).
   logic [P-1:0]           port_busy, feeder_stall, array_fire, wt_beat;
-  logic [P-1:0]           sum_valid, sum_ready;
+  logic [P-1:0]           sum_valid, sum_ready;   // lane 0's: the sum collector (self-test)
   logic [32*P-1:0]        sums;
+  // Every lane's row sums, lane-major for the token engine: lane k, port p at [k*P + p].
+  logic [P*BatchLanes-1:0]    lane_sum_valid;
+  logic [32*P*BatchLanes-1:0] lane_sums;
+  logic [BatchLanes-1:0]      port_sum_valid [P];
+  logic [BatchLanes-1:0]      port_sum_ready [P];
+  logic [32*BatchLanes-1:0]   port_sums [P];
 
   for (genvar p = 0; p < P; p++) begin : gen_port
     mmfree_weight_port #(
       .W(W), .GmemDataWidth(GmemDataWidth), .CountBits(CountBits), .WeightFifoDepth(WeightFifoDepth),
-      .WeightOutstanding(WeightOutstanding), .QdEntries(QdEntries), .ActEntries(ActEntries)
+      .WeightOutstanding(WeightOutstanding), .QdEntries(QdEntries), .ActEntries(ActEntries),
+      .BatchLanes(BatchLanes)
     ) u_port (
       .clk_i, .rst_ni,
       .cmd_valid_i(ws_cmd_valid[p]), .cmd_ready_o(ws_cmd_ready[p]), .cmd_addr_i(ws_cmd_addr[64*p +: 64]),
@@ -342,9 +353,24 @@ module mmfree_kernel_core #(
       // Token mode: the beats of a matrix wait for its activations.
       .gate_pass_i(!token_active || gate_open[p]),
       .fire_o(array_fire[p]), .busy_o(port_busy[p]), .stall_o(feeder_stall[p]),
-      .act_wr_i(act_wr), .act_wr_addr_i(act_wr_addr), .act_wr_bank_i(act_wr_bank), .act_wr_data_i(q_wr_data),
-      .sum_valid_o(sum_valid[p]), .sum_ready_i(sum_ready[p] || tok_sum_ready[p]), .sum_o(sums[32*p +: 32])
+      .act_wr_i(act_wr), .act_wr_addr_i(act_wr_addr), .act_wr_bank_i(act_wr_bank),
+      .act_wr_lane_i(token_active ? tok_q_wr_lane : '0), .act_wr_data_i(q_wr_data),
+      .sum_valid_o(port_sum_valid[p]), .sum_ready_i(port_sum_ready[p]), .sum_o(port_sums[p])
     );
+  end
+
+  // Outside token mode only lane 0's sums are wanted (the self-test): the other lanes' arrays saw
+  // the same beats and hold the same rows, and are emptied with lane 0.
+  always_comb begin
+    for (int unsigned p = 0; p < P; p++) begin
+      sum_valid[p]         = port_sum_valid[p][0];
+      sums[32*p +: 32]     = port_sums[p][31:0];
+      for (int unsigned k = 0; k < BatchLanes; k++) begin
+        lane_sum_valid[k*P + p]         = port_sum_valid[p][k];
+        lane_sums[32*(k*P + p) +: 32]   = port_sums[p][32*k +: 32];
+        port_sum_ready[p][k]            = sum_ready[p] || tok_sum_ready[k*P + p];
+      end
+    end
   end
 
   assign feeders_busy = |port_busy;
@@ -424,7 +450,9 @@ module mmfree_kernel_core #(
     counter_inc[IncBits*mmfree_reg_pkg::CntGmemReadBytesIdx +: IncBits]     = rd_beat ? IncBits'(GmemDataWidth / 8) : '0;
     counter_inc[IncBits*mmfree_reg_pkg::CntGmemWriteBytesIdx +: IncBits]    =
         (gm_wvalid_o && gm_wready_i) ? strobe_bytes(gm_wstrb_o) : '0;
-    counter_inc[IncBits*mmfree_reg_pkg::CntTernaryOpsIdx +: IncBits]        = count_ones(array_fire) * IncBits'(Lanes);
+    // Weight-lane products: each beat taken is applied to K lanes in token mode, 1 in the self-test.
+    counter_inc[IncBits*mmfree_reg_pkg::CntTernaryOpsIdx +: IncBits]        =
+        count_ones(array_fire) * IncBits'(Lanes) * (token_active ? IncBits'(num_lanes_q) : IncBits'(1));
     // Where each cycle of `cycles` goes: exactly one cause, tried in this order, so the four
     // cause counters sum to `cycles` (docs/device.md, Performance counters). A weight stall
     // needs an array whose activations are there (the feeder's stall_o sees the token gate),

@@ -179,11 +179,9 @@ module mmfree_sequencer #(
   // lanes, a slot beyond num_slots or a slot named again by a lane not adjacent to its chain
   // (bad_slot) and a lane_reset bit on a lane that continues a chain (bad_arguments), both
   // reported when both apply.
-  // (The token engine runs one lane a command for now: more are refused as bad_arguments.)
-  localparam int unsigned LanesRun = 1;
   logic count_bad, chain_reset_bad, slot_bad, args_bad;
   always_comb begin
-    count_bad       = (num_tokens_i == '0) || (num_lanes_i == '0) || (num_lanes_i > 32'(LanesRun));
+    count_bad       = (num_tokens_i == '0) || (num_lanes_i == '0) || (num_lanes_i > 32'(BatchLanes));
     chain_reset_bad = 1'b0;
     slot_bad        = 1'b0;
     for (int unsigned k = 0; k < BatchLanes; k++) begin

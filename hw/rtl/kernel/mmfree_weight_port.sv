@@ -19,12 +19,14 @@ module mmfree_weight_port #(
   parameter int unsigned WeightOutstanding = 4,
   parameter int unsigned QdEntries         = 40,    // entries of qd; qi's follow them
   parameter int unsigned ActEntries        = 148,   // entries of qd and qi
+  parameter int unsigned BatchLanes        = 1,     // B: activation vectors per beat
   // Derived; not meant to be overridden.
   parameter int unsigned BeatBytes         = W / 8,
   parameter int unsigned Lanes             = W / 2,  // ternary weights per beat
   parameter int unsigned GmemBeatsPerEntry = Lanes / (GmemDataWidth / 8),
   parameter int unsigned ActAddrBits       = $clog2(ActEntries),
-  parameter int unsigned WordBits          = GmemBeatsPerEntry > 1 ? $clog2(GmemBeatsPerEntry) : 1
+  parameter int unsigned WordBits          = GmemBeatsPerEntry > 1 ? $clog2(GmemBeatsPerEntry) : 1,
+  parameter int unsigned LaneIdxBits       = BatchLanes > 1 ? $clog2(BatchLanes) : 1
 ) (
   input  logic                     clk_i,
   input  logic                     rst_ni,
@@ -65,11 +67,12 @@ module mmfree_weight_port #(
   input  logic                     act_wr_i,
   input  logic [ActAddrBits-1:0]   act_wr_addr_i,
   input  logic [WordBits-1:0]      act_wr_bank_i,
+  input  logic [LaneIdxBits-1:0]   act_wr_lane_i,
   input  logic [GmemDataWidth-1:0] act_wr_data_i,
 
-  output logic                     sum_valid_o,
-  input  logic                     sum_ready_i,
-  output logic [31:0]              sum_o
+  output logic [BatchLanes-1:0]    sum_valid_o,
+  input  logic [BatchLanes-1:0]    sum_ready_i,
+  output logic [32*BatchLanes-1:0] sum_o
 );
 
   logic                 s_valid, s_ready, s_last;
@@ -77,7 +80,8 @@ module mmfree_weight_port #(
   logic                 a_valid, a_ready, a_first, a_last, q_sel, b_ready;
   logic [W-1:0]         a_codes;
   logic [CountBits-1:0] q_index;
-  logic [8*Lanes-1:0]   acts;
+  logic [8*Lanes*BatchLanes-1:0] acts;   // lane k's activations at [8*Lanes*k +: 8*Lanes]
+  logic [BatchLanes-1:0] lane_ready;
   logic                 feeder_busy;
 
   mmfree_axi_read_streamer #(
@@ -148,6 +152,7 @@ module mmfree_weight_port #(
   logic                   take, b_valid_q, b_first_q, b_last_q;
   logic [W-1:0]           b_codes_q;
   logic [ActAddrBits-1:0] act_rd_addr;
+  assign a_ready       = &lane_ready;
   assign b_ready       = !b_valid_q || a_ready;  // a_ready depends on registered state only
   assign take          = a_valid && b_ready && gate_pass_i;
   assign fire_o = take;
@@ -167,19 +172,22 @@ module mmfree_weight_port #(
     end
   end
 
-  for (genvar k = 0; k < GmemBeatsPerEntry; k++) begin : gen_act_bank
-    mmfree_ram_1r1w #(
-      .Width(GmemDataWidth),
-      .Depth(ActEntries)
-    ) u_act_ram (
-      .clk_i,
-      .we_i   (act_wr_i && act_wr_bank_i == WordBits'(k)),
-      .waddr_i(act_wr_addr_i),
-      .wdata_i(act_wr_data_i),
-      .re_i   (take),
-      .raddr_i(act_rd_addr),
-      .rdata_o(acts[GmemDataWidth*k +: GmemDataWidth])
-    );
+  for (genvar l = 0; l < BatchLanes; l++) begin : gen_lane_act
+    for (genvar k = 0; k < GmemBeatsPerEntry; k++) begin : gen_act_bank
+      mmfree_ram_1r1w #(
+        .Width(GmemDataWidth),
+        .Depth(ActEntries)
+      ) u_act_ram (
+        .clk_i,
+        .we_i   (act_wr_i && act_wr_bank_i == WordBits'(k) &&
+                 (BatchLanes == 1 || act_wr_lane_i == LaneIdxBits'(l))),
+        .waddr_i(act_wr_addr_i),
+        .wdata_i(act_wr_data_i),
+        .re_i   (take),
+        .raddr_i(act_rd_addr),
+        .rdata_o(acts[8*Lanes*l + GmemDataWidth*k +: GmemDataWidth])
+      );
+    end
   end
 
   // A beat still in the stage keeps the port busy: a new pass starts behind it.
@@ -191,21 +199,23 @@ module mmfree_weight_port #(
   logic unused_q_index;
   assign unused_q_index = ^q_index;
 
-  ternary_accumulate_array #(
-    .BeatBits(W)
-  ) u_array (
-    .clk_i,
-    .rst_ni,
-    .valid_i(b_valid_q),
-    .ready_o(a_ready),
-    .first_i(b_first_q),
-    .last_i (b_last_q),
-    .codes_i(b_codes_q),
-    .acts_i (acts),
-    .valid_o(sum_valid_o),
-    .ready_i(sum_ready_i),
-    .sum_o  (sum_o)
-  );
+  for (genvar l = 0; l < BatchLanes; l++) begin : gen_lane_array
+    ternary_accumulate_array #(
+      .BeatBits(W)
+    ) u_array (
+      .clk_i,
+      .rst_ni,
+      .valid_i(b_valid_q && a_ready),
+      .ready_o(lane_ready[l]),
+      .first_i(b_first_q),
+      .last_i (b_last_q),
+      .codes_i(b_codes_q),
+      .acts_i (acts[8*Lanes*l +: 8*Lanes]),
+      .valid_o(sum_valid_o[l]),
+      .ready_i(sum_ready_i[l]),
+      .sum_o  (sum_o[32*l +: 32])
+    );
+  end
 
   // The feeder knows the row structure; the stream's own last flag is redundant here.
   logic unused_s_last;

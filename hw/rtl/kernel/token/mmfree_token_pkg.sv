@@ -25,10 +25,13 @@ package mmfree_token_pkg;
     logic [31:0] n;
   } wr_cmd_t;
 
-  // A vector read: n floats from gmem at addr into dst (slot: the n buffer's slot).
+  // A vector read: n floats from gmem at addr into dst (slot: the n buffer's slot; lane: the
+  // lane whose region of x or h it fills; 4 bits: BatchLanes <= 16, the contract's
+  // max_batch_lanes).
   typedef struct packed {
     dst_e        dst;
     logic [1:0]  slot;
+    logic [3:0]  lane;
     logic [63:0] addr;
     logic [31:0] n;
   } rd_cmd_t;

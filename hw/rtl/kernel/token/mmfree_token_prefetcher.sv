@@ -11,16 +11,19 @@
 // - the betas go into a 4-deep FIFO, taken when a BitLinear starts; a beta read also fetches
 //   the layer's later betas (at most two beats), which are then taken from the beta cache
 //   without a read;
-// - h[l] and LB[l] into their own buffers once the previous layer is done with them;
-// - the embedding row into x at the start of the token.
+// - h[l] and LB[l] into their own buffers once the previous layer is done with them (h: one
+//   read per lane, each into its lane's region; ready once all have arrived);
+// - the embedding rows into x at the start of the pass, one per lane.
+// The parameters (norm vectors, betas, LB) are read once a pass, whatever the lanes.
 // Items of a layer: 0 attn_norm, 1 I norm, 2 beta I, 3 F norm, 4 beta F, 5 G norm, 6 beta G,
 // 7 h, 8 LB, 9 g_norm, 10 O norm, 11 beta O, 12 mlp_norm, 13 Gate norm, 14 beta Gate,
 // 15 Down norm, 16 beta Down; of the head (layer nl_i): 0 final norm, 1 lm_head norm, 2 beta.
 //
 // Contract:
-// - start_i (one cycle, no read of the previous token outstanding) starts a token: item
-//   (emb) first, then layer 0 item 0 on. The next item is item_emb_o / item_layer_o /
-//   item_index_o; its address and length come back combinationally on item_addr_i / item_n_i
+// - start_i (one cycle, no read of the previous token outstanding) starts a pass of
+//   num_lanes_i lanes (1 .. 16, held while it runs): items (emb, lane 0 .. K - 1) first, then
+//   layer 0 item 0 on (item 7, h, once per lane). The next item is item_emb_o / item_layer_o /
+//   item_index_o / item_lane_o; its address and length come back combinationally on item_addr_i / item_n_i
 //   (the engine's memory layout lives in the engine's top, not here).
 // - An item is issued (issue_o with cmd_o) when its buffer has room and the reader may take it
 //   (rd_idle_i or rd_can_queue_i); a beta found in the beta cache is pushed without a read,
@@ -45,10 +48,12 @@ module mmfree_token_prefetcher #(
 
   input  logic                        start_i,
   input  logic [31:0]                 nl_i,
+  input  logic [4:0]                  num_lanes_i,
 
   output logic                        item_emb_o,
   output logic [31:0]                 item_layer_o,
   output logic [4:0]                  item_index_o,
+  output logic [3:0]                  item_lane_o,
   input  logic [63:0]                 item_addr_i,
   input  logic [31:0]                 item_n_i,
 
@@ -90,6 +95,9 @@ module mmfree_token_prefetcher #(
   logic        on_q, emb_q;
   logic [31:0] l_q;
   logic [4:0]  i_q;
+  logic [3:0]  lane_q;                                // the lane of an emb or h item
+  logic [4:0]  x_loaded_q, h_loaded_q;                // rows of x / h arrived this pass / layer
+  logic        lane_last;
   logic [31:0] n_issued_q, n_loaded_q, n_cons_q;      // norm vectors of this token
   logic [31:0] b_issued_q, b_pushed_q, b_popped_q;    // betas of this token
   buf_state_e  h_st_q, lb_st_q;
@@ -99,6 +107,7 @@ module mmfree_token_prefetcher #(
 
   logic head;
   assign head = (l_q == nl_i);
+  assign lane_last = (5'(lane_q) + 5'd1 == num_lanes_i);
 
   pf_kind_e kind;
   always_comb begin
@@ -158,7 +167,7 @@ module mmfree_token_prefetcher #(
     unique case (kind)
       PkN:     room = (n_issued_q - n_cons_q) < NSlots;
       PkBeta:  room = (b_issued_q - b_popped_q) < NSlots;
-      PkH:     room = (h_st_q == BufFree);
+      PkH:     room = (h_st_q == BufFree) || (lane_q != '0);   // lanes after the first continue
       PkLb:    room = (lb_st_q == BufFree);
       default: room = 1'b1;
     endcase
@@ -172,6 +181,7 @@ module mmfree_token_prefetcher #(
   assign issue_o = issue && !beta_hit;
   assign cmd_o.dst  = dst;
   assign cmd_o.slot = n_issued_q[1:0];   // the slot of a norm vector: its number mod 4
+  assign cmd_o.lane = lane_q;
   assign cmd_o.addr = item_addr_i;
   assign cmd_o.n    = item_n_i;
 
@@ -181,6 +191,9 @@ module mmfree_token_prefetcher #(
       emb_q      <= 1'b0;
       l_q        <= '0;
       i_q        <= '0;
+      lane_q     <= '0;
+      x_loaded_q <= '0;
+      h_loaded_q <= '0;
       n_issued_q <= '0;
       n_loaded_q <= '0;
       n_cons_q   <= '0;
@@ -214,9 +227,15 @@ module mmfree_token_prefetcher #(
       if (rd_done_i) begin
         unique case (rd_dst_i)
           mmfree_token_pkg::DstN:  n_loaded_q <= n_loaded_q + 1'b1;
-          mmfree_token_pkg::DstH:  h_st_q     <= BufReady;
+          mmfree_token_pkg::DstH: begin
+            h_loaded_q <= h_loaded_q + 5'd1;
+            if (h_loaded_q + 5'd1 == num_lanes_i) h_st_q <= BufReady;
+          end
           mmfree_token_pkg::DstLb: lb_st_q    <= BufReady;
-          mmfree_token_pkg::DstX:  x_ready_q  <= 1'b1;
+          mmfree_token_pkg::DstX: begin
+            x_loaded_q <= x_loaded_q + 5'd1;
+            if (x_loaded_q + 5'd1 == num_lanes_i) x_ready_q <= 1'b1;
+          end
           default: ;
         endcase
       end
@@ -232,21 +251,30 @@ module mmfree_token_prefetcher #(
         unique case (kind)
           PkN:     n_issued_q <= n_issued_q + 1'b1;
           PkBeta:  b_issued_q <= b_issued_q + 1'b1;
-          PkH:     h_st_q     <= BufLoading;
+          PkH: begin
+            if (lane_q == '0) begin
+              h_st_q     <= BufLoading;
+              h_loaded_q <= '0;
+            end
+          end
           PkLb:    lb_st_q    <= BufLoading;
           default: ;
         endcase
       end
       if (issue) begin
-        if (emb_q) begin
-          emb_q <= 1'b0;
+        if ((emb_q || kind == PkH) && !lane_last) begin
+          lane_q <= lane_q + 4'd1;   // the same item for the next lane
+        end else if (emb_q) begin
+          emb_q  <= 1'b0;
+          lane_q <= '0;
         end else if (last_item) begin
           on_q <= 1'b0;
         end else if (!head && i_q == 5'd16) begin
           i_q <= '0;
           l_q <= l_q + 1'b1;
         end else begin
-          i_q <= i_q + 1'b1;
+          i_q    <= i_q + 1'b1;
+          lane_q <= '0;
         end
       end
 
@@ -256,6 +284,8 @@ module mmfree_token_prefetcher #(
         emb_q      <= 1'b1;
         l_q        <= '0;
         i_q        <= '0;
+        lane_q     <= '0;
+        x_loaded_q <= '0;
         n_issued_q <= '0;
         n_loaded_q <= '0;
         n_cons_q   <= '0;
@@ -281,6 +311,7 @@ module mmfree_token_prefetcher #(
   assign item_emb_o   = emb_q;
   assign item_layer_o = l_q;
   assign item_index_o = i_q;
+  assign item_lane_o  = lane_q;
   assign n_avail_o    = (n_loaded_q != n_cons_q);
   assign n_avail2_o   = (n_loaded_q - n_cons_q) >= 2;
   assign n_cons_o     = n_cons_q[1:0];

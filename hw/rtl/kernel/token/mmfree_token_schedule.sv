@@ -19,11 +19,22 @@
 // - The rest are levels: x_ready_i, n_avail_i, n_avail2_i, beta_avail_i, h_lb_ready_i (the
 //   prefetcher), rd_idle_i (the vector reader).
 // Status: bad arguments (no tokens), a bad token id, an AXI error (read, write, weight port)
-// end the command with done_o; token_done_o marks each token completed without error.
+// end the command with done_o; token_done_o marks each pass completed without error.
+//
+// Lanes (num_lanes_i = K): a pass runs one token on each lane. Every element-wise step runs
+// lane by lane (lane_o: the lane the loops, the quantizer's q words, the scale and the vector
+// writer now work on), each BitLinear's quantizer for every lane before its matrix is granted
+// once for all lanes; the parameters of a step (beta, norm vectors, LB) are taken once, at lane
+// 0, and given back (lane_last_o) after the last lane. The MLGRU runs in lane order, so that a
+// lane that continues a chain (lane_chain_i[k]: its slot is lane k - 1's) takes h as lane k - 1
+// left it (the top reads it there); a lane's h is written back unless the next lane continues
+// its chain. Each lane's scale is kept (scale_*_o, lane k at [k]) for the row sums; the slots
+// with a lane_reset_i bit are zeroed in lane order at the start.
 module mmfree_token_schedule #(
   parameter int unsigned NumWeightPorts = 1,
   parameter int unsigned CountBits      = 32,
   parameter int unsigned ExpBits        = 10,
+  parameter int unsigned BatchLanes     = 1,
   // Derived; not meant to be overridden.
   parameter int unsigned P              = NumWeightPorts
 ) (
@@ -36,7 +47,11 @@ module mmfree_token_schedule #(
   output logic                       token_done_o,
   input  logic [31:0]                num_tokens_i,
   input  logic [31:0]                flags_i,
-  input  logic                       reset_i,       // zero the state slot before the first token
+  input  logic [4:0]                 num_lanes_i,   // K
+  input  logic [15:0]                lane_reset_i,  // zero lane k's slot before the first pass
+  input  logic [15:0]                lane_chain_i,  // lane k continues lane k - 1's chain
+  output logic [3:0]                 lane_o,
+  output logic                       lane_last_o,
 
   // Sizes (descriptor fields) and each port's share of the matrices.
   input  logic [31:0]                d_i,
@@ -54,7 +69,6 @@ module mmfree_token_schedule #(
   output mmfree_token_pkg::matrix_e  mx_o,
   output logic [31:0]                tok_idx_o,
   output logic [31:0]                layer_o,
-  output logic [31:0]                tok_o,
   output logic [31:0]                mx_rows_o,
   output logic                       logits_o,      // the lm_head's logits are written now
 
@@ -65,8 +79,7 @@ module mmfree_token_schedule #(
   // The vector reader and the prefetcher.
   output logic                       tok_read_o,
   input  logic                       rd_idle_i,
-  input  logic                       tok_valid_i,
-  input  logic [31:0]                tok_i,
+  input  logic                       tok_bad_i,     // a lane's token id >= V (valid in StTokCheck)
   input  logic                       rd_error_i,
   output logic                       pf_start_o,
   output logic                       beta_pop_o,
@@ -93,8 +106,8 @@ module mmfree_token_schedule #(
   input  logic signed [ExpBits-1:0]  bs_scale_exp_i,
   input  logic [16:0]                bs_c_man_i,
   input  logic signed [ExpBits-1:0]  bs_c_exp_i,
-  output logic [16:0]                scale_man_o,
-  output logic signed [ExpBits-1:0]  scale_exp_o,
+  output logic [17*BatchLanes-1:0]   scale_man_o,   // lane k's at [17k +: 17]
+  output logic [ExpBits*BatchLanes-1:0] scale_exp_o,
   output logic [16:0]                cq_man_o,
   output logic signed [ExpBits-1:0]  cq_exp_o,
 
@@ -131,7 +144,9 @@ module mmfree_token_schedule #(
     StGNorm, StOgate, StMlpNorm, StMlpLoop, StGlu,
     StHeadNorm, StHeadLoop, StArgmax, StTokDone, StDone,
     // Waiting for a part: the vector writer, an element loop.
-    StWrite, StLoop
+    StWrite, StLoop,
+    // Lanes: the slots zeroed lane by lane; the MLGRU's next lane.
+    StZero, StZeroNext, StHNext
   } state_e;
 
   localparam int unsigned AxiErr = mmfree_reg_pkg::StatusAxiErrorBit;
@@ -140,12 +155,18 @@ module mmfree_token_schedule #(
   mmfree_token_pkg::matrix_e mx_q, mx_d;
   logic [31:0]               tok_idx_q, tok_idx_d;     // t
   logic [31:0]               layer_q, layer_d;         // l
-  logic [31:0]               tok_q, tok_d;             // the token id
+  logic [3:0]                lane_q, lane_d;           // the lane worked on
   logic [31:0]               status_q, status_d;
   logic [P-1:0]              ws_pending_q, ws_pending_d;
   logic                      wr_logits_q, wr_logits_d; // this token's logits are written
-  logic [16:0]               beta_man_q, beta_man_d, scale_man_q, scale_man_d, cq_man_q, cq_man_d;
-  logic signed [ExpBits-1:0] beta_exp_q, beta_exp_d, scale_exp_q, scale_exp_d, cq_exp_q, cq_exp_d;
+  logic [16:0]               beta_man_q, beta_man_d, cq_man_q, cq_man_d;
+  logic signed [ExpBits-1:0] beta_exp_q, beta_exp_d, cq_exp_q, cq_exp_d;
+  logic [16:0]               scale_man_q [BatchLanes];
+  logic signed [ExpBits-1:0] scale_exp_q [BatchLanes];
+  logic                      scale_we;                 // the scale unit's result for lane_q
+
+  logic more_lanes;   // lanes after lane_q run in this pass
+  assign more_lanes = (5'(lane_q) + 5'd1 < num_lanes_i);
   logic [CountBits*P-1:0]    budget_q, budget_d;       // each port's beats still to pass its gate
 
   // ---- The current matrix ----
@@ -187,8 +208,11 @@ module mmfree_token_schedule #(
   logic pass_go;   // every port's stream command is taken and the feeders are idle
   assign pass_go     = (state_q == StStream) && (ws_pending_q == '0) && !feeders_busy_i;
   assign pf_start_o  = pass_go;
-  assign beta_pop_o  = (state_q == StProjNorm) && (proj_fused ? beta_avail_i : (n_avail_i && beta_avail_i));
-  assign h_lb_take_o = (state_q == StHRead) && h_lb_ready_i;
+  // The beta and h / LB are taken once a pass, at lane 0.
+  logic proj_go;   // StProjNorm may go on
+  assign proj_go     = (proj_fused || n_avail_i) && (beta_avail_i || lane_q != '0);
+  assign beta_pop_o  = (state_q == StProjNorm) && proj_go && (lane_q == '0);
+  assign h_lb_take_o = (state_q == StHRead) && h_lb_ready_i && (lane_q == '0);
   assign tok_read_o  = (state_q == StTokRead);
   assign bs_valid_o  = (state_q == StProjScale);
   assign ig_clear_o  = (state_q == StProjGrant);
@@ -237,13 +261,14 @@ module mmfree_token_schedule #(
     wr_start_o = 1'b0;
     wr_src_o   = mmfree_token_pkg::SrcZero;   // StConst: zero the state slot
     unique case (state_q)
-      StConst: wr_start_o = nc_ready_i && reset_i;
+      StConst: wr_start_o = nc_ready_i && lane_reset_i[0];
+      StZero:  wr_start_o = lane_reset_i[lane_q];
       StProjLogits: begin
-        wr_start_o = (mx_q == mmfree_token_pkg::MxHead) && write_logits;
+        wr_start_o = (mx_q == mmfree_token_pkg::MxHead) && write_logits && !more_lanes;   // once, after the last lane
         wr_src_o   = mmfree_token_pkg::SrcLogits;
       end
       StHWrite: begin
-        wr_start_o = 1'b1;
+        wr_start_o = !(more_lanes && lane_chain_i[lane_q + 4'd1]);   // the chain goes on
         wr_src_o   = mmfree_token_pkg::SrcH;
       end
       StArgmax: begin
@@ -261,13 +286,12 @@ module mmfree_token_schedule #(
     mx_d         = mx_q;
     tok_idx_d    = tok_idx_q;
     layer_d      = layer_q;
-    tok_d        = tok_q;
+    lane_d       = lane_q;
     status_d     = status_q;
     wr_logits_d  = wr_logits_q;
     beta_man_d   = beta_man_q;
     beta_exp_d   = beta_exp_q;
-    scale_man_d  = scale_man_q;
-    scale_exp_d  = scale_exp_q;
+    scale_we     = 1'b0;
     cq_man_d     = cq_man_q;
     cq_exp_d     = cq_exp_q;
     // Stream commands are accepted whenever the engines are ready; gates drain with the beats.
@@ -277,7 +301,6 @@ module mmfree_token_schedule #(
       if (array_fire_i[p]) budget_d[CountBits*p +: CountBits] = budget_q[CountBits*p +: CountBits] - 1'b1;
     end
     if (gmem_wr_done_i && gmem_wr_error_i) status_d[AxiErr] = 1'b1;
-    if (tok_valid_i) tok_d = tok_i;
     if (rd_error_i) status_d[AxiErr] = 1'b1;
 
     unique case (state_q)
@@ -296,12 +319,31 @@ module mmfree_token_schedule #(
 
       StConst: begin
         if (nc_ready_i) begin
-          if (reset_i) begin
-            ret_d   = StTokRead;
+          lane_d = '0;
+          if (lane_reset_i[0]) begin
+            ret_d   = (num_lanes_i == 5'd1) ? StTokRead : StZeroNext;
             state_d = StWrite;
           end else begin
-            state_d = StTokRead;
+            state_d = (num_lanes_i == 5'd1) ? StTokRead : StZeroNext;
           end
+        end
+      end
+      // The other lanes' slots (lane 0's was zeroed in StConst).
+      StZeroNext: begin
+        if (more_lanes) begin
+          lane_d  = lane_q + 4'd1;
+          state_d = StZero;
+        end else begin
+          lane_d  = '0;
+          state_d = StTokRead;
+        end
+      end
+      StZero: begin   // (wr_start_o if the lane's bit is set)
+        if (lane_reset_i[lane_q]) begin
+          ret_d   = StZeroNext;
+          state_d = StWrite;
+        end else begin
+          state_d = StZeroNext;
         end
       end
 
@@ -311,7 +353,7 @@ module mmfree_token_schedule #(
       StTokCheck: begin
         if (status_q[AxiErr]) begin
           state_d = StDone;
-        end else if (tok_q >= nv_i) begin
+        end else if (tok_bad_i) begin
           status_d[mmfree_reg_pkg::StatusBadTokenBit] = 1'b1;
           state_d = StDone;
         end else begin
@@ -339,10 +381,12 @@ module mmfree_token_schedule #(
 
       // One BitLinear: its norm, its beta, p and amax, the scalars, q, the matrix.
       StProjNorm: begin
-        if (beta_pop_o) begin
-          beta_man_d = beta_man_i;
-          beta_exp_d = beta_exp_i;
-          state_d    = proj_fused ? StProjScale : StProjLoop;
+        if (proj_go) begin
+          if (beta_pop_o) begin
+            beta_man_d = beta_man_i;
+            beta_exp_d = beta_exp_i;
+          end
+          state_d = proj_fused ? StProjScale : StProjLoop;
         end
       end
       StProjLoop: begin   // (lp_start_o)
@@ -352,8 +396,7 @@ module mmfree_token_schedule #(
       StProjScale: state_d = StProjScaleWait;  // bs_valid_o is high here
       StProjScaleWait: begin
         if (bs_done_i) begin
-          scale_man_d = bs_scale_man_i;
-          scale_exp_d = bs_scale_exp_i;
+          scale_we    = 1'b1;
           cq_man_d    = bs_c_man_i;
           cq_exp_d    = (bs_c_man_i == '0) ? -ExpBits'(1) : bs_c_exp_i;  // amax 0: q = 0
           ret_d       = StProjLogits;   // (lp_start_o: the quantizer)
@@ -362,10 +405,23 @@ module mmfree_token_schedule #(
       end
       StProjLogits: begin
         wr_logits_d = (mx_q == mmfree_token_pkg::MxHead) && write_logits;
-        if (mx_q == mmfree_token_pkg::MxHead && write_logits) begin
+        if (more_lanes) begin
+          // The next lane's input to this matrix: from its loop before the quantizer on.
+          lane_d = lane_q + 4'd1;
+          unique case (mx_q)
+            mmfree_token_pkg::MxI:    state_d = StAttnNorm;
+            mmfree_token_pkg::MxO:    state_d = StGNorm;
+            mmfree_token_pkg::MxGate: state_d = StMlpNorm;
+            mmfree_token_pkg::MxDown: state_d = StGlu;
+            mmfree_token_pkg::MxHead: state_d = StHeadNorm;
+            default:                  state_d = StProjNorm;   // F, G: their projection loop
+          endcase
+        end else if (mx_q == mmfree_token_pkg::MxHead && write_logits) begin
+          lane_d  = '0;
           ret_d   = StProjGrant;
           state_d = StWrite;
         end else begin
+          lane_d  = '0;
           state_d = StProjGrant;
         end
       end
@@ -392,14 +448,26 @@ module mmfree_token_schedule #(
       end
 
       // MLGRU: h[l] from the slot, LB[l], the update, h[l] back to the slot.
-      StHRead: if (h_lb_ready_i) state_d = StMlgru;
+      StHRead: if (h_lb_ready_i || lane_q != '0) state_d = StMlgru;   // (taken at lane 0)
       StMlgru: begin   // (lp_start_o)
         ret_d   = StHWrite;
         state_d = StLoop;
       end
-      StHWrite: begin   // (wr_start_o)
-        ret_d   = StGNorm;
-        state_d = StWrite;
+      StHWrite: begin   // (wr_start_o unless the next lane continues the chain)
+        if (!more_lanes) begin
+          lane_d  = '0;
+          ret_d   = StGNorm;
+          state_d = StWrite;
+        end else if (wr_start_o) begin
+          ret_d   = StHNext;
+          state_d = StWrite;
+        end else begin
+          state_d = StHNext;
+        end
+      end
+      StHNext: begin
+        lane_d  = lane_q + 4'd1;
+        state_d = StHRead;
       end
 
       // Output gate input: p1 = g * g_norm * silu(h).
@@ -458,14 +526,16 @@ module mmfree_token_schedule #(
       mx_q         <= mmfree_token_pkg::MxI;
       tok_idx_q    <= '0;
       layer_q      <= '0;
-      tok_q        <= '0;
+      lane_q       <= '0;
       status_q     <= '0;
       ws_pending_q <= '0;
       wr_logits_q  <= 1'b0;
       beta_man_q   <= '0;
       beta_exp_q   <= '0;
-      scale_man_q  <= '0;
-      scale_exp_q  <= '0;
+      for (int unsigned k = 0; k < BatchLanes; k++) begin
+        scale_man_q[k] <= '0;
+        scale_exp_q[k] <= '0;
+      end
       cq_man_q     <= '0;
       cq_exp_q     <= '0;
       budget_q     <= '0;
@@ -475,14 +545,18 @@ module mmfree_token_schedule #(
       mx_q         <= mx_d;
       tok_idx_q    <= tok_idx_d;
       layer_q      <= layer_d;
-      tok_q        <= tok_d;
+      lane_q       <= lane_d;
       status_q     <= status_d;
       ws_pending_q <= ws_pending_d;
       wr_logits_q  <= wr_logits_d;
       beta_man_q   <= beta_man_d;
       beta_exp_q   <= beta_exp_d;
-      scale_man_q  <= scale_man_d;
-      scale_exp_q  <= scale_exp_d;
+      for (int unsigned k = 0; k < BatchLanes; k++) begin
+        if (scale_we && lane_q == 4'(k)) begin
+          scale_man_q[k] <= bs_scale_man_i;
+          scale_exp_q[k] <= bs_scale_exp_i;
+        end
+      end
       cq_man_q     <= cq_man_d;
       cq_exp_q     <= cq_exp_d;
       budget_q     <= budget_d;
@@ -505,13 +579,18 @@ module mmfree_token_schedule #(
   assign mx_o         = mx_q;
   assign tok_idx_o    = tok_idx_q;
   assign layer_o      = layer_q;
-  assign tok_o        = tok_q;
+  assign lane_o       = lane_q;
+  assign lane_last_o  = !more_lanes;
   assign mx_rows_o    = mx_rows;
   assign logits_o     = (mx_q == mmfree_token_pkg::MxHead) && wr_logits_q;
   assign beta_man_o   = beta_man_q;
   assign beta_exp_o   = beta_exp_q;
-  assign scale_man_o  = scale_man_q;
-  assign scale_exp_o  = scale_exp_q;
+  always_comb begin
+    for (int unsigned k = 0; k < BatchLanes; k++) begin
+      scale_man_o[17*k +: 17]           = scale_man_q[k];
+      scale_exp_o[ExpBits*k +: ExpBits] = scale_exp_q[k];
+    end
+  end
   assign cq_man_o     = cq_man_q;
   assign cq_exp_o     = cq_exp_q;
 

@@ -12,8 +12,8 @@
 //   order; the data is taken on rd_valid_i / rd_ready_o.
 // - Vectors (every dst but DstBeta and DstTok): word k of the vector (elements Lanes*k ..) is
 //   written once, in order, on we_o / waddr_o: raw in word_o, in format A (16 fraction bits)
-//   in as_a_o, in format G (24 fraction bits, clamped to the gate range) in as_g_o; dst_o and
-//   slot_o say where. A vector that ends in its last beat's high lanes takes one cycle more.
+//   in as_a_o, in format G (24 fraction bits, clamped to the gate range) in as_g_o; dst_o,
+//   slot_o and lane_o say where. A vector that ends in its last beat's high lanes takes one cycle more.
 // - Scalars and the beta cache see the beats themselves: rx_o (a beat taken), rx_beat_o (its
 //   index), rx_data_o, rx_first_word_o (the word at the vector's address in beat 0).
 // - done_o (one cycle): the current read's last word is written (or its last beat taken), with
@@ -54,6 +54,7 @@ module mmfree_token_vector_reader #(
   output logic [DataWidth-1:0]        as_g_o,
   output mmfree_token_pkg::dst_e      dst_o,
   output logic [1:0]                  slot_o,
+  output logic [3:0]                  lane_o,
   output logic [63:0]                 addr_o,
 
   // Beats.
@@ -185,6 +186,7 @@ module mmfree_token_vector_reader #(
 
   assign dst_o           = cur_q.dst;
   assign slot_o          = cur_q.slot;
+  assign lane_o          = cur_q.lane;
   assign addr_o          = cur_q.addr;
   assign rx_o            = take;
   assign rx_beat_o       = b_q;
