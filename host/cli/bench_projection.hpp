@@ -5,6 +5,8 @@
 #include <string>
 #include <vector>
 
+#include "mmfree/weight_encoding.hpp"
+
 namespace mmfree::cli {
 
 struct ProjectionRequest {
@@ -19,6 +21,7 @@ struct ProjectionRequest {
   // *-sustained presets) or "both" (a row of each). `bench --shape` takes it from --memory.
   std::string memory = "nominal";
   double timeout_seconds = 3600;    // per simulated command
+  mmf::WeightEncoding encoding = mmf::kDefaultWeightEncoding;  // of the synthetic models (--weights)
 };
 
 // Splits "a,b" (or "all" -> every known name) and checks every name against `known`.

@@ -17,10 +17,18 @@ std::vector<StreamMatrix> stream_order(const mmf::DeviceDescriptor& desc) {
   return order;
 }
 
-uint64_t port_stream_bytes(const std::vector<StreamMatrix>& order, unsigned ports, unsigned port) {
+uint64_t port_stream_bytes(const std::vector<StreamMatrix>& order, unsigned ports, unsigned port,
+                           mmf::WeightEncoding encoding) {
+  if (encoding == mmf::WeightEncoding::Trit5) return mmf::trit5_bytes(port_stream_segments(order, ports, port));
   uint64_t bytes = 0;
   for (const auto& m : order) bytes += uint64_t(rows_on_port(m.rows, ports, port)) * m.row_stride;
   return bytes;
+}
+
+uint64_t port_stream_segments(const std::vector<StreamMatrix>& order, unsigned ports, unsigned port) {
+  uint64_t segments = 0;
+  for (const auto& m : order) segments += uint64_t(rows_on_port(m.rows, ports, port)) * mmf::row_segments(m.cols);
+  return segments;
 }
 
 }  // namespace mmfree::device
