@@ -133,6 +133,7 @@ Row make_row(const std::string& shape_name, const ModelConfig& full, const Board
   row.stream_cycles = b.stream_cycles;
   row.simulated_weight_bytes = measure::weight_bytes_per_token(b.config, b.encoding, b.pass.weight_ports);
   row.full_weight_bytes = measure::weight_bytes_per_token(full, b.encoding, board.weight_ports);
+  row.encoding = b.encoding;
   const double missing_layers = double(full.num_layers) - double(b.config.num_layers);
   const double token = a ? extend(double(a->pass.cycles), double(b.pass.cycles), missing_layers) : double(b.pass.cycles);
   // Streaming alone scales with the bytes streamed.

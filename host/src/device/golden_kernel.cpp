@@ -128,6 +128,12 @@ uint32_t GoldenKernel::run(const Words& words, GoldenControlSlave& control) {
       array_bytes += port_stream_bytes(order, ports, p, mmf::WeightEncoding::TwoBit);
       streams[p] = view<uint8_t>(memory_, word64(words, regmap::weight_port_offset(p)), port_bytes[p]);
     }
+    // A trit5 byte above 242 is never written: the RTL's decoders flag it (status.bad_descriptor,
+    // its trits read as zero weights); the model refuses the command outright.
+    if (encoding == mmf::WeightEncoding::Trit5)
+      for (const auto& stream : streams)
+        for (const uint8_t b : stream)
+          if (b >= mmf::kFirstInvalidTrit5Byte) return regmap::status::kBadDescriptor;
 
     if (selftest) {
       run_matvec_selftest(memory_, desc, io, PortStreams(order, streams, encoding), store);
