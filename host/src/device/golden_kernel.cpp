@@ -108,11 +108,7 @@ uint32_t GoldenKernel::run(const Words& words, GoldenControlSlave& control) {
     const auto bad_stride = [](uint32_t stride) { return stride == 0 || stride % mmf::kRowAlignment != 0; };
     if (desc.hidden_size == 0 || desc.num_layers == 0 || desc.intermediate_size == 0 || desc.vocab_size == 0 ||
         bad_stride(desc.row_stride_d) || bad_stride(desc.row_stride_i) || desc.hidden_size < ports ||
-        !(config_.weight_encodings >> std::min<uint32_t>(desc.weight_encoding, 31) & 1u) ||
-        // trit5: the arrays take a row in row_stride / 64 beats of four 64-column segments.
-        (desc.weight_encoding == uint32_t(mmf::WeightEncoding::Trit5) &&
-         (desc.row_stride_d != mmf::packed_row_stride(desc.hidden_size) ||
-          desc.row_stride_i != mmf::packed_row_stride(desc.intermediate_size))))
+        !(config_.weight_encodings >> std::min<uint32_t>(desc.weight_encoding, 31) & 1u))
       return regmap::status::kBadDescriptor;
     if (desc.hidden_size > config_.max_hidden || desc.intermediate_size > config_.max_intermediate)
       return regmap::status::kTooLarge;

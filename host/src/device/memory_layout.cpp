@@ -3,6 +3,11 @@
 namespace mmfree::device {
 
 std::vector<StreamMatrix> stream_order(const mmf::DeviceDescriptor& desc) {
+  // trit5: the arrays take a row in beats of four 64-column segments, so its 2-bit stride
+  // follows from its width; the kernel does not read row_stride_d/_i then.
+  const bool trit5 = desc.weight_encoding == uint32_t(mmf::WeightEncoding::Trit5);
+  const uint32_t stride_d = trit5 ? mmf::packed_row_stride(desc.hidden_size) : desc.row_stride_d;
+  const uint32_t stride_i = trit5 ? mmf::packed_row_stride(desc.intermediate_size) : desc.row_stride_i;
   std::vector<StreamMatrix> order;
   order.reserve(std::size_t(desc.num_layers) * kProjectionsPerLayer + 1);
   for (uint32_t l = 0; l < desc.num_layers; ++l) {
@@ -10,10 +15,10 @@ std::vector<StreamMatrix> stream_order(const mmf::DeviceDescriptor& desc) {
       const auto p = static_cast<Projection>(k);
       const uint32_t cols = mmf::projection_cols(p, desc.hidden_size, desc.intermediate_size);
       order.push_back({l, static_cast<uint32_t>(k), mmf::projection_rows(p, desc.hidden_size, desc.intermediate_size),
-                       cols, p == Projection::Down ? desc.row_stride_i : desc.row_stride_d});
+                       cols, p == Projection::Down ? stride_i : stride_d});
     }
   }
-  order.push_back({mmf::kNoLayer, mmf::kLmHeadIndex, desc.vocab_size, desc.hidden_size, desc.row_stride_d});
+  order.push_back({mmf::kNoLayer, mmf::kLmHeadIndex, desc.vocab_size, desc.hidden_size, stride_d});
   return order;
 }
 

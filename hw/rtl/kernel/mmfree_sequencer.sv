@@ -141,9 +141,19 @@ module mmfree_sequencer #(
 
   // ---------------------------------------------------------------------------------------------
   // Sizes derived from the descriptor.
+  // trit5: 64-column segments a row (sd, si); a row's last array beat holds the last 1..4.
+  logic                 trit5, encoding_bad;
+  logic [CountBits-1:0] sd, si;
+  assign trit5        = (desc.weight_encoding == 32'd1);
+  assign encoding_bad = (desc.weight_encoding > 32'd31) || !WeightEncodings[desc.weight_encoding[4:0]];
+  assign sd           = (hidden_size + CountBits'(63)) >> 6;
+  assign si           = (intermediate_size + CountBits'(63)) >> 6;
+
   logic [CountBits-1:0] sbd, sbi, qd_beats, qi_beats, total_rows, sum_beats;
-  assign sbd        = row_stride_d >> $clog2(BeatBytes);
-  assign sbi        = row_stride_i >> $clog2(BeatBytes);
+  // Beats of 256 weights a row as the arrays take it: 2bit, the row's stride; trit5, four
+  // 64-column segments a beat (the strides are not read: they follow from d and I).
+  assign sbd        = trit5 ? (sd + CountBits'(3)) >> 2 : row_stride_d >> $clog2(BeatBytes);
+  assign sbi        = trit5 ? (si + CountBits'(3)) >> 2 : row_stride_i >> $clog2(BeatBytes);
   assign qd_beats   = (hidden_size + CountBits'(BeatBytes - 1)) >> $clog2(BeatBytes);
   assign qi_beats   = (intermediate_size + CountBits'(BeatBytes - 1)) >> $clog2(BeatBytes);
   // Every row of every matrix: L * (4d + 2I + d) + V.
@@ -163,18 +173,8 @@ module mmfree_sequencer #(
   assign cur_rows_d     = port_rows(hidden_size, port_q);
   assign cur_rows_gate  = port_rows(2 * intermediate_size, port_q);
   assign cur_rows_vocab = port_rows(vocab_size, port_q);
-  // trit5: 64-column segments a row (sd, si); a row's last array beat holds the last 1..4.
-  logic                 trit5, encoding_bad, trit5_stride_bad;
-  logic [CountBits-1:0] sd, si, cur_segs, cur_segs_beats;
+  logic [CountBits-1:0] cur_segs, cur_segs_beats;
   logic [63:0]          fifth;
-  assign trit5        = (desc.weight_encoding == 32'd1);
-  assign encoding_bad = (desc.weight_encoding > 32'd31) || !WeightEncodings[desc.weight_encoding[4:0]];
-  assign sd           = (hidden_size + CountBits'(63)) >> 6;
-  assign si           = (intermediate_size + CountBits'(63)) >> 6;
-  // The arrays take a trit5 row in sbd (sbi) beats of four segments: the strides must agree.
-  assign trit5_stride_bad = trit5 && ((sbd != (sd + CountBits'(3)) >> 2) || (sbi != (si + CountBits'(3)) >> 2) ||
-                                      (row_stride_d[$clog2(BeatBytes)-1:0] != '0) ||
-                                      (row_stride_i[$clog2(BeatBytes)-1:0] != '0));
   assign cur_segs       = num_layers * (cur_rows_d * (4 * sd + si) + cur_rows_gate * sd) + cur_rows_vocab * sd;
   // ceil(segments / 5) without a divider: (x + 4) * ceil(2^34 / 5) >> 34, exact for x + 4 < 2^32.
   assign fifth          = (64'(cur_segs) + 64'd4) * 64'hCCCCCCCD;
@@ -191,7 +191,7 @@ module mmfree_sequencer #(
                           (row_stride_d == '0) || (row_stride_i == '0) ||
                           (row_stride_d[$clog2(BeatBytes)-1:0] != '0) ||
                           (row_stride_i[$clog2(BeatBytes)-1:0] != '0) ||
-                          (hidden_size < CountBits'(NumWeightPorts)) || encoding_bad || trit5_stride_bad;
+                          (hidden_size < CountBits'(NumWeightPorts)) || encoding_bad;
   assign too_large      = (hidden_size > CountBits'(MaxHidden)) ||
                           (intermediate_size > CountBits'(MaxIntermediate));
 
