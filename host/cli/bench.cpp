@@ -82,6 +82,7 @@ int run_bench(const Args& raw_args) {
   unsigned batch = 1;
   bool json = false, selftest = false, energy = false;
   std::string shapes, boards, plot_file, points_files;
+  std::string weights(mmf::weight_encoding_name(mmf::kDefaultWeightEncoding));
   unsigned layers = 0;
   double idle_seconds = 10, energy_seconds = 30;
   po::options_description description(
@@ -103,6 +104,7 @@ int run_bench(const Args& raw_args) {
        "project released model shapes (370M,1.3B,2.7B or all) onto --board from the RTL simulation "
        "(--backend sim; builds random ternary weights, needs no --model)")  //
       ("board", po::value(&boards), "with --shape: boards of bitstreams/ (u55c,u280,u250,kv260 or all)")  //
+      ("weights", po::value(&weights), "with --shape: weight encoding of the synthetic models (trit5 or 2bit)")  //
       ("layers", bounded_value(&layers, 0u, 1024u)->default_value(0),
        "with --shape: simulate N layers + the LM head and extrapolate to all layers (0: all)")  //
       ("energy", po::bool_switch(&energy),
@@ -145,6 +147,9 @@ int run_bench(const Args& raw_args) {
     request.shapes = parse_name_list(shapes, known_shapes, "--shape");
     request.boards = parse_name_list(boards, measure::board_names(), "--board");
     request.layers = layers;
+    const auto encoding = mmf::parse_weight_encoding(weights);
+    if (!encoding) throw UsageError("--weights: '" + weights + "' is not a weight encoding (trit5 or 2bit)");
+    request.encoding = *encoding;
     request.energy = energy;
     request.plot_file = plot_file;
     request.json = json;

@@ -87,6 +87,7 @@ std::unique_ptr<device::Device> open_board_simulation(const BoardConfig& board, 
 // has another port count than the simulated kernel, a self-test pass for the streaming part.
 struct Simulated {
   ModelConfig config;
+  mmf::WeightEncoding encoding = mmf::WeightEncoding::TwoBit;
   measure::WeightPassResult pass;
   uint64_t stream_cycles = 0;
 };
@@ -95,6 +96,7 @@ Simulated simulate(const std::string& shape_name, const Model& model, const Mode
                    const BoardConfig& board, const std::string& memory, double timeout_seconds, unsigned lanes) {
   Simulated out;
   out.config = model.config();
+  out.encoding = model.weight_encoding();
   std::fprintf(stderr, "bench: simulating %s (%u of %u layers + LM head) on %s timing...\n", shape_name.c_str(),
                out.config.num_layers, full.num_layers, board.name.c_str());
   // The simulated kernel has at least one port; the budget assumes one (the most cycles).
@@ -104,9 +106,10 @@ Simulated simulate(const std::string& shape_name, const Model& model, const Mode
   std::fprintf(stderr, "bench: %s: %llu cycles, simulated in %.1f s on this host\n", board.name.c_str(),
                static_cast<unsigned long long>(out.pass.cycles), out.pass.host_seconds);
   const uint64_t streamed = measure::counter_totals(out.pass.counters).weight_bytes;
-  if (streamed != measure::weight_bytes_per_token(out.config))
+  const uint64_t needed = measure::weight_bytes_per_token(out.config, out.encoding, out.pass.weight_ports);
+  if (streamed != needed)
     throw DeviceError("sim: the kernel streamed " + std::to_string(streamed) + " weight bytes, not the " +
-                      std::to_string(measure::weight_bytes_per_token(out.config)) + " a token of this model needs");
+                      std::to_string(needed) + " a token of this model needs");
   if (out.pass.weight_ports != board.weight_ports && out.pass.decode_token) {
     std::fprintf(stderr, "bench: %s: the weight-streaming part alone (self-test pass)...\n", board.name.c_str());
     out.stream_cycles = measure::run_selftest_pass(model, open, timeout_seconds).cycles;
@@ -128,8 +131,9 @@ Row make_row(const std::string& shape_name, const ModelConfig& full, const Board
   row.simulated = b.config;
   row.pass = b.pass;
   row.stream_cycles = b.stream_cycles;
-  row.simulated_weight_bytes = measure::weight_bytes_per_token(b.config);
-  row.full_weight_bytes = measure::weight_bytes_per_token(full);
+  row.simulated_weight_bytes = measure::weight_bytes_per_token(b.config, b.encoding, b.pass.weight_ports);
+  row.full_weight_bytes = measure::weight_bytes_per_token(full, b.encoding, board.weight_ports);
+  row.encoding = b.encoding;
   const double missing_layers = double(full.num_layers) - double(b.config.num_layers);
   // Streaming alone scales with the bytes streamed.
   const double stream = double(b.stream_cycles) * double(row.full_weight_bytes) / double(row.simulated_weight_bytes);
@@ -271,7 +275,7 @@ int run_projection(const ProjectionRequest& request) {
       std::fprintf(stderr, "bench: building a synthetic %s model (d=%u, layers=%u, I=%u, V=%u, random ternary weights)\n",
                    shape_name.c_str(), simulated.hidden_size, simulated.num_layers, simulated.intermediate_size,
                    simulated.vocab_size);
-      const Model model = measure::make_synthetic_model(simulated);
+      const Model model = measure::make_synthetic_model(simulated, 1, request.encoding);
       runs.emplace_back();
       for (std::size_t k = 0; k < boards.size(); ++k)
         runs.back().push_back(

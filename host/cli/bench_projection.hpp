@@ -5,6 +5,8 @@
 #include <string>
 #include <vector>
 
+#include "mmfree/weight_encoding.hpp"
+
 namespace mmfree::cli {
 
 struct ProjectionRequest {
@@ -23,6 +25,7 @@ struct ProjectionRequest {
   // sequences and a prefill pass of a chain of that many lanes; 1: today's one-token pass.
   unsigned lanes = 1;
   uint32_t prompt_tokens = 512;     // the prompt of the time to first token (`bench -p`)
+  mmf::WeightEncoding encoding = mmf::kDefaultWeightEncoding;  // of the synthetic models (--weights)
 };
 
 // Splits "a,b" (or "all" -> every known name) and checks every name against `known`.

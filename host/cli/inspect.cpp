@@ -38,6 +38,13 @@ nlohmann::ordered_json to_json(const Model& model) {
   nlohmann::ordered_json j;
   j["format_version"] = header.format_version;
   j["image_bytes"] = header.image_bytes;
+  // Every decode token reads every weight once: the weights region is a token's weight bytes
+  // (a P-port kernel reads at most P - 1 more beats, each port's padded tail).
+  const uint64_t two_bit = mmf::compute_layout(c, 0, mmf::WeightEncoding::TwoBit).descriptor.weights_bytes;
+  j["weight_encoding"] = std::string(mmf::weight_encoding_name(model.weight_encoding()));
+  j["weight_bytes_per_token"] = desc.weights_bytes;
+  j["weight_bytes_per_token_2bit"] = two_bit;
+  j["weight_bytes_ratio_to_2bit"] = double(desc.weights_bytes) / double(two_bit);
   j["config"] = {{"hidden_size", c.hidden_size},           {"num_layers", c.num_layers},
                  {"intermediate_size", c.intermediate_size}, {"vocab_size", c.vocab_size},
                  {"rms_norm_eps", c.rms_norm_eps},           {"use_lower_bound", c.use_lower_bound},
@@ -54,7 +61,8 @@ nlohmann::ordered_json to_json(const Model& model) {
                             {"weights_offset", desc.weights_offset},
                             {"weights_bytes", desc.weights_bytes},
                             {"layer_weights_stride", desc.layer_weights_stride},
-                            {"betas_offset", desc.betas_offset}};
+                            {"betas_offset", desc.betas_offset},
+                            {"weight_encoding", desc.weight_encoding}};
   nlohmann::ordered_json sections = nlohmann::ordered_json::array();
   for (const auto& e : mmf::read_section_table(model.image())) {
     nlohmann::ordered_json s = {{"name", mmf::section_name(e)}, {"kind", kind_name(e.kind)},
@@ -82,6 +90,10 @@ void print_text(const nlohmann::ordered_json& j) {
               c["intermediate_size"].get<unsigned>(), c["vocab_size"].get<unsigned>(),
               c["rms_norm_eps"].get<double>(), c["use_lower_bound"].get<bool>() ? "true" : "false",
               c["bos_token_id"].get<unsigned>(), c["eos_token_id"].get<unsigned>());
+  std::printf("weights: %s, %llu bytes a token (2bit: %llu, %.4fx)\n", j["weight_encoding"].get<std::string>().c_str(),
+              static_cast<unsigned long long>(j["weight_bytes_per_token"].get<uint64_t>()),
+              static_cast<unsigned long long>(j["weight_bytes_per_token_2bit"].get<uint64_t>()),
+              j["weight_bytes_ratio_to_2bit"].get<double>());
   std::printf("device descriptor:\n");
   for (const auto& [key, value] : j["device_descriptor"].items()) {
     std::printf("  %-22s %llu\n", key.c_str(), static_cast<unsigned long long>(value.get<uint64_t>()));

@@ -12,6 +12,7 @@
 #include "mmfree/runtime/device_runtime.hpp"
 #include "mmfree/device/golden_device.hpp"
 #include "mmfree/error.hpp"
+#include "mmfree/measure/model_shape.hpp"
 #include "mmfree/mmf_format.hpp"
 #include "mmfree/regmap.hpp"
 
@@ -208,14 +209,18 @@ TEST_F(GoldenKernelRegisters, ImageRewrittenByTheHostIsWhatTheNextCommandReads) 
 TEST_F(GoldenKernelRegisters, CountersCountTheWeightStreams) {
   run({1, 2, 3}, regmap::flags::kNoLogits);
   ASSERT_EQ(device_->read_register(regmap::status::kOffset), 0u);
-  // Every token streams the image's whole weights region once, whatever the dealing.
-  const auto descriptor = mmfree::mmf::read_device_descriptor(demo_model().image());
+  // Every token streams every port's buffer once (in the demo's weight encoding; the whole
+  // weights region, and with trit5 each port's padded last beat), and the arrays take every
+  // weight in 2-bit beats of 256 (the 2bit layout's bytes, whatever the encoding).
+  const mmfree::Model& model = demo_model();
+  const uint64_t streamed = mmfree::measure::weight_bytes_per_token(model.config(), model.weight_encoding(), 4);
+  const uint64_t two_bit = mmfree::measure::weight_bytes_per_token(model.config(), mmfree::mmf::WeightEncoding::TwoBit);
   EXPECT_EQ(counter(*device_, "tokens"), 3u);
-  EXPECT_EQ(counter(*device_, "weight_bytes"), 3 * descriptor.weights_bytes);
-  EXPECT_EQ(counter(*device_, "ternary_ops"), 4 * 3 * descriptor.weights_bytes);
+  EXPECT_EQ(counter(*device_, "weight_bytes"), 3 * streamed);
+  EXPECT_EQ(counter(*device_, "ternary_ops"), 4 * 3 * two_bit);
   uint64_t per_port = 0;
   for (unsigned p = 0; p < 4; ++p) per_port += counter(*device_, "w0" + std::to_string(p) + "_bytes");
-  EXPECT_EQ(per_port, 3 * descriptor.weights_bytes);
+  EXPECT_EQ(per_port, 3 * streamed);
 }
 
 TEST_F(GoldenKernelRegisters, AutoRestartRunsAgainUntilCleared) {

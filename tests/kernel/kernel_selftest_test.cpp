@@ -62,7 +62,9 @@ const Model& test_model() {
     spec.config.intermediate_size = 200;
     spec.config.vocab_size = 301;
     spec.seed = 42;
-    return test::synthetic_model(spec);
+    // 2bit: this suite deals the rows into the ports itself, 2-bit codes a row (the trit5 path
+    // runs in tests/weight_encoding and on every suite of the sim backend).
+    return test::synthetic_model(spec, mmf::WeightEncoding::TwoBit);
   }();
   return model;
 }

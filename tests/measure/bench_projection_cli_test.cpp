@@ -55,11 +55,15 @@ TEST(BenchProjectionCli, ProjectsBoardsEstimatesEnergyAndPlots) {
   const auto rows = nlohmann::json::parse(r.out);
   const std::vector<std::string> boards = {"u55c", "u250"};
   ASSERT_EQ(rows.size(), boards.size());
-  const uint64_t bytes = mmfree::measure::weight_bytes_per_token(mmfree::measure::released_shape("370M").config);
   for (std::size_t k = 0; k < rows.size(); ++k) {
     const auto& row = rows[k];
+    // The default encoding (trit5), as the board's ports stream it (each pads its last beat).
+    const uint64_t bytes = mmfree::measure::weight_bytes_per_token(mmfree::measure::released_shape("370M").config,
+                                                                   mmfree::mmf::kDefaultWeightEncoding,
+                                                                   row["weight_ports"].get<unsigned>());
     EXPECT_EQ(row["board"], boards[k]);
     EXPECT_EQ(row["kind"], "projected");
+    EXPECT_EQ(row["weight_encoding"], "trit5");
     EXPECT_EQ(row["weight_bytes_per_token"], bytes);
     EXPECT_TRUE(contains(row["label"], "projected from simulation")) << row["label"];
     EXPECT_TRUE(contains(row["label"], "extrapolated from models of 1 and 2 of 24 layers")) << row["label"];

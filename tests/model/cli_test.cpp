@@ -2,6 +2,9 @@
 #include <gtest/gtest.h>
 
 #include <nlohmann/json.hpp>
+#include <string>
+#include <tuple>
+#include <vector>
 
 #include "checkpoint_fixtures.hpp"
 #include "mmfree/model.hpp"
@@ -67,6 +70,33 @@ TEST(InspectCli, TextTableNamesSections) {
   ASSERT_EQ(r.exit_code, 0) << r.err;
   EXPECT_NE(r.out.find("d=256 L=6 I=768 V=4096"), std::string::npos) << r.out;
   EXPECT_NE(r.out.find("matrix layer 5 down_proj"), std::string::npos) << r.out;
+}
+
+// Both weight encodings through the CLI: convert writes trit5 unless --weights 2bit, inspect
+// says which and what a token reads (the demo: 1,232,128 against 1,540,096 bytes).
+TEST(ConvertCli, WeightsFlagChoosesTheEncodingAndInspectShowsIt) {
+  TempDir tmp;
+  for (const auto& [flag, name, bytes] : {std::tuple<const char*, const char*, uint64_t>{nullptr, "trit5", 1232128},
+                                          {"2bit", "2bit", 1540096},
+                                          {"trit5", "trit5", 1232128}}) {
+    const auto out = tmp.path() / (std::string(flag ? flag : "default") + ".mmf");
+    std::vector<std::string> args = {"convert", test::demo_model_dir().string(), out.string()};
+    if (flag) args.insert(args.end(), {"--weights", flag});
+    const auto c = run_cli(args);
+    ASSERT_EQ(c.exit_code, 0) << c.err;
+    EXPECT_NE(c.out.find(std::string(name) + " weights"), std::string::npos) << c.out;
+    const auto r = run_cli({"inspect", out.string(), "--json"});
+    ASSERT_EQ(r.exit_code, 0) << r.err;
+    const auto j = nlohmann::json::parse(r.out);
+    EXPECT_EQ(j["weight_encoding"], name);
+    EXPECT_EQ(j["weight_bytes_per_token"], bytes);
+    EXPECT_EQ(j["weight_bytes_per_token_2bit"], 1540096);
+    EXPECT_EQ(j["device_descriptor"]["weight_encoding"], std::string(name) == "trit5" ? 1 : 0);
+  }
+  const auto bad = run_cli({"convert", test::demo_model_dir().string(), (tmp.path() / "x.mmf").string(), "--weights", "3bit"});
+  EXPECT_EQ(bad.exit_code, 2);
+  EXPECT_NE(bad.err.find("--weights: '3bit'"), std::string::npos) << bad.err;
+  EXPECT_FALSE(std::filesystem::exists(tmp.path() / "x.mmf"));
 }
 
 TEST(InspectCli, DamagedImageIsAnError) {

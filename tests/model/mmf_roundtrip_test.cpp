@@ -64,9 +64,10 @@ TEST(MmfRoundTrip, TokenizerBytesAreTheFileBytes) {
   EXPECT_EQ(std::string(m.tokenizer_model()), test::read_file(test::demo_model_dir() / "tokenizer.model"));
 }
 
-// The device descriptor alone locates every vector and matrix the accessors return.
+// The device descriptor alone locates every vector and matrix the accessors return (a 2bit
+// image: a trit5 image's matrix views are decoded copies, tests/model/trit5_format_test.cpp).
 TEST(MmfRoundTrip, DeviceDescriptorLocatesEverything) {
-  const Model m = Model::open(test::demo_model_dir());
+  const Model m = Model::open(test::demo_model_dir(), mmf::WeightEncoding::TwoBit);
   const auto img = m.image();
   const auto* base = reinterpret_cast<const std::byte*>(img.data());
   auto u32 = [&](uint64_t off) { uint32_t v; std::memcpy(&v, base + off, 4); return v; };

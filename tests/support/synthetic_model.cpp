@@ -4,10 +4,10 @@
 
 namespace mmfree::test {
 
-Model synthetic_model(const model::SyntheticCheckpoint& spec) {
+Model synthetic_model(const model::SyntheticCheckpoint& spec, mmf::WeightEncoding encoding) {
   const TempDir dir;
   model::write_synthetic_checkpoint(dir.path(), spec);
-  return Model::open(dir.path());
+  return Model::open(dir.path(), encoding);
 }
 
 }  // namespace mmfree::test

@@ -8,7 +8,8 @@
 namespace mmfree::test {
 
 // Writes the synthetic checkpoint `spec` describes into a temporary directory, opens it (the
-// Model converts it into memory) and removes the directory again.
-Model synthetic_model(const model::SyntheticCheckpoint& spec);
+// Model converts it into memory, its weights in `encoding`) and removes the directory again.
+Model synthetic_model(const model::SyntheticCheckpoint& spec,
+                      mmf::WeightEncoding encoding = mmf::kDefaultWeightEncoding);
 
 }  // namespace mmfree::test

@@ -15,6 +15,7 @@
 
 #include "mmfree/contract.hpp"
 #include "mmfree/model.hpp"
+#include "mmfree/weight_encoding.hpp"
 
 namespace mmfree::mmf {
 
@@ -121,8 +122,8 @@ constexpr uint32_t projection_cols(Projection p, uint32_t d, uint32_t i) {
   return p == Projection::Down ? i : d;
 }
 
-// Where everything of an image goes, computed from the config and the tokenizer size alone
-// (the writer places sections here and the reader insists on exactly this layout).
+// Where everything of an image goes, computed from the config, the tokenizer size and the weight
+// encoding alone (the writer places sections here and the reader insists on exactly this layout).
 struct ImageLayout {
   DeviceDescriptor descriptor{};
   uint64_t header_bytes = 0;
@@ -131,7 +132,14 @@ struct ImageLayout {
   // Weights, then the 6L + 1 Matrix entries in streaming order. crc32 and beta are left 0.
   std::vector<SectionEntry> sections;
 };
-ImageLayout compute_layout(const ModelConfig& config, uint64_t tokenizer_bytes);
+ImageLayout compute_layout(const ModelConfig& config, uint64_t tokenizer_bytes,
+                           WeightEncoding encoding = kDefaultWeightEncoding);
+
+// Segments of one layer's six matrices, and of the whole weight stream (trit5; docs/mmf-format.md).
+uint64_t layer_segments(uint32_t d, uint32_t i);
+uint64_t stream_segments(const ModelConfig& config);
+// The first segment of the Matrix entry (layer, index) in the weights region's trit5 stream.
+uint64_t matrix_first_segment(const ModelConfig& config, uint32_t layer, uint32_t index);
 
 // Index in ImageLayout::sections / the table of the Matrix entry of (layer, projection);
 // layer == kNoLayer selects lm_head.

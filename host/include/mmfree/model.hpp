@@ -15,6 +15,8 @@
 #include <string>
 #include <string_view>
 
+#include "mmfree/weight_encoding.hpp"
+
 namespace mmfree {
 
 struct ModelConfig {
@@ -46,7 +48,9 @@ enum class LayerNorm : uint8_t {
 };
 inline constexpr int kNormsPerLayer = 9;
 
-// A ternary matrix [rows, cols] in nn.Linear layout (out, in), packed 2 bits per weight:
+// A ternary matrix [rows, cols] in nn.Linear layout (out, in), packed 2 bits per weight
+// (whatever the image's weight encoding: a trit5 image's matrices are decoded to this once,
+// when the image is opened):
 // code 0b00 = 0, 0b01 = +1, 0b11 = -1 (0b10 never appears). Weight (r, c) lives in
 // byte row_data(r)[c / 4] at bit offset 2 * (c % 4). Each row is padded with zero codes to
 // `row_stride_bytes` (a multiple of 64 bytes: one 512-bit memory beat holds 256 weights).
@@ -66,9 +70,11 @@ struct TernaryMatrixView {
 
 class Model {
  public:
-  // Opens a `.mmf` file (mmap) or a Hugging Face MMfreeLM directory (converted in memory).
+  // Opens a `.mmf` file (mmap) or a Hugging Face MMfreeLM directory (converted in memory, its
+  // weights in `directory_encoding`; a file says its own encoding).
   // Throws mmfree::ModelError with a message naming the file and tensor on any problem.
-  static Model open(const std::filesystem::path& path);
+  static Model open(const std::filesystem::path& path,
+                    mmf::WeightEncoding directory_encoding = mmf::kDefaultWeightEncoding);
 
   Model(Model&&) noexcept;
   Model& operator=(Model&&) noexcept;
@@ -91,6 +97,8 @@ class Model {
 
   // The whole packed image (what `mmfree convert` writes; what a device loads).
   std::span<const std::byte> image() const;
+  // How the image stores its weights (the device descriptor's weight_encoding).
+  mmf::WeightEncoding weight_encoding() const;
 
   class Impl;
 
@@ -107,6 +115,7 @@ using ConvertProgress = std::function<void(uint64_t done, uint64_t total)>;
 // and renames it at the end: a failed conversion never leaves a partial `out`.
 // Throws ModelError naming the file and tensor on any problem with the checkpoint.
 void convert_checkpoint(const std::filesystem::path& hf_dir, const std::filesystem::path& out,
-                        const ConvertProgress& progress = {});
+                        const ConvertProgress& progress = {},
+                        mmf::WeightEncoding encoding = mmf::kDefaultWeightEncoding);
 
 }  // namespace mmfree

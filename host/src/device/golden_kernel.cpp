@@ -87,6 +87,7 @@ uint32_t GoldenKernel::run(const Words& words, GoldenControlSlave& control) {
   uint64_t weight_passes = 0;  // how often the weight streams were read: once per pass
   const uint64_t lanes_per_weight = selftest ? 1 : num_lanes;
   std::vector<uint64_t> port_bytes(ports, 0);
+  uint64_t array_bytes = 0;  // 2-bit bytes the arrays take a pass (the same in either encoding)
   const auto publish_counters = [&] {
     uint64_t total = 0;
     for (unsigned p = 0; p < ports; ++p) {
@@ -95,8 +96,10 @@ uint32_t GoldenKernel::run(const Words& words, GoldenControlSlave& control) {
     }
     control.set_counter(regmap::counter::kTokens, tokens_done);
     control.set_counter(regmap::counter::kWeightBytes, total);
-    // Four 2-bit codes per byte, each applied to every lane.
-    control.set_counter(regmap::counter::kTernaryOps, total * 4 * lanes_per_weight);
+    // Four 2-bit codes per byte the arrays take (the same in either encoding), each applied
+    // to every lane.
+    control.set_counter(regmap::counter::kTernaryOps,
+                        array_bytes * weight_passes * 4 * lanes_per_weight);
   };
 
   // A kernel write into memory; one that lands in the image drops the converted parameters.
@@ -115,7 +118,8 @@ uint32_t GoldenKernel::run(const Words& words, GoldenControlSlave& control) {
     const auto desc = load<mmf::DeviceDescriptor>(memory_, params + mmf::kDeviceDescriptorOffset);
     const auto bad_stride = [](uint32_t stride) { return stride == 0 || stride % mmf::kRowAlignment != 0; };
     if (desc.hidden_size == 0 || desc.num_layers == 0 || desc.intermediate_size == 0 || desc.vocab_size == 0 ||
-        bad_stride(desc.row_stride_d) || bad_stride(desc.row_stride_i) || desc.hidden_size < ports)
+        bad_stride(desc.row_stride_d) || bad_stride(desc.row_stride_i) || desc.hidden_size < ports ||
+        !(config_.weight_encodings >> std::min<uint32_t>(desc.weight_encoding, 31) & 1u))
       return regmap::status::kBadDescriptor;
     if (desc.hidden_size > config_.max_hidden || desc.intermediate_size > config_.max_intermediate)
       return regmap::status::kTooLarge;
@@ -123,13 +127,21 @@ uint32_t GoldenKernel::run(const Words& words, GoldenControlSlave& control) {
     // The weight streams: port p's rows of every matrix, back to back from wNN.
     const std::vector<StreamMatrix> order = stream_order(desc);
     std::vector<std::span<const uint8_t>> streams(ports);
+    const auto encoding = static_cast<mmf::WeightEncoding>(desc.weight_encoding);
     for (unsigned p = 0; p < ports; ++p) {
-      port_bytes[p] = port_stream_bytes(order, ports, p);
+      port_bytes[p] = port_stream_bytes(order, ports, p, encoding);
+      array_bytes += port_stream_bytes(order, ports, p, mmf::WeightEncoding::TwoBit);
       streams[p] = view<uint8_t>(memory_, word64(words, regmap::weight_port_offset(p)), port_bytes[p]);
     }
+    // A trit5 byte above 242 is never written: the RTL's decoders flag it (status.bad_descriptor,
+    // its trits read as zero weights); the model refuses the command outright.
+    if (encoding == mmf::WeightEncoding::Trit5)
+      for (const auto& stream : streams)
+        for (const uint8_t b : stream)
+          if (b >= mmf::kFirstInvalidTrit5Byte) return regmap::status::kBadDescriptor;
 
     if (selftest) {
-      run_matvec_selftest(memory_, desc, io, PortStreams(order, streams), store);
+      run_matvec_selftest(memory_, desc, io, PortStreams(order, streams, encoding), store);
       weight_passes = 1;
       publish_counters();
       return 0;
@@ -154,7 +166,7 @@ uint32_t GoldenKernel::run(const Words& words, GoldenControlSlave& control) {
       converted_ = std::move(fresh);
     }
     GoldenTokenPass& pass = *converted_->pass;
-    const PortStreams weights(order, streams);
+    const PortStreams weights(order, streams, encoding);
 
     const IoLayout io_layout(num_tokens, num_lanes, desc.vocab_size);
     const bool all_logits = flags & regmap::flags::kAllLogits;

@@ -51,8 +51,18 @@ KernelParameters read_kernel_parameters(const mmf::DeviceDescriptor& desc, const
   return k;
 }
 
-PortStreams::PortStreams(const std::vector<StreamMatrix>& matrices, const std::vector<std::span<const uint8_t>>& port_streams)
+PortStreams::PortStreams(const std::vector<StreamMatrix>& matrices, const std::vector<std::span<const uint8_t>>& port_streams,
+                         mmf::WeightEncoding encoding)
     : order(matrices), streams(port_streams), ports(static_cast<unsigned>(port_streams.size())) {
+  if (encoding == mmf::WeightEncoding::Trit5) {
+    decoded.resize(ports);
+    for (unsigned p = 0; p < ports; ++p) {
+      std::vector<mmf::StreamShape> shapes;
+      for (const StreamMatrix& m : order) shapes.push_back({rows_on_port(m.rows, ports, p), m.cols});
+      decoded[p] = mmf::decode_trit5_stream(streams[p], shapes);
+      streams[p] = decoded[p];
+    }
+  }
   // Where each matrix starts in each port's stream: the running sum of the earlier matrices.
   offsets.assign(order.size() * ports, 0);
   std::vector<std::size_t> running(ports, 0);

@@ -26,12 +26,15 @@ using ImageFetch = std::function<std::span<const float>(uint64_t offset, std::si
 KernelParameters read_kernel_parameters(const mmf::DeviceDescriptor& descriptor, const ImageFetch& fetch);
 
 // The weight streams of one command: port p's buffer holds its rows of every matrix of
-// `order`, back to back.
+// `order`, back to back, in `encoding` (a trit5 stream is decoded here, once, to the 2-bit rows
+// the kernel's trit decoder and gearbox hand its array).
 struct PortStreams {
-  PortStreams(const std::vector<StreamMatrix>& order, const std::vector<std::span<const uint8_t>>& streams);
+  PortStreams(const std::vector<StreamMatrix>& order, const std::vector<std::span<const uint8_t>>& streams,
+              mmf::WeightEncoding encoding = mmf::WeightEncoding::TwoBit);
 
   const std::vector<StreamMatrix>& order;
-  const std::vector<std::span<const uint8_t>>& streams;
+  std::vector<std::span<const uint8_t>> streams;  // 2-bit rows
+  std::vector<std::vector<uint8_t>> decoded;      // trit5: what `streams` points into
   unsigned ports;
   std::vector<std::size_t> offsets;  // [m * ports + p]: where matrix m starts in port p's stream
 

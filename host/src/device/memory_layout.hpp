@@ -18,7 +18,7 @@ struct StreamMatrix {
   uint32_t index;  // Projection, or mmf::kLmHeadIndex
   uint32_t rows;
   uint32_t cols;
-  uint32_t row_stride;  // bytes
+  uint32_t row_stride;  // bytes of a 2-bit row (what the arrays take, in either encoding)
 };
 
 std::vector<StreamMatrix> stream_order(const mmf::DeviceDescriptor& descriptor);
@@ -28,8 +28,12 @@ constexpr uint32_t rows_on_port(uint32_t rows, unsigned ports, unsigned port) {
   return (rows + ports - 1 - port) / ports;
 }
 
-// Bytes of weight port `port`'s buffer: its rows of every matrix, back to back.
-uint64_t port_stream_bytes(const std::vector<StreamMatrix>& order, unsigned ports, unsigned port);
+// Bytes of weight port `port`'s buffer in `encoding`: its rows of every matrix, back to back
+// (trit5: their 64-column segments, five a beat, the last beat padded; docs/mmf-format.md).
+uint64_t port_stream_bytes(const std::vector<StreamMatrix>& order, unsigned ports, unsigned port,
+                           mmf::WeightEncoding encoding);
+// Segments of port `port`'s rows of every matrix (trit5).
+uint64_t port_stream_segments(const std::vector<StreamMatrix>& order, unsigned ports, unsigned port);
 
 // Weight port p's buffer argument "wNN" and byte counter "wNN_bytes", as the contract names
 // them (hw/contract/mmfree_contract.toml, [weight_ports]).

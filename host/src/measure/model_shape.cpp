@@ -42,8 +42,20 @@ uint64_t ternary_weights_per_token(const ModelConfig& c) {
   return uint64_t(c.num_layers) * (4 * d * d + 3 * d * i) + uint64_t(c.vocab_size) * d;
 }
 
-uint64_t weight_bytes_per_token(const ModelConfig& c) {
+uint64_t weight_bytes_per_token(const ModelConfig& c, mmf::WeightEncoding encoding, unsigned ports) {
   const uint64_t d = c.hidden_size, i = c.intermediate_size;
+  if (encoding == mmf::WeightEncoding::Trit5) {
+    uint64_t bytes = 0;
+    for (unsigned p = 0; p < ports; ++p) {
+      const auto on_port = [&](uint64_t rows) { return (rows + ports - 1 - p) / ports; };
+      const uint64_t segments =
+          c.num_layers * ((4 * on_port(d) + on_port(2 * i)) * mmf::row_segments(c.hidden_size) +
+                          on_port(d) * mmf::row_segments(c.intermediate_size)) +
+          on_port(c.vocab_size) * mmf::row_segments(c.hidden_size);
+      bytes += mmf::trit5_bytes(segments);
+    }
+    return bytes;
+  }
   const uint64_t rows_of_d = uint64_t(c.num_layers) * (4 * d + 2 * i) + c.vocab_size;
   const uint64_t rows_of_i = uint64_t(c.num_layers) * d;
   return rows_of_d * packed_row_bytes(d) + rows_of_i * packed_row_bytes(i);

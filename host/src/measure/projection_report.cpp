@@ -95,6 +95,7 @@ void print_projection_json(const std::vector<ProjectionRow>& rows, bool energy) 
                             {"simulated_cycles", r.pass.cycles},
                             {"simulated_stream_cycles", r.stream_cycles},
                             {"simulation_host_seconds", r.pass.host_seconds},
+                            {"weight_encoding", std::string(mmf::weight_encoding_name(r.encoding))},
                             {"weight_bytes_per_token", r.full_weight_bytes},
                             {"cycles_per_token", p.cycles_per_token},
                             {"tokens_per_second", p.tokens_per_second},

@@ -22,14 +22,14 @@ struct TemporaryDirectory {
 
 }  // namespace
 
-Model make_synthetic_model(const ModelConfig& config, uint64_t seed) {
+Model make_synthetic_model(const ModelConfig& config, uint64_t seed, mmf::WeightEncoding encoding) {
   TemporaryDirectory dir{std::filesystem::temp_directory_path() /
                          ("mmfree-measure-" + std::to_string(::getpid()) + "-" + std::to_string(seed))};
   model::SyntheticCheckpoint spec;
   spec.config = config;
   spec.seed = seed;
   model::write_synthetic_checkpoint(dir.path, spec);
-  return Model::open(dir.path);
+  return Model::open(dir.path, encoding);
 }
 
 }  // namespace mmfree::measure

@@ -51,14 +51,14 @@ void clear_temporary(const std::filesystem::path& tmp) {
 }  // namespace
 
 void convert_checkpoint(const std::filesystem::path& hf_dir, const std::filesystem::path& out,
-                        const ConvertProgress& progress) {
+                        const ConvertProgress& progress, mmf::WeightEncoding encoding) {
   check_output(out);
   std::filesystem::path tmp = out;
   tmp += ".tmp";
   clear_temporary(tmp);
   model::FileImageSink sink(tmp);
   try {
-    model::write_image(hf_dir, sink, progress);
+    model::write_image(hf_dir, sink, progress, encoding);
     sink.close();
     check_output(out);  // again: the conversion may have taken minutes
     std::error_code ec;

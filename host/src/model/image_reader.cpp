@@ -37,6 +37,38 @@ constexpr std::array<bool, 256> invalid_code_bytes() {
   return table;
 }
 
+// trit5 weights: no byte value above 242 (3^5 - 1) anywhere, and the segments after the last
+// matrix's (the tail of the last beat) all digit 1, weight 0, as the writer pads them.
+template <typename Fail>
+void check_trit5_weights(std::span<const std::byte> image, const ValidatedImage& v, const Fail& fail) {
+  const uint64_t offset = v.descriptor.weights_offset, bytes = v.descriptor.weights_bytes;
+  const auto* data = reinterpret_cast<const uint8_t*>(image.data() + offset);
+  for (uint64_t k = 0; k < bytes; ++k) {
+    if (data[k] >= mmf::kFirstInvalidTrit5Byte) {
+      // Name the matrix holding the byte (the first one whose beats include it).
+      std::string where = "weights";
+      for (const SectionEntry& e : v.sections) {
+        if (e.kind == uint32_t(SectionKind::Matrix) && offset + k >= e.offset && offset + k < e.offset + e.size) {
+          where = mmf::section_name(e);
+          break;
+        }
+      }
+      fail("section '" + where + "' holds an invalid trit5 byte " + std::to_string(data[k]) + " at image offset " +
+           std::to_string(offset + k) + " (five trits a byte: 0..242)");
+    }
+  }
+  const uint64_t segments = mmf::stream_segments(v.config);
+  const uint64_t tail = segments % mmf::kSegmentsPerBeat;
+  if (tail != 0) {
+    const uint8_t* beat = data + bytes - mmf::kBeatBytes;
+    for (unsigned j = 0; j < mmf::kBeatBytes; ++j) {
+      for (uint64_t s = tail; s < mmf::kSegmentsPerBeat; ++s) {
+        if (mmf::kTrit5Digit[s][beat[j]] != 1) fail("padding segments after the last matrix are not zero weights");
+      }
+    }
+  }
+}
+
 }  // namespace
 
 ValidatedImage validate_image(std::span<const std::byte> image, const std::string& where) {
@@ -108,7 +140,12 @@ ValidatedImage validate_image(std::span<const std::byte> image, const std::strin
   }
   // The layout below is computed from the tokenizer's size: bound it by the image first.
   if (v.sections[0].size > image.size()) fail("tokenizer section is larger than the image");
-  const mmf::ImageLayout expected = mmf::compute_layout(v.config, v.sections[0].size);
+  if (!mmf::known_weight_encoding(v.descriptor.weight_encoding)) {
+    fail("device descriptor weight_encoding " + std::to_string(v.descriptor.weight_encoding) +
+         " is not one this build reads (0 = 2bit, 1 = trit5)");
+  }
+  v.encoding = static_cast<mmf::WeightEncoding>(v.descriptor.weight_encoding);
+  const mmf::ImageLayout expected = mmf::compute_layout(v.config, v.sections[0].size, v.encoding);
   if (expected.header_bytes != h.header_bytes || expected.image_bytes != h.image_bytes ||
       expected.sections.size() != v.sections.size()) {
     fail("section layout does not match the model config");
@@ -140,9 +177,10 @@ ValidatedImage validate_image(std::span<const std::byte> image, const std::strin
     crc.process_bytes(bytes.data(), bytes.size());
     if (crc.checksum() != e.crc32) fail("section '" + mmf::section_name(e) + "' is corrupt (CRC mismatch)");
   };
-  // A damaged weight is reported by the matrix that holds it. The matrices tile the Weights
-  // region exactly (the layout check above proved it), so their CRCs cover every byte of it
-  // and the region's own CRC (kept for device loaders) need not be computed a second time.
+  // A damaged weight is reported by the matrix that holds it. The matrices cover the Weights
+  // region (the layout check above proved it: exactly in 2bit; in trit5 neighbours share the
+  // beat where one ends and the next starts), so their CRCs cover every byte of it and the
+  // region's own CRC (kept for device loaders) need not be computed a second time.
   for (const SectionEntry& e : v.sections) {
     if (e.kind == uint32_t(SectionKind::Matrix)) check_crc(e);
   }
@@ -169,11 +207,13 @@ ValidatedImage validate_image(std::span<const std::byte> image, const std::strin
       fail("section '" + mmf::section_name(e) + "' has an invalid beta");
     }
     ++matrix;
+    if (v.encoding != mmf::WeightEncoding::TwoBit) continue;  // trit5: checked below, once
     const auto* data = reinterpret_cast<const uint8_t*>(image.data() + e.offset);
     for (uint64_t k = 0; k < e.size; ++k) {
       if (kInvalid[data[k]]) fail("section '" + mmf::section_name(e) + "' holds an invalid ternary code");
     }
   }
+  if (v.encoding == mmf::WeightEncoding::Trit5) check_trit5_weights(image, v, fail);
   return v;
 }
 

@@ -15,6 +15,7 @@ struct ValidatedImage {
   ModelConfig config;
   mmf::DeviceDescriptor descriptor{};
   std::vector<mmf::SectionEntry> sections;
+  mmf::WeightEncoding encoding = mmf::WeightEncoding::TwoBit;  // the descriptor's weight_encoding
 };
 
 // `where` names the image in errors (its path, or the directory it was built from).

@@ -1,8 +1,10 @@
 #include "model/image_writer.hpp"
 
+#include <array>
 #include <boost/crc.hpp>
 #include <cmath>
 #include <cstring>
+#include <deque>
 #include <optional>
 #include <string>
 #include <vector>
@@ -107,6 +109,7 @@ class ImageBuilder {
                const ConvertProgress& progress, uint64_t progress_total)
       : config_(config), layout_(layout), sink_(sink), progress_(progress), total_(progress_total) {
     table_ = layout.sections;
+    beat_.fill(mmf::kZeroTrit5Byte);
   }
 
   // Writes a whole section at once and records its CRC.
@@ -172,20 +175,26 @@ class ImageBuilder {
 
   // Matrices must come in streaming order: the weights region's CRC runs over them in turn.
   void write_matrix(uint32_t layer, uint32_t index, const TensorInfo& t) {
-    SectionEntry& e = table_[mmf::matrix_section_index(config_, layer, index)];
+    const std::size_t section = mmf::matrix_section_index(config_, layer, index);
+    SectionEntry& e = table_[section];
     const PackedTernaryMatrix m = ternarize(t, e.rows, e.cols);
-    const auto bytes = std::as_bytes(std::span<const uint8_t>(m.data));
-    sink_.write(e.offset, bytes);
-    boost::crc_32_type crc;
-    crc.process_bytes(bytes.data(), bytes.size());
-    e.crc32 = crc.checksum();
+    if (trit5()) {
+      pack_trit5(section, m);
+    } else {
+      const auto bytes = std::as_bytes(std::span<const uint8_t>(m.data));
+      sink_.write(e.offset, bytes);
+      boost::crc_32_type crc;
+      crc.process_bytes(bytes.data(), bytes.size());
+      e.crc32 = crc.checksum();
+      weights_crc_.process_bytes(bytes.data(), bytes.size());
+    }
     e.beta = m.beta;
-    weights_crc_.process_bytes(bytes.data(), bytes.size());
     betas_.push_back(m.beta);
     tensor_done(t);
   }
 
   void finish() {
+    if (trit5() && segment_in_beat_ > 0) flush_beat();  // the tail: digit 1 (weight 0) segments
     const std::size_t first_after_layers = 2 + config_.num_layers;
     put_section(first_after_layers + 2, as_bytes(std::span<const float>(betas_)));  // Betas
     table_[first_after_layers + 3].crc32 = weights_crc_.checksum();                 // Weights
@@ -228,11 +237,57 @@ class ImageBuilder {
   std::vector<SectionEntry> table_;
   std::vector<float> betas_;
   boost::crc_32_type weights_crc_;
+
+  // trit5 packing: the beat being filled, and the matrices whose CRC still needs beats (a beat
+  // may hold the end of one matrix and the start of the next, so a matrix's CRC is complete
+  // only once its last beat is).
+  struct OpenMatrix {
+    std::size_t section;
+    uint64_t last_beat;
+    boost::crc_32_type crc;
+  };
+  std::array<uint8_t, mmf::kBeatBytes> beat_{};
+  unsigned segment_in_beat_ = 0;
+  uint64_t beat_index_ = 0;
+  std::deque<OpenMatrix> open_;
+
+  bool trit5() const { return layout_.descriptor.weight_encoding == uint32_t(mmf::WeightEncoding::Trit5); }
+
+  void pack_trit5(std::size_t section, const PackedTernaryMatrix& m) {
+    const SectionEntry& e = table_[section];
+    OpenMatrix open;
+    open.section = section;
+    open.last_beat = (e.offset + e.size - layout_.descriptor.weights_offset) / mmf::kBeatBytes - 1;
+    open_.push_back(open);
+    const uint32_t segments = mmf::row_segments(e.cols);
+    for (uint32_t r = 0; r < e.rows; ++r) {
+      const uint8_t* row = m.data.data() + std::size_t(r) * m.row_stride_bytes;
+      for (uint32_t k = 0; k < segments; ++k) {
+        mmf::add_codes_to_trit5_segment(row + 16 * k, segment_in_beat_, beat_.data());
+        if (++segment_in_beat_ == mmf::kSegmentsPerBeat) flush_beat();
+      }
+    }
+  }
+
+  void flush_beat() {
+    sink_.write(layout_.descriptor.weights_offset + beat_index_ * mmf::kBeatBytes,
+                std::as_bytes(std::span<const uint8_t>(beat_)));
+    weights_crc_.process_bytes(beat_.data(), beat_.size());
+    for (OpenMatrix& o : open_) o.crc.process_bytes(beat_.data(), beat_.size());
+    while (!open_.empty() && open_.front().last_beat == beat_index_) {
+      table_[open_.front().section].crc32 = open_.front().crc.checksum();
+      open_.pop_front();
+    }
+    ++beat_index_;
+    segment_in_beat_ = 0;
+    beat_.fill(mmf::kZeroTrit5Byte);
+  }
 };
 
 }  // namespace
 
-void write_image(const std::filesystem::path& hf_dir, ImageSink& sink, const ConvertProgress& progress) {
+void write_image(const std::filesystem::path& hf_dir, ImageSink& sink, const ConvertProgress& progress,
+                 mmf::WeightEncoding encoding) {
   if (!std::filesystem::is_directory(hf_dir)) throw ModelError(hf_dir.string() + ": not a directory");
   const ModelConfig config = read_hf_config(hf_dir / "config.json");
   const MappedFile tokenizer(hf_dir / "tokenizer.model");
@@ -251,7 +306,7 @@ void write_image(const std::filesystem::path& hf_dir, ImageSink& sink, const Con
   for (const auto* n : t.norms) total += n->bytes;
   for (const auto* m : t.matrices) total += m->bytes;
 
-  const mmf::ImageLayout layout = mmf::compute_layout(config, tokenizer.size());
+  const mmf::ImageLayout layout = mmf::compute_layout(config, tokenizer.size(), encoding);
   sink.reserve(layout.image_bytes);
   ImageBuilder builder(config, layout, sink, progress, total);
   if (t.lower_bounds != nullptr) builder.tensor_done(*t.lower_bounds);

@@ -5,13 +5,15 @@
 #include <filesystem>
 
 #include "mmfree/model.hpp"
+#include "mmfree/weight_encoding.hpp"
 #include "model/image_sink.hpp"
 
 namespace mmfree::model {
 
 // Checks every tensor (presence, dtype, shape) before writing anything, then writes the
-// image section by section, one tensor in memory at a time. Throws ModelError naming the
-// file and tensor on any problem.
-void write_image(const std::filesystem::path& hf_dir, ImageSink& sink, const ConvertProgress& progress = {});
+// image section by section, one tensor in memory at a time, its weights in `encoding`.
+// Throws ModelError naming the file and tensor on any problem.
+void write_image(const std::filesystem::path& hf_dir, ImageSink& sink, const ConvertProgress& progress = {},
+                 mmf::WeightEncoding encoding = mmf::kDefaultWeightEncoding);
 
 }  // namespace mmfree::model

@@ -23,7 +23,32 @@ SectionEntry make_entry(SectionKind kind, uint32_t layer, uint32_t index, uint64
 
 }  // namespace
 
-ImageLayout compute_layout(const ModelConfig& config, uint64_t tokenizer_bytes) {
+uint64_t layer_segments(uint32_t d, uint32_t i) {
+  uint64_t segments = 0;
+  for (int p = 0; p < kProjectionsPerLayer; ++p) {
+    const auto proj = static_cast<Projection>(p);
+    segments += uint64_t(projection_rows(proj, d, i)) * row_segments(projection_cols(proj, d, i));
+  }
+  return segments;
+}
+
+uint64_t stream_segments(const ModelConfig& c) {
+  return layer_segments(c.hidden_size, c.intermediate_size) * c.num_layers +
+         uint64_t(c.vocab_size) * row_segments(c.hidden_size);
+}
+
+uint64_t matrix_first_segment(const ModelConfig& c, uint32_t layer, uint32_t index) {
+  const uint32_t d = c.hidden_size, i = c.intermediate_size;
+  if (layer == kNoLayer) return layer_segments(d, i) * c.num_layers;
+  uint64_t segments = layer_segments(d, i) * layer;
+  for (uint32_t p = 0; p < index; ++p) {
+    const auto proj = static_cast<Projection>(p);
+    segments += uint64_t(projection_rows(proj, d, i)) * row_segments(projection_cols(proj, d, i));
+  }
+  return segments;
+}
+
+ImageLayout compute_layout(const ModelConfig& config, uint64_t tokenizer_bytes, WeightEncoding encoding) {
   const uint32_t d = config.hidden_size;
   const uint32_t n_layers = config.num_layers;
   const uint32_t i = config.intermediate_size;
@@ -53,6 +78,8 @@ ImageLayout compute_layout(const ModelConfig& config, uint64_t tokenizer_bytes) 
   desc.vector_stride_i = vector_slot_bytes(i);
   desc.rms_norm_eps = config.rms_norm_eps;
   desc.flags = config.use_lower_bound ? kFlagUseLowerBound : 0;
+  desc.weight_encoding = static_cast<uint32_t>(encoding);
+  const bool trit5 = encoding == WeightEncoding::Trit5;
 
   place(SectionKind::Tokenizer, kNoLayer, tokenizer_bytes);
   desc.embeddings_offset = place(SectionKind::Embeddings, kNoLayer, uint64_t(v) * d * 4);
@@ -74,16 +101,32 @@ ImageLayout compute_layout(const ModelConfig& config, uint64_t tokenizer_bytes) 
         uint64_t(projection_rows(proj, d, i)) * packed_row_stride(projection_cols(proj, d, i));
   }
   desc.weights_bytes = desc.layer_weights_stride * n_layers + uint64_t(v) * desc.row_stride_d;
+  if (trit5) {
+    // Layers start mid-beat: no byte stride between them (their segments: layer_segments).
+    desc.layer_weights_stride = 0;
+    desc.weights_bytes = trit5_bytes(stream_segments(config));
+  }
   desc.weights_offset = place(SectionKind::Weights, kNoLayer, desc.weights_bytes);
 
   uint64_t matrix_offset = desc.weights_offset;
+  uint64_t first_segment = 0;
   auto add_matrix = [&](uint32_t layer, uint32_t index, uint32_t rows, uint32_t cols) {
     SectionEntry e = make_entry(SectionKind::Matrix, layer, index, matrix_offset, 0);
     e.rows = rows;
     e.cols = cols;
-    e.row_stride_bytes = packed_row_stride(cols);
-    e.size = uint64_t(rows) * e.row_stride_bytes;
-    matrix_offset += e.size;
+    if (trit5) {
+      // The whole beats holding any of the matrix's segments: a beat at either end may be
+      // shared with the neighbouring matrix (their CRCs both cover it). No row stride.
+      const uint64_t end_segment = first_segment + uint64_t(rows) * row_segments(cols);
+      const uint64_t first_beat = first_segment / kSegmentsPerBeat;
+      e.offset = desc.weights_offset + first_beat * kBeatBytes;
+      e.size = (trit5_beats(end_segment) - first_beat) * kBeatBytes;
+      first_segment = end_segment;
+    } else {
+      e.row_stride_bytes = packed_row_stride(cols);
+      e.size = uint64_t(rows) * e.row_stride_bytes;
+      matrix_offset += e.size;
+    }
     layout.sections.push_back(e);
   };
   for (uint32_t l = 0; l < n_layers; ++l) {

@@ -22,6 +22,20 @@ class Model::Impl {
   std::vector<std::byte> buffer;          // set when built from a Hugging Face directory
   std::span<const std::byte> image;
   model::ValidatedImage v;
+  // trit5 images: every matrix decoded to 2-bit rows, laid out as the 2bit image's weights
+  // region would be (matrix entries of `two_bit`), so every CPU backend reads one format.
+  std::vector<uint8_t> decoded;
+  std::vector<mmf::SectionEntry> two_bit;
+
+  void decode_weights() {
+    if (v.encoding == mmf::WeightEncoding::TwoBit) return;
+    two_bit = mmf::compute_layout(v.config, v.sections[0].size, mmf::WeightEncoding::TwoBit).sections;
+    std::vector<mmf::StreamShape> shapes;
+    for (const mmf::SectionEntry& e : v.sections)
+      if (e.kind == uint32_t(mmf::SectionKind::Matrix)) shapes.push_back({e.rows, e.cols});
+    const auto* region = reinterpret_cast<const uint8_t*>(image.data() + v.descriptor.weights_offset);
+    decoded = mmf::decode_trit5_stream(std::span<const uint8_t>(region, v.descriptor.weights_bytes), shapes);
+  }
 
   const float* floats_at(uint64_t offset) const {
     // Every vector offset is 64-byte aligned inside a page-aligned image.
@@ -33,14 +47,25 @@ class Model::Impl {
                        std::to_string(v.config.num_layers) + ")");
     }
   }
+  uint64_t two_bit_weights_offset() const {
+    // The Weights entry precedes the matrices: the first Matrix entry starts the region.
+    return two_bit[mmf::matrix_section_index(v.config, 0, 0)].offset;
+  }
   TernaryMatrixView matrix_view(uint32_t layer, uint32_t index) const {
-    const mmf::SectionEntry& e = v.sections[mmf::matrix_section_index(v.config, layer, index)];
+    const std::size_t k = mmf::matrix_section_index(v.config, layer, index);
+    const mmf::SectionEntry& e = v.sections[k];
     TernaryMatrixView m;
     m.rows = e.rows;
     m.cols = e.cols;
-    m.row_stride_bytes = e.row_stride_bytes;
     m.beta = e.beta;
-    m.data = reinterpret_cast<const uint8_t*>(image.data() + e.offset);
+    if (decoded.empty()) {
+      m.row_stride_bytes = e.row_stride_bytes;
+      m.data = reinterpret_cast<const uint8_t*>(image.data() + e.offset);
+    } else {
+      const mmf::SectionEntry& t = two_bit[k];
+      m.row_stride_bytes = t.row_stride_bytes;
+      m.data = decoded.data() + (t.offset - two_bit_weights_offset());
+    }
     return m;
   }
 };
@@ -50,13 +75,13 @@ Model::Model(Model&&) noexcept = default;
 Model& Model::operator=(Model&&) noexcept = default;
 Model::~Model() = default;
 
-Model Model::open(const std::filesystem::path& path) {
+Model Model::open(const std::filesystem::path& path, mmf::WeightEncoding directory_encoding) {
   auto impl = std::make_unique<Impl>();
   impl->where = path.string();
   std::error_code ec;
   if (std::filesystem::is_directory(path, ec)) {
     model::MemoryImageSink sink;
-    model::write_image(path, sink);
+    model::write_image(path, sink, {}, directory_encoding);
     impl->buffer = sink.take();
     impl->image = impl->buffer;
   } else if (std::filesystem::exists(path, ec)) {
@@ -67,6 +92,7 @@ Model Model::open(const std::filesystem::path& path) {
                      "MMfreeLM directory)");
   }
   impl->v = model::validate_image(impl->image, impl->where);
+  impl->decode_weights();
   return Model(std::move(impl));
 }
 
@@ -120,5 +146,7 @@ std::string_view Model::tokenizer_model() const {
 }
 
 std::span<const std::byte> Model::image() const { return impl_->image; }
+
+mmf::WeightEncoding Model::weight_encoding() const { return impl_->v.encoding; }
 
 }  // namespace mmfree

@@ -12,6 +12,7 @@ module mmfree_kernel_core #(
   parameter int unsigned WeightFifoDepth   = mmfree_contract_pkg::WeightFifoDepth,    // beats, power of two
   parameter int unsigned WeightOutstanding = mmfree_contract_pkg::WeightOutstanding,  // bursts in flight per port
   parameter int unsigned BatchLanes        = mmfree_contract_pkg::BatchLanes,         // B: lanes per weight beat
+  parameter int unsigned WeightEncodings   = 32'b11,  // bit e: decodes weight_encoding e (0 2bit, 1 trit5)
   // Derived; not meant to be overridden.
   parameter int unsigned P  = NumWeightPorts,
   parameter int unsigned W  = WeightDataWidth,
@@ -230,10 +231,17 @@ module mmfree_kernel_core #(
   logic [31:0]              arg_flags_q;
   logic [CountBits-1:0]     num_layers, hidden, gate_rows, vocab, beats_d, beats_i;
   logic [CountBits*P-1:0]   port_rows_d, port_rows_gate, port_rows_vocab;
+  // Weight encoding of the command (mmfree_sequencer): trit5 segments of each port's share.
+  logic                     trit5, weight_bad;
+  logic [CountBits*P-1:0]   port_segments;
+  logic [2:0]               last_segs_d, last_segs_i;
+  logic [P-1:0]             port_bad_beat;
+  assign weight_bad = |port_bad_beat;
 
   mmfree_sequencer #(
     .NumWeightPorts(P), .MaxHidden(MaxHidden), .MaxIntermediate(MaxIntermediate),
-    .BatchLanes(BatchLanes), .DataWidth(GmemDataWidth), .CountBits(CountBits)
+    .BatchLanes(BatchLanes), .DataWidth(GmemDataWidth), .CountBits(CountBits),
+    .WeightEncodings(WeightEncodings)
   ) u_sequencer (
     .clk_i, .rst_ni, .start_i(start), .done_o(done), .status_o(status), .params_i(arg_params),
     .io_i(arg_io), .flags_i(arg_flags), .num_tokens_i(arg_num_tokens), .num_lanes_i(arg_num_lanes),
@@ -250,7 +258,9 @@ module mmfree_kernel_core #(
     .q_wr_data_o(seq_q_wr_data), .pass_start_o(seq_pass_start), .num_layers_o(num_layers),
     .hidden_o(hidden), .gate_rows_o(gate_rows), .vocab_o(vocab), .beats_d_o(beats_d),
     .beats_i_o(beats_i), .port_rows_d_o(port_rows_d), .port_rows_gate_o(port_rows_gate),
-    .port_rows_vocab_o(port_rows_vocab), .feeders_busy_i(feeders_busy),
+    .port_rows_vocab_o(port_rows_vocab), .trit5_o(trit5), .port_segments_o(port_segments),
+    .last_segs_d_o(last_segs_d), .last_segs_i_o(last_segs_i), .weight_bad_i(weight_bad),
+    .feeders_busy_i(feeders_busy),
     .collector_busy_i(collector_busy), .counters_clear_o(counters_clear), .gmem_stall_o(gmem_stall),
     .desc_o(descriptor), .token_start_o(token_start), .token_active_o(token_active),
     .token_done_i(token_done), .token_status_i(token_status)
@@ -337,7 +347,8 @@ module mmfree_kernel_core #(
     mmfree_weight_port #(
       .W(W), .GmemDataWidth(GmemDataWidth), .CountBits(CountBits), .WeightFifoDepth(WeightFifoDepth),
       .WeightOutstanding(WeightOutstanding), .QdEntries(QdEntries), .ActEntries(ActEntries),
-      .BatchLanes(BatchLanes)
+      .BatchLanes(BatchLanes),
+      .Trit5(WeightEncodings[1])
     ) u_port (
       .clk_i, .rst_ni,
       .cmd_valid_i(ws_cmd_valid[p]), .cmd_ready_o(ws_cmd_ready[p]), .cmd_addr_i(ws_cmd_addr[64*p +: 64]),
@@ -350,6 +361,8 @@ module mmfree_kernel_core #(
       .pass_start_i(pass_start), .num_layers_i(num_layers), .rows_d_i(port_rows_d[CountBits*p +: CountBits]),
       .rows_gate_i(port_rows_gate[CountBits*p +: CountBits]),
       .rows_vocab_i(port_rows_vocab[CountBits*p +: CountBits]), .beats_d_i(beats_d), .beats_i_i(beats_i),
+      .trit5_i(trit5), .total_segs_i(port_segments[CountBits*p +: CountBits]), .last_segs_d_i(last_segs_d),
+      .last_segs_i_i(last_segs_i), .bad_beat_o(port_bad_beat[p]),
       // Token mode: the beats of a matrix wait for its activations.
       .gate_pass_i(!token_active || gate_open[p]),
       .fire_o(array_fire[p]), .busy_o(port_busy[p]), .stall_o(feeder_stall[p]),

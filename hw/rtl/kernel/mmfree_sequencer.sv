@@ -7,6 +7,12 @@
 // through its ternary array, and every row sum of every matrix is written back to io in stream
 // order. Token mode: after the checks the command is handed to mmfree_token_engine (token_*
 // ports), which owns the memory engines until it reports done.
+//
+// Weight encodings (the descriptor's weight_encoding, docs/mmf-format.md): 0 = 2-bit codes,
+// row_stride bytes a row; 1 = trit5, 64-column segments five to a beat. Bit e of WeightEncodings
+// says this build decodes encoding e; any other is status.bad_descriptor. A port's share is
+// its rows' bytes (2bit) or ceil(segments / 5) beats (trit5), and a beat with a byte value above
+// 242 (weight_bad_i) ends the command's status with bad_descriptor.
 module mmfree_sequencer #(
   parameter int unsigned NumWeightPorts  = 1,
   parameter int unsigned MaxHidden       = mmfree_contract_pkg::MaxHidden,
@@ -14,6 +20,7 @@ module mmfree_sequencer #(
   parameter int unsigned BatchLanes      = mmfree_contract_pkg::BatchLanes,
   parameter int unsigned DataWidth       = mmfree_contract_pkg::GmemDataWidth,  // gmem beats
   parameter int unsigned CountBits       = 32,
+  parameter int unsigned WeightEncodings = 32'b11,  // bit e: decodes weight_encoding e
   // Derived; not meant to be overridden.
   parameter int unsigned BeatBytes       = DataWidth / 8
 ) (
@@ -76,6 +83,11 @@ module mmfree_sequencer #(
   output logic [CountBits*NumWeightPorts-1:0] port_rows_d_o,
   output logic [CountBits*NumWeightPorts-1:0] port_rows_gate_o,
   output logic [CountBits*NumWeightPorts-1:0] port_rows_vocab_o,
+  output logic                            trit5_o,         // the image's weights are trit5
+  output logic [CountBits*NumWeightPorts-1:0] port_segments_o,  // trit5: segments of each port's share
+  output logic [2:0]                      last_segs_d_o,   // segments in a d-column row's last beat (1..4)
+  output logic [2:0]                      last_segs_i_o,   // ... an I-column row's
+  input  logic                            weight_bad_i,    // a weight port saw an invalid trit5 byte
   input  logic                            feeders_busy_i,
   input  logic                            collector_busy_i,
 
@@ -131,13 +143,23 @@ module mmfree_sequencer #(
   logic [NumWeightPorts-1:0] ws_pending_q;
   logic                 wr_cmd_pending_q, wr_done_q;
 
-  logic [CountBits*NumWeightPorts-1:0] rows_d_q, rows_gate_q, rows_vocab_q, port_beats_q;
+  logic [CountBits*NumWeightPorts-1:0] rows_d_q, rows_gate_q, rows_vocab_q, port_beats_q, port_segs_q;
 
   // ---------------------------------------------------------------------------------------------
   // Sizes derived from the descriptor.
+  // trit5: 64-column segments a row (sd, si); a row's last array beat holds the last 1..4.
+  logic                 trit5, encoding_bad;
+  logic [CountBits-1:0] sd, si;
+  assign trit5        = (desc.weight_encoding == 32'd1);
+  assign encoding_bad = (desc.weight_encoding > 32'd31) || !WeightEncodings[desc.weight_encoding[4:0]];
+  assign sd           = (hidden_size + CountBits'(63)) >> 6;
+  assign si           = (intermediate_size + CountBits'(63)) >> 6;
+
   logic [CountBits-1:0] sbd, sbi, qd_beats, qi_beats, total_rows, sum_beats;
-  assign sbd        = row_stride_d >> $clog2(BeatBytes);
-  assign sbi        = row_stride_i >> $clog2(BeatBytes);
+  // Beats of 256 weights a row as the arrays take it: 2bit, the row's stride; trit5, four
+  // 64-column segments a beat (the strides are not read: they follow from d and I).
+  assign sbd        = trit5 ? (sd + CountBits'(3)) >> 2 : row_stride_d >> $clog2(BeatBytes);
+  assign sbi        = trit5 ? (si + CountBits'(3)) >> 2 : row_stride_i >> $clog2(BeatBytes);
   assign qd_beats   = (hidden_size + CountBits'(BeatBytes - 1)) >> $clog2(BeatBytes);
   assign qi_beats   = (intermediate_size + CountBits'(BeatBytes - 1)) >> $clog2(BeatBytes);
   // Every row of every matrix: L * (4d + 2I + d) + V.
@@ -157,8 +179,15 @@ module mmfree_sequencer #(
   assign cur_rows_d     = port_rows(hidden_size, port_q);
   assign cur_rows_gate  = port_rows(2 * intermediate_size, port_q);
   assign cur_rows_vocab = port_rows(vocab_size, port_q);
-  assign cur_beats      = num_layers * (cur_rows_d * (4 * sbd + sbi) + cur_rows_gate * sbd) +
-                          cur_rows_vocab * sbd;
+  logic [CountBits-1:0] cur_segs, cur_segs_beats;
+  logic [63:0]          fifth;
+  assign cur_segs       = num_layers * (cur_rows_d * (4 * sd + si) + cur_rows_gate * sd) + cur_rows_vocab * sd;
+  // ceil(segments / 5) without a divider: (x + 4) * ceil(2^34 / 5) >> 34, exact for x + 4 < 2^32.
+  assign fifth          = (64'(cur_segs) + 64'd4) * 64'hCCCCCCCD;
+  assign cur_segs_beats = CountBits'(fifth >> 34);
+  assign cur_beats      = trit5 ? cur_segs_beats
+                                : num_layers * (cur_rows_d * (4 * sbd + sbi) + cur_rows_gate * sbd) +
+                                  cur_rows_vocab * sbd;
 
   logic descriptor_bad, too_large;
   assign descriptor_bad = (magic_q != mmfree_contract_pkg::ImageMagic) ||
@@ -168,7 +197,7 @@ module mmfree_sequencer #(
                           (row_stride_d == '0) || (row_stride_i == '0) ||
                           (row_stride_d[$clog2(BeatBytes)-1:0] != '0) ||
                           (row_stride_i[$clog2(BeatBytes)-1:0] != '0) ||
-                          (hidden_size < CountBits'(NumWeightPorts));
+                          (hidden_size < CountBits'(NumWeightPorts)) || encoding_bad;
   assign too_large      = (hidden_size > CountBits'(MaxHidden)) ||
                           (intermediate_size > CountBits'(MaxIntermediate));
 
@@ -257,6 +286,7 @@ module mmfree_sequencer #(
       rows_gate_q      <= '0;
       rows_vocab_q     <= '0;
       port_beats_q     <= '0;
+      port_segs_q      <= '0;
     end else begin
       state_q <= state_d;
       unique case (state_q)
@@ -297,6 +327,7 @@ module mmfree_sequencer #(
           rows_gate_q[CountBits*port_q +: CountBits]  <= cur_rows_gate;
           rows_vocab_q[CountBits*port_q +: CountBits] <= cur_rows_vocab;
           port_beats_q[CountBits*port_q +: CountBits] <= cur_beats;
+          port_segs_q[CountBits*port_q +: CountBits]  <= cur_segs;
           port_q <= port_q + 1'b1;
           beat_q <= '0;
         end
@@ -318,8 +349,12 @@ module mmfree_sequencer #(
           end
           if (rd_error_i) status_q[mmfree_reg_pkg::StatusAxiErrorBit] <= 1'b1;
           if (state_d == StFinish && (|ws_error_i)) status_q[mmfree_reg_pkg::StatusAxiErrorBit] <= 1'b1;
+          if (weight_bad_i) status_q[mmfree_reg_pkg::StatusBadDescriptorBit] <= 1'b1;
         end
-        StToken: if (token_done_i) status_q <= status_q | token_status_i;
+        StToken: begin
+          if (token_done_i) status_q <= status_q | token_status_i;
+          if (weight_bad_i) status_q[mmfree_reg_pkg::StatusBadDescriptorBit] <= 1'b1;
+        end
         default: ;
       endcase
     end
@@ -368,6 +403,10 @@ module mmfree_sequencer #(
   assign port_rows_d_o     = rows_d_q;
   assign port_rows_gate_o  = rows_gate_q;
   assign port_rows_vocab_o = rows_vocab_q;
+  assign trit5_o           = trit5;
+  assign port_segments_o   = port_segs_q;
+  assign last_segs_d_o     = 3'(((sd - 1'b1) & CountBits'(3)) + 1'b1);
+  assign last_segs_i_o     = 3'(((si - 1'b1) & CountBits'(3)) + 1'b1);
 
   assign done_o           = (state_q == StFinish);
   assign status_o         = status_q;

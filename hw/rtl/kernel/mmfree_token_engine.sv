@@ -158,7 +158,8 @@ module mmfree_token_engine #(
 
   logic unused_desc;
   assign unused_desc = ^{desc_i.row_stride_d, desc_i.row_stride_i, desc_i.weights_offset,
-                         desc_i.weights_bytes, desc_i.layer_weights_stride, desc_i.reserved, dflags[31:1]};
+                         desc_i.weights_bytes, desc_i.layer_weights_stride, desc_i.weight_encoding,
+                         desc_i.reserved, dflags[31:1]};
 
   // ---- Command-level layout (hw/contract: the state-slot and io layouts) -------------------------
   // The lanes: K, which lane continues the one before (a chain), each lane's slot (the slot of

@@ -2,7 +2,9 @@
 // I, F, G, O, Gate, Down, then lm_head; this port holds rows r with r mod P == p) and hands each
 // beat of packed codes to the port's ternary accumulate array with first/last row flags, and
 // names which activation entry (q_sel_o: 0 = the d-long input, 1 = the I-long input of Down;
-// q_index_o: the beat within the row) the array must see with it.
+// q_index_o: the beat within the row) the array must see with it. With trit5 weights the beats
+// come from the port's segment gearbox, which needs to know how many 64-column segments the
+// beat the feeder waits for holds (want_o: 4, or the rest of the row in its last beat).
 module mmfree_weight_feeder #(
   parameter int unsigned BeatBits = 512,
   parameter int unsigned CountBits = 32
@@ -17,7 +19,10 @@ module mmfree_weight_feeder #(
   input  logic [CountBits-1:0] rows_vocab_i,     // ... of the V-row lm_head
   input  logic [CountBits-1:0] beats_d_i,        // beats per row of a d-column matrix
   input  logic [CountBits-1:0] beats_i_i,        // beats per row of the I-column Down matrix
+  input  logic [2:0]           last_segs_d_i,    // segments in the last beat of a d-column row (1..4)
+  input  logic [2:0]           last_segs_i_i,    // ... of an I-column row
   output logic                 busy_o,
+  output logic [2:0]           want_o,           // segments of the beat the feeder waits for
 
   // From the port's burst engine.
   input  logic                 stream_valid_i,
@@ -103,6 +108,7 @@ module mmfree_weight_feeder #(
   assign array_codes_o  = stream_data_i;
   assign q_sel_o        = (proj_q == PrjDown);
   assign q_index_o      = beat_q;
+  assign want_o         = !row_end ? 3'd4 : (proj_q == PrjDown) ? last_segs_i_i : last_segs_d_i;
   assign stall_o        = busy_q && array_ready_i && !stream_valid_i;
 
   // -------------------------------------------------------------------------------------------

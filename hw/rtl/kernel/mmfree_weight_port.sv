@@ -1,4 +1,6 @@
-// One weight port of the kernel core: its AXI4 burst engine (mmfree_axi_read_streamer), the
+// One weight port of the kernel core: its AXI4 burst engine (mmfree_axi_read_streamer), for trit5
+// weights a trit decoder (mmfree_trit5_decoder) and segment gearbox (mmfree_segment_gearbox) that
+// turn five-trits-a-byte beats back into row-aligned beats of 2-bit codes, the
 // weight feeder that walks the rows of every matrix of a pass, one register stage, this port's
 // copy of the activation buffers (qd and qi, GmemBeatsPerEntry banks of gmem-beat words with a
 // registered read, so that they map to block RAM and no port reads through another's
@@ -11,6 +13,8 @@
 // the entry); the row sums leave on sum_* (valid/ready). busy_o: the feeder or the stage still
 // holds a beat of the pass; stall_o: the feeder waits for a weight beat memory has not yet
 // delivered; beat_o: a weight beat arrived from memory; error_o: an AXI error response.
+// trit5_i (steady through a pass) selects the encoding of the pass's beats; with trit5 the pass
+// is total_segs_i segments and bad_beat_o marks a beat holding a byte value above 242.
 module mmfree_weight_port #(
   parameter int unsigned W                 = 512,   // weight beat (bits)
   parameter int unsigned GmemDataWidth     = 512,
@@ -20,6 +24,7 @@ module mmfree_weight_port #(
   parameter int unsigned QdEntries         = 40,    // entries of qd; qi's follow them
   parameter int unsigned ActEntries        = 148,   // entries of qd and qi
   parameter int unsigned BatchLanes        = 1,     // B: activation vectors per beat
+  parameter bit          Trit5             = 1'b1,  // build the trit5 decoder and gearbox
   // Derived; not meant to be overridden.
   parameter int unsigned BeatBytes         = W / 8,
   parameter int unsigned Lanes             = W / 2,  // ternary weights per beat
@@ -59,6 +64,11 @@ module mmfree_weight_port #(
   input  logic [CountBits-1:0]     rows_vocab_i,
   input  logic [CountBits-1:0]     beats_d_i,
   input  logic [CountBits-1:0]     beats_i_i,
+  input  logic                     trit5_i,
+  input  logic [CountBits-1:0]     total_segs_i,
+  input  logic [2:0]               last_segs_d_i,
+  input  logic [2:0]               last_segs_i_i,
+  output logic                     bad_beat_o,
   input  logic                     gate_pass_i,
   output logic                     fire_o,
   output logic                     busy_o,
@@ -83,6 +93,10 @@ module mmfree_weight_port #(
   logic [8*Lanes*BatchLanes-1:0] acts;   // lane k's activations at [8*Lanes*k +: 8*Lanes]
   logic [BatchLanes-1:0] lane_ready;
   logic                 feeder_busy;
+  // What the feeder takes: the burst engine's beats (2bit) or the gearbox's chunks (trit5).
+  logic                 f_valid, f_ready;
+  logic [W-1:0]         f_data;
+  logic [2:0]           want;
 
   mmfree_axi_read_streamer #(
     .DataWidth     (W),
@@ -131,10 +145,13 @@ module mmfree_weight_port #(
     .rows_vocab_i  (rows_vocab_i),
     .beats_d_i     (beats_d_i),
     .beats_i_i     (beats_i_i),
+    .last_segs_d_i (last_segs_d_i),
+    .last_segs_i_i (last_segs_i_i),
     .busy_o        (feeder_busy),
-    .stream_valid_i(s_valid),
-    .stream_ready_o(s_ready),
-    .stream_data_i (s_data),
+    .want_o        (want),
+    .stream_valid_i(f_valid),
+    .stream_ready_o(f_ready),
+    .stream_data_i (f_data),
     .array_valid_o (a_valid),
     .array_ready_i (b_ready && gate_pass_i),
     .array_first_o (a_first),
@@ -144,6 +161,52 @@ module mmfree_weight_port #(
     .q_index_o     (q_index),
     .stall_o       (stall_o)
   );
+
+  // trit5: burst engine -> decoder -> gearbox -> feeder. The gearbox takes exactly the pass's
+  // segments, so a beat of the next pass stays in the FIFO until its pass starts.
+  if (Trit5) begin : gen_trit5
+    localparam int unsigned SegBits = W / 4;  // 64 codes of 2 bits: a fifth of a trit5 beat's weights
+    logic [5*SegBits-1:0] segments;
+    logic                 invalid, g_in_ready, g_valid, g_busy;
+    logic [W-1:0]         g_chunk;
+    mmfree_trit5_decoder #(
+      .Bytes(W / 8)
+    ) u_decoder (
+      .beat_i    (s_data),
+      .segments_o(segments),
+      .invalid_o (invalid)
+    );
+    mmfree_segment_gearbox #(
+      .SegBits  (SegBits),
+      .CountBits(CountBits)
+    ) u_gearbox (
+      .clk_i,
+      .rst_ni,
+      .start_i      (pass_start_i && trit5_i),
+      .total_i      (total_segs_i),
+      .in_valid_i   (s_valid && trit5_i),
+      .in_ready_o   (g_in_ready),
+      .in_segments_i(segments),
+      .want_i       (want),
+      .out_valid_o  (g_valid),
+      .out_ready_i  (f_ready && trit5_i),
+      .out_chunk_o  (g_chunk),
+      .busy_o       (g_busy)
+    );
+    assign s_ready    = trit5_i ? g_in_ready : f_ready;
+    assign f_valid    = trit5_i ? g_valid : s_valid;
+    assign f_data     = trit5_i ? g_chunk : s_data;
+    assign bad_beat_o = trit5_i && s_valid && g_in_ready && invalid;
+    logic unused_g_busy;
+    assign unused_g_busy = g_busy;
+  end else begin : gen_two_bit
+    assign s_ready    = f_ready;
+    assign f_valid    = s_valid;
+    assign f_data     = s_data;
+    assign bad_beat_o = 1'b0;
+    logic unused_trit5;
+    assign unused_trit5 = ^{trit5_i, total_segs_i, want};
+  end
 
   // One register stage between feeder and array: a beat is taken from the feeder (the port's
   // share in token mode is counted here, array_fire) while this port's activation RAM reads

@@ -24,6 +24,7 @@ struct GoldenDeviceConfig {
   uint32_t max_hidden = contract::kMaxHidden;
   uint32_t max_intermediate = contract::kMaxIntermediate;
   uint32_t batch_lanes = contract::kBatchLanes;  // B, 1..regmap::kMaxBatchLanes
+  uint32_t weight_encodings = 0b11;  // bit e: decodes weight_encoding e (the RTL's WeightEncodings)
 };
 
 std::unique_ptr<Device> make_golden_device(const GoldenDeviceConfig& config = {});

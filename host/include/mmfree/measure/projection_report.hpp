@@ -24,6 +24,7 @@ struct ProjectionRow {
   uint64_t stream_cycles = 0;     // the self-test pass, when run to split the token's cycles
   uint64_t simulated_weight_bytes = 0;
   uint64_t full_weight_bytes = 0;
+  mmf::WeightEncoding encoding = mmf::WeightEncoding::TwoBit;  // of the simulated models
   double scale = 1;               // cycles_projected / cycles simulated
   Projection projection;          // per weight pass: one token of each sequence
   double chain_cycles = 0;        // a prefill pass (a chain of batch.lanes lanes), projected
