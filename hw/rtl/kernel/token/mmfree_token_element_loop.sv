@@ -79,8 +79,9 @@ module mmfree_token_element_loop #(
   output logic [31:0]                  amax_o
 );
 
-  // Reset style (docs/timing.md): synchronous, and only on control (busy, the issue counter,
-  // the valid pipeline, the accumulators); the datapath registers are not reset.
+  // Reset style (docs/timing.md): only the control (busy, the issue counter, the valid pipeline,
+  // the accumulators) is reset, asynchronously as in the rest of the kernel; the datapath
+  // registers are not reset.
   mmfree_token_pkg::loop_cmd_t cmd_q;
   logic              busy_q, prep_q, issuing_q;
   logic [31:0]       k_q;             // the word addressed on ra_o
@@ -102,7 +103,7 @@ module mmfree_token_element_loop #(
   logic [31:0] n_minus_1;
   assign n_minus_1 = cmd_q.n - 32'd1;
 
-  always_ff @(posedge clk_i) begin
+  always_ff @(posedge clk_i or negedge rst_ni) begin
     if (!rst_ni) begin
       cmd_q     <= '0;
       busy_q    <= 1'b0;
@@ -138,8 +139,11 @@ module mmfree_token_element_loop #(
   logic [ReduceLatency:0] v_sr, last_sr;
   // Cleared at a start: a quantizer loop is done while its earlier words' valid bits are still
   // on their way to the element loops' taps.
-  always_ff @(posedge clk_i) begin
-    if (!rst_ni || start_i) begin
+  always_ff @(posedge clk_i or negedge rst_ni) begin
+    if (!rst_ni) begin
+      v_sr    <= '0;
+      last_sr <= '0;
+    end else if (start_i) begin
       v_sr    <= '0;
       last_sr <= '0;
     end else begin
@@ -293,7 +297,7 @@ module mmfree_token_element_loop #(
   logic reduce_v;   // the trees' roots hold the word now
   assign reduce_v = v_sr[ReduceLatency];
 
-  always_ff @(posedge clk_i) begin
+  always_ff @(posedge clk_i or negedge rst_ni) begin
     if (!rst_ni) begin
       ssa_q  <= '0;
       ssb_q  <= '0;
