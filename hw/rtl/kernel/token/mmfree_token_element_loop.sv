@@ -4,11 +4,13 @@
 // follows; or, for LkQuant, one q word (BeatBytes elements of p) per cycle through the quantizer.
 //
 // Pipelined for 300 MHz (docs/timing.md): every unit is its clocked version (hw/rtl/datapath/
-// *_pipe.sv), so a word's results are written WriteLatency cycles after its data is read, the
-// quantizer's QuantLatency cycles after, and the reductions finish ReduceLatency cycles after
-// the read. A loop of w words takes w + its latency + 1 cycles from start to done (the first
-// cycle after start works out the word count). Only the latency differs from the unpipelined
-// loop: the results, the order of the writes and the done handshake are the same.
+// *_pipe.sv), so a word's results are written some cycles after its data is read and the
+// reductions take it a few cycles later, by kind (cycles after the read: write / done):
+// output gate and GLU 24 / 29 (silu first), norm and projection 15 / 20 (no silu), MLGRU
+// 15 / 15 and the quantizer 6 / 6 (no reductions). A loop of w words is done w + 1 + that many
+// cycles after its start (the first cycle works out the word count). Only the latency differs
+// from the unpipelined loop: the results, the order of the writes and the done handshake are
+// the same. The pipeline registers hold while no loop of their kind runs (an enable, no reset).
 //
 // Contract:
 // - start_i (one cycle, while idle: busy_o low) takes cmd_i (a loop_cmd_t): kind, n elements,
@@ -33,11 +35,15 @@ module mmfree_token_element_loop #(
   parameter int unsigned Lanes     = DataWidth / 32,
   parameter int unsigned LaneBits  = $clog2(Lanes),
   parameter int unsigned BeatBytes = DataWidth / 8,
-  // Cycles from a word's data on *_rd_i to its write (elements; quantizer), and to the cycle in
-  // which the reductions take it (done_o for the last word). Fixed by the units' latencies.
+  // Cycles from a word's data on *_rd_i to its write, and to the cycle in which the reductions
+  // take it (done_o for the last word): output gate and GLU (silu before the first product),
+  // norm and projection (9 cycles of silu less), MLGRU and the quantizer (no reductions).
+  // Fixed by the units' latencies (checked in simulation).
   parameter int unsigned WriteLatency  = 24,
-  parameter int unsigned QuantLatency  = 6,
-  parameter int unsigned ReduceLatency = 29
+  parameter int unsigned ReduceLatency = 29,
+  parameter int unsigned EarlyShift    = 9,
+  parameter int unsigned MlgruLatency  = 15,
+  parameter int unsigned QuantLatency  = 6
 ) (
   input  logic                         clk_i,
   input  logic                         rst_ni,
@@ -91,10 +97,17 @@ module mmfree_token_element_loop #(
   logic [31:0]       amax_q;
 
   mmfree_token_pkg::loop_e kind;
-  logic                    is_quant, is_glu;
+  logic                    is_quant, is_glu, is_mlgru, early;
   assign kind     = cmd_q.kind;
   assign is_quant = (kind == mmfree_token_pkg::LkQuant);
   assign is_glu   = (kind == mmfree_token_pkg::LkGlu);
+  assign is_mlgru = (kind == mmfree_token_pkg::LkMlgru);
+  // Norm and projection loops need no silu: their first product starts from the operands.
+  assign early    = (kind == mmfree_token_pkg::LkNorm) || (kind == mmfree_token_pkg::LkProj);
+  // The pipelines move while a loop of their kind runs, and hold otherwise.
+  logic en_elem, en_quant;
+  assign en_elem  = busy_q && !is_quant;
+  assign en_quant = busy_q && is_quant;
   logic unused_cmd;   // (the clears act at the start)
   assign unused_cmd = ^{cmd_q.clear_ss, cmd_q.clear_amax};
 
@@ -151,22 +164,46 @@ module mmfree_token_element_loop #(
       last_sr <= {last_sr[ReduceLatency-1:0], issuing_q && (k_q == last_word_q)};
     end
   end
-  logic [31:0] a_rd, a_wr, a_quant;   // the word's address at the read, the writes
+  // The taps by kind: the write, the reductions' take.
+  localparam int unsigned EarlyWrite  = WriteLatency - EarlyShift;
+  localparam int unsigned EarlyReduce = ReduceLatency - EarlyShift;
+  logic v_wr, last_wr, v_done, last_done;
+  always_comb begin
+    if (is_quant) begin
+      v_wr = v_sr[QuantLatency];       last_wr = last_sr[QuantLatency];
+      v_done = v_sr[QuantLatency];     last_done = last_sr[QuantLatency];
+    end else if (is_mlgru) begin
+      v_wr = v_sr[MlgruLatency];       last_wr = last_sr[MlgruLatency];
+      v_done = v_sr[MlgruLatency];     last_done = last_sr[MlgruLatency];
+    end else if (early) begin
+      v_wr = v_sr[EarlyWrite];         last_wr = last_sr[EarlyWrite];
+      v_done = v_sr[EarlyReduce];      last_done = last_sr[EarlyReduce];
+    end else begin
+      v_wr = v_sr[WriteLatency];       last_wr = last_sr[WriteLatency];
+      v_done = v_sr[ReduceLatency];    last_done = last_sr[ReduceLatency];
+    end
+  end
+
+  logic [31:0] a_rd, a_quant, a_short, a_late, a_wr;   // the word's address at the read, the writes
   always_ff @(posedge clk_i) a_rd <= k_q;
-  datapath_delay #(.Width(32), .Depth(WriteLatency)) u_a_wr (.clk_i, .en_i(1'b1), .d_i(a_rd), .q_o(a_wr));
   datapath_delay #(.Width(32), .Depth(QuantLatency)) u_a_quant (.clk_i, .en_i(1'b1), .d_i(a_rd), .q_o(a_quant));
+  datapath_delay #(.Width(32), .Depth(EarlyWrite - QuantLatency)) u_a_short (.clk_i, .en_i(1'b1), .d_i(a_quant),
+    .q_o(a_short));
+  datapath_delay #(.Width(32), .Depth(EarlyShift)) u_a_late (.clk_i, .en_i(1'b1), .d_i(a_short), .q_o(a_late));
+  assign a_wr = is_quant ? a_quant : (early || is_mlgru) ? a_short : a_late;
 
   // Lanes past n (in the last word) count zero.
   logic [Lanes-1:0] lane_ok_wr;
   for (genvar b = 0; b < Lanes; b++) begin : g_lane_ok
-    assign lane_ok_wr[b] = !last_sr[WriteLatency] || (7'(b) < 7'(tail_q) + 7'd1);
+    assign lane_ok_wr[b] = !last_wr || (7'(b) < 7'(tail_q) + 7'd1);
   end
 
   // ---- Element lanes ----
   // Timeline (cycles after the word's data is on *_rd_i): 1 operands registered, 10 silu(.)
-  // and the forget complement, 15 ma = mul_a(.), 15 h' (MLGRU), 19 mb = mul_a(ma, silu),
-  // 24 mc = mul_a(p1, norm): the write; the squares and |p| enter the reduction trees at 24,
-  // whose roots are ready at 28 and taken at 29.
+  // and the forget complement, 15 ma = mul_a(.), 15 h' (MLGRU: its write), 19 mb = mul_a(ma,
+  // silu), 24 mc = mul_a(p1, norm): the write; the squares and |p| enter the reduction trees at
+  // 24, whose roots are ready at 28 and taken at 29. Norm and projection loops start ma from
+  // the operands at 1, not at 10: everything after it comes EarlyShift cycles sooner.
   localparam int unsigned SqBits = 64 + LaneBits;   // a tree node: a sum of up to Lanes squares
   localparam int unsigned Nodes  = 2 * Lanes - 1;   // heap order: node i has children 2i+1, 2i+2
   logic [32*Nodes-1:0]     max_q;
@@ -214,88 +251,97 @@ module mmfree_token_element_loop #(
 
     logic signed [31:0] silu_in_q, ma_a_q, ma_b_q, f_q, lb_q, h_q, n_sel_q, sq_b_q;
     always_ff @(posedge clk_i) begin
-      silu_in_q <= silu_in;
-      ma_a_q    <= ma_a_op;
-      ma_b_q    <= ma_b_op;
-      f_q       <= f_c;
-      lb_q      <= lb_c;
-      h_q       <= h_c;
-      n_sel_q   <= n_sel;
-      sq_b_q    <= sq_b_op;
+      if (en_elem) begin
+        silu_in_q <= silu_in;
+        ma_a_q    <= ma_a_op;
+        ma_b_q    <= ma_b_op;
+        f_q       <= f_c;
+        lb_q      <= lb_c;
+        h_q       <= h_c;
+        n_sel_q   <= n_sel;
+        sq_b_q    <= sq_b_op;
+      end
     end
 
     // silu and the forget gate's complement (ready at 10).
     logic signed [31:0] silu_out;
     logic [24:0]        cf;
-    silu_a_pipe u_silu (.clk_i, .en_i(1'b1), .z_i(silu_in_q), .silu_o(silu_out));
-    forget_complement_pipe u_cf (.clk_i, .en_i(1'b1), .fz_i(f_q), .lb_i(lb_q), .bounded_i(cmd_q.bounded),
+    silu_a_pipe u_silu (.clk_i, .en_i(en_elem), .z_i(silu_in_q), .silu_o(silu_out));
+    forget_complement_pipe u_cf (.clk_i, .en_i(en_elem), .fz_i(f_q), .lb_i(lb_q), .bounded_i(cmd_q.bounded),
       .cf_o(cf));
 
     // The MLGRU update (ready at 15).
     logic signed [31:0] h_d, h_new;
-    datapath_delay #(.Width(32), .Depth(9)) u_h (.clk_i, .en_i(1'b1), .d_i(h_q), .q_o(h_d));
-    mlgru_update_pipe u_mlgru (.clk_i, .en_i(1'b1), .h_i(h_d), .c_i(silu_out), .cf_i(cf), .h_o(h_new));
+    datapath_delay #(.Width(32), .Depth(9)) u_h (.clk_i, .en_i(en_elem), .d_i(h_q), .q_o(h_d));
+    mlgru_update_pipe u_mlgru (.clk_i, .en_i(en_elem), .h_i(h_d), .c_i(silu_out), .cf_i(cf), .h_o(h_new));
 
     // ma = mul_a(a, b) (ready at 15): a is silu(y) for the GLU.
     logic signed [31:0] ma_a_d, ma_b_d, ma;
-    datapath_delay #(.Width(64), .Depth(9)) u_ma_ops (.clk_i, .en_i(1'b1), .d_i({ma_a_q, ma_b_q}),
+    datapath_delay #(.Width(64), .Depth(9)) u_ma_ops (.clk_i, .en_i(en_elem), .d_i({ma_a_q, ma_b_q}),
       .q_o({ma_a_d, ma_b_d}));
-    mul_a_pipe #(.InReg(1'b1)) u_ma (.clk_i, .en_i(1'b1), .a_i(is_glu ? silu_out : ma_a_d), .b_i(ma_b_d),
-      .product_o(ma));
+    logic signed [31:0] ma_a, ma_b;
+    assign ma_a = early ? ma_a_q : is_glu ? silu_out : ma_a_d;
+    assign ma_b = early ? ma_b_q : ma_b_d;
+    mul_a_pipe #(.InReg(1'b1)) u_ma (.clk_i, .en_i(en_elem), .a_i(ma_a), .b_i(ma_b), .product_o(ma));
 
     // mb = mul_a(ma, silu(h)) (output gate; ready at 19), and p1 (norm loops: ma).
     logic signed [31:0] silu_d, mb, ma_d4, p1_val;
-    datapath_delay #(.Width(32), .Depth(5)) u_silu_d (.clk_i, .en_i(1'b1), .d_i(silu_out), .q_o(silu_d));
-    mul_a_pipe #(.InReg(1'b0)) u_mb (.clk_i, .en_i(1'b1), .a_i(ma), .b_i(silu_d), .product_o(mb));
-    datapath_delay #(.Width(32), .Depth(4)) u_ma_d4 (.clk_i, .en_i(1'b1), .d_i(ma), .q_o(ma_d4));
+    datapath_delay #(.Width(32), .Depth(5)) u_silu_d (.clk_i, .en_i(en_elem), .d_i(silu_out), .q_o(silu_d));
+    mul_a_pipe #(.InReg(1'b0)) u_mb (.clk_i, .en_i(en_elem), .a_i(ma), .b_i(silu_d), .product_o(mb));
+    datapath_delay #(.Width(32), .Depth(4)) u_ma_d4 (.clk_i, .en_i(en_elem), .d_i(ma), .q_o(ma_d4));
     assign p1_val = (kind == mmfree_token_pkg::LkOgate) ? mb : ma_d4;
 
     // mc = mul_a(p1, norm) (ready at 24); the projection's p is ma itself.
-    logic signed [31:0] n_sel_d, mc, ma_d9, p_out;
-    datapath_delay #(.Width(32), .Depth(18)) u_n_sel (.clk_i, .en_i(1'b1), .d_i(n_sel_q), .q_o(n_sel_d));
-    mul_a_pipe #(.InReg(1'b1)) u_mc (.clk_i, .en_i(1'b1), .a_i(p1_val), .b_i(n_sel_d), .product_o(mc));
-    datapath_delay #(.Width(32), .Depth(9)) u_ma_d9 (.clk_i, .en_i(1'b1), .d_i(ma), .q_o(ma_d9));
+    logic signed [31:0] n_sel_d9, n_sel_d18, mc, ma_d9, p_out;
+    datapath_delay #(.Width(32), .Depth(9)) u_n_sel9 (.clk_i, .en_i(en_elem), .d_i(n_sel_q), .q_o(n_sel_d9));
+    datapath_delay #(.Width(32), .Depth(9)) u_n_sel18 (.clk_i, .en_i(en_elem), .d_i(n_sel_d9), .q_o(n_sel_d18));
+    mul_a_pipe #(.InReg(1'b1)) u_mc (.clk_i, .en_i(en_elem), .a_i(p1_val), .b_i(early ? n_sel_d9 : n_sel_d18),
+      .product_o(mc));
+    datapath_delay #(.Width(32), .Depth(9)) u_ma_d9 (.clk_i, .en_i(en_elem), .d_i(ma), .q_o(ma_d9));
     assign p_out = (kind == mmfree_token_pkg::LkProj) ? ma_d9 : mc;
 
-    // The written values, all at WriteLatency.
-    logic signed [31:0] p1_d, h_new_d;
-    datapath_delay #(.Width(32), .Depth(5)) u_p1_d (.clk_i, .en_i(1'b1), .d_i(p1_val), .q_o(p1_d));
-    datapath_delay #(.Width(32), .Depth(9)) u_h_new_d (.clk_i, .en_i(1'b1), .d_i(h_new), .q_o(h_new_d));
+    // The written values, at the kind's write tap (MLGRU's h' as it comes out).
+    logic signed [31:0] p1_d;
+    datapath_delay #(.Width(32), .Depth(5)) u_p1_d (.clk_i, .en_i(en_elem), .d_i(p1_val), .q_o(p1_d));
     assign p1_o[32*b +: 32]    = p1_d;
     assign p_o[32*b +: 32]     = p_out;
     assign z_o[32*b +: 32]     = ma_d9;
-    assign h_new_o[32*b +: 32] = h_new_d;
+    assign h_new_o[32*b +: 32] = h_new;
 
     // Squares, exact (< 2^62): p1^2 (z^2 for the GLU) from 20, the first norm's input^2 from 2.
     logic signed [31:0] sq_a_in;
-    logic signed [63:0] sq_a, sq_b, sq_a_d, sq_b_d;
-    datapath_delay #(.Width(32), .Depth(1)) u_sq_a_in (.clk_i, .en_i(1'b1), .d_i(p1_val), .q_o(sq_a_in));
-    mul_pipe #(.AW(32), .BW(32)) u_sq_a (.clk_i, .en_i(1'b1), .a_i(sq_a_in), .b_i(sq_a_in), .p_o(sq_a));
-    mul_pipe #(.AW(32), .BW(32)) u_sq_b (.clk_i, .en_i(1'b1), .a_i(sq_b_q), .b_i(sq_b_q), .p_o(sq_b));
-    datapath_delay #(.Width(64), .Depth(1)) u_sq_a_d (.clk_i, .en_i(1'b1), .d_i(sq_a), .q_o(sq_a_d));
-    datapath_delay #(.Width(64), .Depth(WriteLatency - 4)) u_sq_b_d (.clk_i, .en_i(1'b1), .d_i(sq_b),
-      .q_o(sq_b_d));
+    logic signed [63:0] sq_a, sq_b, sq_a_d, sq_b_early, sq_b_late;
+    datapath_delay #(.Width(32), .Depth(1)) u_sq_a_in (.clk_i, .en_i(en_elem), .d_i(p1_val), .q_o(sq_a_in));
+    mul_pipe #(.AW(32), .BW(32)) u_sq_a (.clk_i, .en_i(en_elem), .a_i(sq_a_in), .b_i(sq_a_in), .p_o(sq_a));
+    mul_pipe #(.AW(32), .BW(32)) u_sq_b (.clk_i, .en_i(en_elem), .a_i(sq_b_q), .b_i(sq_b_q), .p_o(sq_b));
+    datapath_delay #(.Width(64), .Depth(1)) u_sq_a_d (.clk_i, .en_i(en_elem), .d_i(sq_a), .q_o(sq_a_d));
+    datapath_delay #(.Width(64), .Depth(EarlyWrite - 4)) u_sq_b_early (.clk_i, .en_i(en_elem), .d_i(sq_b),
+      .q_o(sq_b_early));
+    datapath_delay #(.Width(64), .Depth(EarlyShift)) u_sq_b_late (.clk_i, .en_i(en_elem), .d_i(sq_b_early),
+      .q_o(sq_b_late));
     assign sqa_leaf[64*b +: 64] = lane_ok_wr[b] ? sq_a_d : '0;
-    assign sqb_leaf[64*b +: 64] = lane_ok_wr[b] ? sq_b_d : '0;
+    assign sqb_leaf[64*b +: 64] = !lane_ok_wr[b] ? '0 : early ? sq_b_early : sq_b_late;
     assign abs_leaf[32*b +: 32] = !lane_ok_wr[b] ? '0 : (p_out[31] ? 32'(-p_out) : 32'(p_out));
   end
 
   // ---- Reduction trees (one level per cycle): the largest |p|, the sums of squares ----
   always_ff @(posedge clk_i) begin
-    for (int unsigned i = 0; i < Lanes - 1; i++) begin
-      max_q[32*i +: 32] <= (max_q[32*(2*i+1) +: 32] > max_q[32*(2*i+2) +: 32]) ? max_q[32*(2*i+1) +: 32]
-                                                                                 : max_q[32*(2*i+2) +: 32];
-      sqa_q[SqBits*i +: SqBits] <= sqa_q[SqBits*(2*i+1) +: SqBits] + sqa_q[SqBits*(2*i+2) +: SqBits];
-      sqb_q[SqBits*i +: SqBits] <= sqb_q[SqBits*(2*i+1) +: SqBits] + sqb_q[SqBits*(2*i+2) +: SqBits];
-    end
-    for (int unsigned b = 0; b < Lanes; b++) begin
-      max_q[32*(Lanes-1+b) +: 32]         <= abs_leaf[32*b +: 32];
-      sqa_q[SqBits*(Lanes-1+b) +: SqBits] <= SqBits'(sqa_leaf[64*b +: 64]);
-      sqb_q[SqBits*(Lanes-1+b) +: SqBits] <= SqBits'(sqb_leaf[64*b +: 64]);
+    if (en_elem) begin
+      for (int unsigned i = 0; i < Lanes - 1; i++) begin
+        max_q[32*i +: 32] <= (max_q[32*(2*i+1) +: 32] > max_q[32*(2*i+2) +: 32]) ? max_q[32*(2*i+1) +: 32]
+                                                                                   : max_q[32*(2*i+2) +: 32];
+        sqa_q[SqBits*i +: SqBits] <= sqa_q[SqBits*(2*i+1) +: SqBits] + sqa_q[SqBits*(2*i+2) +: SqBits];
+        sqb_q[SqBits*i +: SqBits] <= sqb_q[SqBits*(2*i+1) +: SqBits] + sqb_q[SqBits*(2*i+2) +: SqBits];
+      end
+      for (int unsigned b = 0; b < Lanes; b++) begin
+        max_q[32*(Lanes-1+b) +: 32]         <= abs_leaf[32*b +: 32];
+        sqa_q[SqBits*(Lanes-1+b) +: SqBits] <= SqBits'(sqa_leaf[64*b +: 64]);
+        sqb_q[SqBits*(Lanes-1+b) +: SqBits] <= SqBits'(sqb_leaf[64*b +: 64]);
+      end
     end
   end
-  logic reduce_v;   // the trees' roots hold the word now
-  assign reduce_v = v_sr[ReduceLatency];
+  logic reduce_v;   // the trees' roots hold the word now (element loops with reductions)
+  assign reduce_v = v_done && !is_quant && !is_mlgru;
 
   always_ff @(posedge clk_i or negedge rst_ni) begin
     if (!rst_ni) begin
@@ -327,19 +373,16 @@ module mmfree_token_element_loop #(
   assign tail_byte = 8'(tail_q);
   for (genvar e = 0; e < BeatBytes; e++) begin : g_qlane
     logic signed [7:0] q_val;
-    quantize_q8_pipe #(.ExpBits(ExpBits)) u_quant (.clk_i, .en_i(1'b1), .p_i(p_rd_i[32*e +: 32]),
+    quantize_q8_pipe #(.ExpBits(ExpBits)) u_quant (.clk_i, .en_i(en_quant), .p_i(p_rd_i[32*e +: 32]),
       .c_man_i(cq_man_i), .c_exp_i(cq_exp_i), .q_o(q_val));
     assign q_o[8*e +: 8] = (!last_sr[QuantLatency] || (8'(e) < tail_byte + 8'd1)) ? q_val : '0;
   end
 
   // ---- Outputs ----
-  logic done_quant, done_elem;
-  assign done_quant = v_sr[QuantLatency] && last_sr[QuantLatency];
-  assign done_elem  = reduce_v && last_sr[ReduceLatency];
   assign busy_o = busy_q;
-  assign done_o = busy_q && (is_quant ? done_quant : done_elem);
+  assign done_o = busy_q && v_done && last_done;
   assign ra_o   = k_q;
-  assign wr_o   = busy_q && (is_quant ? v_sr[QuantLatency] : v_sr[WriteLatency]);
+  assign wr_o   = busy_q && v_wr;
   assign kind_o = kind;
   assign wa_o   = is_quant ? a_quant : a_wr;
   assign ssa_o  = ssa_q;
@@ -359,7 +402,8 @@ module mmfree_token_element_loop #(
   a_done_once: assert property (@(posedge clk_i) disable iff (!sva_on) done_o |=> !done_o);
   // The latencies are the units' (a changed unit must change them).
   initial begin
-    if (WriteLatency != 24 || QuantLatency != 6 || ReduceLatency != 29) $fatal(1, "element loop latencies");
+    if (WriteLatency != 24 || ReduceLatency != 29 || EarlyShift != 9 || MlgruLatency != 15 || QuantLatency != 6)
+      $fatal(1, "element loop latencies");
   end
 `endif
 
