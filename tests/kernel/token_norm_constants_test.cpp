@@ -51,6 +51,7 @@ class NormConstantsUnit {
     top_->start_i = 1;
     tick();
     top_->start_i = 0;
+    top_->eval();   // ready_o looks at start_i
     // Pipelined: 112 cycles after a start with new inputs, 1 after one with the last inputs.
     cycles_ = 0;
     for (; cycles_ < 200 && !top_->ready_o; ++cycles_) tick();
