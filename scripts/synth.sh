@@ -8,7 +8,9 @@
 #
 #   scripts/synth.sh [CONFIG] [--top MODULE] [--out DIR] [--json]
 #
-#   CONFIG        default | b1 | p1 | small (their parameters: the table below in this script)
+#   CONFIG        default | b1 | p1 | small (their parameters: the table below in this script), or a
+#                 board of bitstreams/ (u280 | u55c | u250 | kv260): its platform.toml's [kernel]
+#                 parameters (scripts/platform_config.py), and the report gives % of its part
 #   --top MODULE  synthesize one module of hw/rtl instead of the kernel top, with the
 #                 configuration's parameters that it declares (e.g. mmfree_token_engine: quicker)
 #   --out DIR     where the report and logs go (default build/synth/<config>[-<module>])
@@ -57,12 +59,24 @@ outst=$MMFREE_DEFAULT_WeightOutstanding
 lanes=$MMFREE_DEFAULT_BatchLanes
 
 # name: weight ports, MaxHidden, MaxIntermediate, WeightFifoDepth, WeightOutstanding, BatchLanes
+part=""
 case "$config" in
   default) ports=$default_ports ;;  # the contract's defaults: docs/device.md's default configuration
   b1)      ports=$default_ports; lanes=1 ;;  # the default with one lane (the one-lane kernel)
   p1)      ports=1 ;;
   small)   ports=1; max_d=512;  max_i=1024; fifo=64;  outst=2 ;;
-  *) echo "synth: unknown configuration '$config' (default | b1 | p1 | small)" >&2; exit 2 ;;
+  *)
+    # A board: the parameters its bitstream is built with (platform.toml's [kernel], completed
+    # with the contract's defaults by the one reader of platform.toml).
+    if [ -f "$root/bitstreams/$config/platform.toml" ]; then
+      board_vars="$(python3 "$root/scripts/platform_config.py" "$config" --format shell)" || exit 2
+      eval "$board_vars"
+      ports=$kernel_NumWeightPorts; max_d=$kernel_MaxHidden; max_i=$kernel_MaxIntermediate
+      fifo=$kernel_WeightFifoDepth; outst=$kernel_WeightOutstanding; part=$platform_part
+      lanes=${kernel_BatchLanes:-$lanes}
+    else
+      echo "synth: unknown configuration '$config' (default | b1 | p1 | small | a board of bitstreams/)" >&2; exit 2
+    fi ;;
 esac
 
 command -v yosys >/dev/null || { echo "synth: yosys not found (run 'make deps')" >&2; exit 1; }
@@ -175,4 +189,4 @@ fi
 echo "synth: $(grep -c '^Warning' "$out/yosys.stderr" || true) Yosys warnings in $out/yosys.log"
 seconds=$(( $(date +%s) - start ))
 
-python3 "$root/scripts/synth_report.py" "$out" --top "$top" --title "$title" --seconds "$seconds"
+python3 "$root/scripts/synth_report.py" "$out" --top "$top" --title "$title" --seconds "$seconds" ${part:+--part "$part"}

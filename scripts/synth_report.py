@@ -17,6 +17,11 @@ LUTs each distributed-RAM and shift-register primitive occupies):
   URAM     URAM288
   DSP      DSP48E2
 
+With --part, the totals are also given as % of that device (DEVICES below: AMD's UltraScale+
+product tables, DS962 / the Alveo and Kria data sheets), with LUT% counting logic and LUTRAM
+together as Vivado's "CLB LUTs" does, and the issue-17 margins checked (LUT <= 70%, BRAM and
+URAM <= 80%; the platform's static region is not subtracted, so a real build has less room).
+
 A module's figures include everything it instantiates (one instance of it); the breakdown
 splits the top into the ternary accumulate arrays, the token engine and the rest (the shell).
 """
@@ -33,6 +38,17 @@ LUTRAM_LUTS = {
 }
 FLIP_FLOPS = ("FDRE", "FDSE", "FDCE", "FDPE")
 COLUMNS = ("LUT", "LUTRAM", "FF", "BRAM36", "URAM", "DSP")
+
+# Whole-device capacities by part prefix: CLB LUTs, CLB registers, BRAM36, URAM288, DSP48E2
+# (UltraScale+ product selection tables; XCU280 and XCU55C share the fabric of the VU37P/VU47P,
+# XCU250 that of the VU13P, XCK26 that of the ZU5EV).
+DEVICES = {
+    "xcu280": {"LUT": 1_303_680, "FF": 2_607_360, "BRAM36": 2_016, "URAM": 960, "DSP": 9_024},
+    "xcu55c": {"LUT": 1_303_680, "FF": 2_607_360, "BRAM36": 2_016, "URAM": 960, "DSP": 9_024},
+    "xcu250": {"LUT": 1_728_000, "FF": 3_456_000, "BRAM36": 2_688, "URAM": 1_280, "DSP": 12_288},
+    "xck26": {"LUT": 117_120, "FF": 234_240, "BRAM36": 144, "URAM": 64, "DSP": 1_248},
+}
+MARGINS = {"LUT": 70.0, "BRAM36": 80.0, "URAM": 80.0}
 
 
 def parse_stat(text):
@@ -118,8 +134,15 @@ def fmt(value):
     return f"{value:g}" if isinstance(value, float) else f"{value:,}"
 
 
-def row(label, r):
-    return f"| {label} | " + " | ".join(fmt(r[c]) for c in COLUMNS) + " |"
+def row(label, r, device=None):
+    cells = f"| {label} | " + " | ".join(fmt(r[c]) for c in COLUMNS) + " |"
+    return cells + f" {share(r, device)} |" if device else cells
+
+
+def share(r, device):
+    """r as % of the device: LUT (logic + LUTRAM) / FF / BRAM36 / URAM / DSP."""
+    used = (r["LUT"] + r["LUTRAM"], r["FF"], r["BRAM36"], r["URAM"], r["DSP"])
+    return " / ".join(f"{100.0 * u / device[c]:.1f}" for u, c in zip(used, ("LUT", "FF", "BRAM36", "URAM", "DSP")))
 
 
 def main():
@@ -128,7 +151,13 @@ def main():
     ap.add_argument("--top", required=True)
     ap.add_argument("--title", required=True, help="one line saying what was synthesized")
     ap.add_argument("--seconds", type=int, required=True)
+    ap.add_argument("--part", help="the FPGA part (e.g. xcu280-fsvh2892-2L-e): adds %% of the device")
     args = ap.parse_args()
+    device = None
+    if args.part:
+        device = next((v for k, v in DEVICES.items() if args.part.lower().startswith(k)), None)
+        if device is None:
+            sys.exit(f"synth_report: unknown part {args.part} (known: {', '.join(DEVICES)})")
 
     modules = parse_stat((args.out / "stat_modules.txt").read_text())
     tops = [m for m in modules if short_name(m) == args.top]
@@ -138,7 +167,8 @@ def main():
     totals = subtree_totals(modules)
     counts = instance_counts(modules, top)
     grand = resources(totals[top])
-    header = "| | " + " | ".join(COLUMNS) + " |\n|---|" + "---:|" * len(COLUMNS)
+    extra = " % of device (LUT/FF/BRAM/URAM/DSP) |" if device else ""
+    header = "| | " + " | ".join(COLUMNS) + " |" + extra + "\n|---|" + "---:|" * (len(COLUMNS) + bool(device))
 
     lines = [
         f"# {args.top} resource estimate: {args.title}",
@@ -149,8 +179,22 @@ def main():
         "BRAM36 = RAMB36E2 + RAMB18E2 / 2.",
         "",
         header,
-        row(f"**{args.top}**", grand),
+        row(f"**{args.top}**", grand, device),
     ]
+    if device:
+        used = {"LUT": grand["LUT"] + grand["LUTRAM"], "FF": grand["FF"], "BRAM36": grand["BRAM36"],
+                "URAM": grand["URAM"], "DSP": grand["DSP"]}
+        pct = {c: 100.0 * used[c] / device[c] for c in used}
+        over = [f"{c} {pct[c]:.1f}% > {m:.0f}%" for c, m in MARGINS.items() if pct[c] > m]
+        lines[-2:-2] = [
+            f"Device {args.part}: LUT (logic + LUTRAM) {used['LUT']:,} of {device['LUT']:,} = {pct['LUT']:.1f}%, "
+            f"FF {pct['FF']:.1f}%, BRAM36 {fmt(used['BRAM36'])} of {device['BRAM36']:,} = {pct['BRAM36']:.1f}%, "
+            f"URAM {used['URAM']:,} of {device['URAM']:,} = {pct['URAM']:.1f}%, "
+            f"DSP {used['DSP']:,} of {device['DSP']:,} = {pct['DSP']:.1f}% of the whole device.",
+            "Margins (LUT <= 70%, BRAM/URAM <= 80% of the device, before the platform's static region): "
+            + ("**not met: " + ", ".join(over) + "**." if over else "met."),
+            "",
+        ]
 
     # The three parts the design is discussed in: ternary arrays, token engine, shell.
     parts = []
@@ -162,18 +206,23 @@ def main():
         for name, module, n in parts:
             r = resources(totals[module])
             label = f"{name} x {n}" if n > 1 else name
-            lines.append(row(label, {c: r[c] * n for c in COLUMNS}))
+            lines.append(row(label, {c: r[c] * n for c in COLUMNS}, device))
             if n > 1:
-                lines.append(row(f"{name} (one)", r))
+                lines.append(row(f"{name} (one)", r, device))
             for c in COLUMNS:
                 shell[c] -= r[c] * n
-        lines.append(row("shell (everything else)", shell))
+        lines.append(row("shell (everything else)", shell, device))
 
-    lines += ["", "Per module, with everything it instantiates (one instance; `n` = instances in the design):",
-              "", "| module | n | " + " | ".join(COLUMNS) + " |", "|---|---:|" + "---:|" * len(COLUMNS)]
+    lines += ["", "Per module, with everything it instantiates (one instance; `n` = instances in the design"
+              + ("; the % column: all n instances, of the device)" if device else ")") + ":",
+              "", "| module | n | " + " | ".join(COLUMNS) + " |" + extra,
+              "|---|---:|" + "---:|" * (len(COLUMNS) + bool(device))]
     for module in sorted(counts, key=lambda m: (short_name(m), m)):
         r = resources(totals[module])
-        lines.append(f"| {short_name(module)} | {counts[module]} | " + " | ".join(fmt(r[c]) for c in COLUMNS) + " |")
+        line = f"| {short_name(module)} | {counts[module]} | " + " | ".join(fmt(r[c]) for c in COLUMNS) + " |"
+        if device:
+            line += f" {share({c: r[c] * counts[module] for c in COLUMNS}, device)} |"
+        lines.append(line)
 
     mappings = memory_mappings((args.out / "yosys.log").read_text(errors="replace"))
     if mappings:

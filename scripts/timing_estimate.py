@@ -26,6 +26,13 @@ Delay model (UltraScale+, -2 speed grade; ns). Sources:
     register is set near DS958's 0.90 ns for Versal -2 (the UltraScale+ figure is in the same
     range; the with-register figure likewise). Every constant is in DELAYS below.
   Kernel ports (IBUF/OBUF) count as registers: the platform's AXI interconnect registers them.
+  DSP48E2 registers: Yosys 0.23 maps a multiplier onto a DSP48E2 with every internal register
+    off and leaves the flip-flops around it in the fabric; Vivado synthesis absorbs them (UG901,
+    "Multipliers" / DSP block inference; UG579 for the DSP48E2 A/B/M/P registers). The model
+    does the same (absorb_dsp_registers): a DSP48E2 whose A (or B) input bits all come straight
+    from flip-flops without an asynchronous reset counts AREG (BREG) = 1, and one whose used P
+    bits all go only to such flip-flops' D pins counts PREG = 1. Those flip-flops stay in the
+    graph (as the register and its copy), so the path into them is still timed.
   Routing: ROUTE_NS per net + ROUTE_FANOUT_NS * log2(fanout): an allowance, not a measurement;
     carry (CO -> CI) and DSP cascade nets use dedicated wires and get none.
 """
@@ -352,6 +359,34 @@ class Arrival:
         return self.luts + self.muxf + self.carry8 + self.dsps
 
 
+ABSORBABLE_FF = {"FDRE", "FDSE"}   # DSP48E2 registers have synchronous resets only
+
+
+def absorb_dsp_registers(net):
+    """Marks the DSP48E2 registers Vivado would absorb (module docstring); returns the counts."""
+    counts = {"AREG": 0, "BREG": 0, "PREG": 0}
+    for cell in net.cells.values():
+        if cell["type"] not in DSP:
+            continue
+        params = cell.setdefault("parameters", {})
+        conn = cell["connections"]
+        for port, reg in (("A", "AREG"), ("B", "BREG")):
+            bits = [b for b in conn.get(port, []) if isinstance(b, int)]
+            if param_int(params.get(reg), 1) or not bits:
+                continue
+            drivers = [net.driver.get(b) for b in bits]
+            if all(d and d[1] == "Q" and net.cells[d[0]]["type"] in ABSORBABLE_FF for d in drivers):
+                params[reg] = 1
+                counts[reg] += 1
+        used = [b for b in conn.get("P", []) if isinstance(b, int) and net.sinks.get(b)]
+        if used and not param_int(params.get("PREG"), 1) and all(
+                sink_port == "D" and net.cells[sink]["type"] in ABSORBABLE_FF
+                for b in used for sink, sink_port in net.sinks[b]):
+            params["PREG"] = 1
+            counts["PREG"] += 1
+    return counts
+
+
 def analyse(net):
     """Arrival time of every bit reachable from a start point, then every end point's worst path."""
     cells = net.cells
@@ -524,12 +559,14 @@ def estimate(netlist_path, top=None):
     data = json.loads(Path(netlist_path).read_text())
     net = Netlist(data, top)
     del data
+    absorbed = absorb_dsp_registers(net)
     arrival, ends, loops = analyse(net)
     paths = [describe(net, arrival, e) for e in ends]
     paths.sort(key=lambda p: -p["delay_ns"])
     unknown = sorted({c["type"] for c in net.cells.values() if classify(c)[0] == "unknown"})
     return {"top": net.top.lstrip("\\"), "paths": paths, "combinational_loops": loops,
-            "unknown_cell_types": unknown, "cells": len(net.cells)}
+            "unknown_cell_types": unknown, "cells": len(net.cells), "dsp_registers_absorbed": absorbed,
+            "dsps": sum(1 for c in net.cells.values() if c["type"] in DSP)}
 
 
 def report(result, top_n, budget_ns, title):
@@ -561,6 +598,9 @@ def report(result, top_n, budget_ns, title):
     lines += [
         f"- Budget {budget_ns:.2f} ns (300 MHz = 3.33 ns, less margin for clock uncertainty and routing): "
         f"the model puts a plain LUT path (fanout-1 nets, no carry) of {depth} levels at {depth_delay:.2f} ns.",
+        f"- DSP48E2: {result.get('dsps', 0):,}; registers absorbed from the fabric as Vivado does "
+        f"(docstring): AREG {result['dsp_registers_absorbed']['AREG']:,}, "
+        f"BREG {result['dsp_registers_absorbed']['BREG']:,}, PREG {result['dsp_registers_absorbed']['PREG']:,}.",
         f"- End points (register/RAM/DSP inputs with a register-to-register path): {len(paths):,}; "
         f"over {budget_ns:.2f} ns: **{len(over):,}**.",
         f"- Cells: {result['cells']:,}; combinational loops left out: {result['combinational_loops']}; "

@@ -105,6 +105,51 @@ class KnownNetlist(unittest.TestCase):
         self.assertEqual((from_port["start_type"], from_port["logic_levels"]), ("IBUF", 0))
 
 
+@unittest.skipUnless(shutil.which("yosys"), "yosys not installed")
+class KnownDsp(unittest.TestCase):
+    """known_dsp.sv: flip-flops straight around a DSP48E2 count as its registers (as Vivado
+    absorbs them); a product that goes through logic first keeps its combinational delay."""
+
+    @classmethod
+    def setUpClass(cls):
+        cls.tmp = tempfile.TemporaryDirectory(prefix="mmfree_timing_dsp_")
+        netlist = Path(cls.tmp.name) / "netlist.json"
+        script = (f"read_verilog -sv {HERE / 'known_dsp.sv'}; synth_xilinx -family xcup -top known_dsp; "
+                  f"flatten; write_json {netlist}")
+        subprocess.run(["yosys", "-q", "-p", script], check=True, capture_output=True)
+        cls.result = te.estimate(netlist)
+
+    @classmethod
+    def tearDownClass(cls):
+        cls.tmp.cleanup()
+
+    def worst_into(self, name):
+        paths = [p for p in self.result["paths"]
+                 if p["end_type"] == "FDRE" and p["end_signal"].replace("$iopadmap$", "").startswith(name)]
+        self.assertTrue(paths, name)
+        return max(paths, key=lambda p: p["delay_ns"])
+
+    def test_both_products_map_to_one_dsp_each(self):
+        self.assertEqual(self.result["dsps"], 2)
+
+    def test_registers_around_a_product_are_absorbed(self):
+        absorbed = self.result["dsp_registers_absorbed"]
+        self.assertEqual((absorbed["AREG"], absorbed["BREG"]), (2, 2))  # both DSPs take a/b from flip-flops
+        self.assertEqual(absorbed["PREG"], 1)                            # only reg_q's product goes straight to them
+        # reg_q: the DSP's P register (clock-to-out) + one net + setup; no DSP stage on the path.
+        d = te.DELAYS
+        reg = self.worst_into("reg_q")
+        self.assertEqual((reg["start_type"], reg["dsp_levels"], reg["lut_levels"]), ("DSP48E2", 0, 0))
+        self.assertLess(reg["delay_ns"], d["dsp_clk_to_p_reg"] + te.ROUTE_NS + d["ff_setup_d"] + 0.1)
+
+    def test_a_product_through_an_adder_keeps_the_dsp_delay(self):
+        # sum_q: A/B registered, no P register: the multiply's delay, then the adder's carry chain.
+        s = self.worst_into("sum_q")
+        self.assertEqual(s["start_type"], "DSP48E2")
+        self.assertGreater(s["delay_ns"], te.DELAYS["dsp_no_pipe"] - te.DELAYS["dsp_setup_reg"])
+        self.assertGreater(s["carry8"], 0)
+
+
 class DepthBudget(unittest.TestCase):
     def test_budget_depth_is_the_deepest_that_fits(self):
         n, delay = te.lut_depth_budget(3.0)

@@ -1,5 +1,6 @@
 // Lanes of the GLU channel mixer (docs/numerics.md 5): z = mul_a(silu_a(y_gate), y_up) with
-// y_gate = y[k] and y_up = y[I + k] of the gate_proj output. Latency 2; valid + stall.
+// y_gate = y[k] and y_up = y[I + k] of the gate_proj output, through the kernel's pipelined
+// units (silu_a_pipe, mul_a_pipe). Latency 13; valid + stall.
 module glu_unit #(
   parameter int unsigned Lanes = 16
 ) (
@@ -13,24 +14,20 @@ module glu_unit #(
   output logic [32*Lanes-1:0] z_o
 );
 
-  logic [32*Lanes-1:0] silu_d, silu_q, up_q, z_d;
-  logic                valid_q;
+  localparam int unsigned Latency = 13;
 
-  for (genvar k = 0; k < Lanes; k++) begin : g_stage1
-    silu_a u_silu (.z_i(gate_i[32*k +: 32]), .silu_o(silu_d[32*k +: 32]));
+  for (genvar k = 0; k < Lanes; k++) begin : g_lane
+    logic signed [31:0] silu, up_d;
+    silu_a_pipe u_silu (.clk_i, .en_i(!stall_i), .z_i(gate_i[32*k +: 32]), .silu_o(silu));
+    datapath_delay #(.Width(32), .Depth(9)) u_up (.clk_i, .en_i(!stall_i), .d_i(up_i[32*k +: 32]), .q_o(up_d));
+    mul_a_pipe #(.InReg(1'b0)) u_mul (.clk_i, .en_i(!stall_i), .a_i(silu), .b_i(up_d), .product_o(z_o[32*k +: 32]));
   end
 
-  datapath_pipe_reg #(.Width(64 * Lanes)) u_stage1 (
-    .clk_i, .rst_ni, .stall_i, .valid_i,
-    .data_i({silu_d, up_i}), .valid_o(valid_q), .data_o({silu_q, up_q})
-  );
-
-  for (genvar k = 0; k < Lanes; k++) begin : g_stage2
-    mul_a u_mul (.a_i(silu_q[32*k +: 32]), .b_i(up_q[32*k +: 32]), .product_o(z_d[32*k +: 32]));
+  logic [Latency-1:0] valid_q;
+  always_ff @(posedge clk_i) begin
+    if (!rst_ni) valid_q <= '0;
+    else if (!stall_i) valid_q <= {valid_q[Latency-2:0], valid_i};
   end
-
-  datapath_pipe_reg #(.Width(32 * Lanes)) u_stage2 (
-    .clk_i, .rst_ni, .stall_i, .valid_i(valid_q), .data_i(z_d), .valid_o, .data_o(z_o)
-  );
+  assign valid_o = valid_q[Latency-1];
 
 endmodule

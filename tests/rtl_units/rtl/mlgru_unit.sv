@@ -1,7 +1,7 @@
 // Lanes of the MLGRU token mixer's element-wise step (docs/numerics.md 3.5 - 3.7 and 5):
 //   cf = forget_complement_g(f, LB, bounded),  c = silu_a(i),  h' = mlgru_update_a(h, c, cf)
-// from the f_proj and i_proj outputs. Latency 2 (gate nonlinearities, then the update);
-// valid + stall.
+// from the f_proj and i_proj outputs, through the kernel's pipelined units
+// (forget_complement_pipe, silu_a_pipe, mlgru_update_pipe). Latency 14; valid + stall.
 module mlgru_unit #(
   parameter int unsigned Lanes = 16
 ) (
@@ -18,44 +18,23 @@ module mlgru_unit #(
   output logic [32*Lanes-1:0] h_o
 );
 
-  // Stage 1: cf (25 bits, kept in 32-bit lanes), c and h.
-  logic [32*Lanes-1:0] cf_d, c_d, cf_q, c_q, h_q;
-  logic                valid_q;
+  localparam int unsigned Latency = 14;
 
-  for (genvar k = 0; k < Lanes; k++) begin : g_gate
-    forget_complement_g u_forget (
-      .fz_i(f_i[32*k +: 32]), .lb_i(lb_i[32*k +: 32]), .bounded_i, .cf_o(cf_d[32*k +: 25])
-    );
-    assign cf_d[32*k+25 +: 7] = '0;
-    silu_a u_silu (.z_i(i_i[32*k +: 32]), .silu_o(c_d[32*k +: 32]));
+  for (genvar k = 0; k < Lanes; k++) begin : g_lane
+    logic [24:0]        cf;
+    logic signed [31:0] c, h_d;
+    forget_complement_pipe u_forget (.clk_i, .en_i(!stall_i), .fz_i(f_i[32*k +: 32]), .lb_i(lb_i[32*k +: 32]),
+      .bounded_i, .cf_o(cf));
+    silu_a_pipe u_silu (.clk_i, .en_i(!stall_i), .z_i(i_i[32*k +: 32]), .silu_o(c));
+    datapath_delay #(.Width(32), .Depth(9)) u_h (.clk_i, .en_i(!stall_i), .d_i(h_i[32*k +: 32]), .q_o(h_d));
+    mlgru_update_pipe u_update (.clk_i, .en_i(!stall_i), .h_i(h_d), .c_i(c), .cf_i(cf), .h_o(h_o[32*k +: 32]));
   end
 
-  datapath_pipe_reg #(.Width(96 * Lanes)) u_stage1 (
-    .clk_i, .rst_ni, .stall_i, .valid_i,
-    .data_i ({cf_d, c_d, h_i}),
-    .valid_o(valid_q),
-    .data_o ({cf_q, c_q, h_q})
-  );
-
-  // Stage 2: the state update.
-  logic [32*Lanes-1:0] h_d;
-  logic                unused_cf_bits;
-
-  for (genvar k = 0; k < Lanes; k++) begin : g_update
-    mlgru_update_a u_update (
-      .h_i(h_q[32*k +: 32]), .c_i(c_q[32*k +: 32]), .cf_i(cf_q[32*k +: 25]), .h_o(h_d[32*k +: 32])
-    );
+  logic [Latency-1:0] valid_q;
+  always_ff @(posedge clk_i) begin
+    if (!rst_ni) valid_q <= '0;
+    else if (!stall_i) valid_q <= {valid_q[Latency-2:0], valid_i};
   end
-
-  always_comb begin
-    unused_cf_bits = 1'b0;
-    for (int unsigned k = 0; k < Lanes; k++) begin
-      unused_cf_bits = unused_cf_bits ^ (^cf_q[32*k+25 +: 7]);
-    end
-  end
-
-  datapath_pipe_reg #(.Width(32 * Lanes)) u_stage2 (
-    .clk_i, .rst_ni, .stall_i, .valid_i(valid_q), .data_i(h_d), .valid_o, .data_o(h_o)
-  );
+  assign valid_o = valid_q[Latency-1];
 
 endmodule

@@ -1,5 +1,6 @@
 // Lanes format-A products a * b (docs/numerics.md 1, mul_a): the norm-weight products
-// p1 = x * norm and p = p1 * W.norm that feed the quantizers. Latency 1; valid + stall.
+// p1 = x * norm and p = p1 * W.norm that feed the quantizers, through the kernel's pipelined
+// mul_a_pipe (with its input registers). Latency 5; valid + stall.
 module mul_a_unit #(
   parameter int unsigned Lanes = 16
 ) (
@@ -13,14 +14,18 @@ module mul_a_unit #(
   output logic [32*Lanes-1:0] product_o
 );
 
-  logic [32*Lanes-1:0] product_d;
+  localparam int unsigned Latency = 5;
 
   for (genvar k = 0; k < Lanes; k++) begin : g_lane
-    mul_a u_mul (.a_i(a_i[32*k +: 32]), .b_i(b_i[32*k +: 32]), .product_o(product_d[32*k +: 32]));
+    mul_a_pipe #(.InReg(1'b1)) u_mul (.clk_i, .en_i(!stall_i), .a_i(a_i[32*k +: 32]), .b_i(b_i[32*k +: 32]),
+      .product_o(product_o[32*k +: 32]));
   end
 
-  datapath_pipe_reg #(.Width(32 * Lanes)) u_out (
-    .clk_i, .rst_ni, .stall_i, .valid_i, .data_i(product_d), .valid_o, .data_o(product_o)
-  );
+  logic [Latency-1:0] valid_q;
+  always_ff @(posedge clk_i) begin
+    if (!rst_ni) valid_q <= '0;
+    else if (!stall_i) valid_q <= {valid_q[Latency-2:0], valid_i};
+  end
+  assign valid_o = valid_q[Latency-1];
 
 endmodule

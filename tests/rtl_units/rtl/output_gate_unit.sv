@@ -1,6 +1,7 @@
 // Lanes of the token mixer's output gate (docs/numerics.md 5):
 //   p1 = mul_a(mul_a(g, g_norm), silu_a(h))
-// the input of o_proj's quantizer chain. Latency 2; valid + stall.
+// the input of o_proj's quantizer chain, through the kernel's pipelined units (mul_a_pipe,
+// silu_a_pipe; the element loop's arrangement). Latency 13; valid + stall.
 module output_gate_unit #(
   parameter int unsigned Lanes = 16
 ) (
@@ -15,25 +16,22 @@ module output_gate_unit #(
   output logic [32*Lanes-1:0] p1_o
 );
 
-  logic [32*Lanes-1:0] gn_d, sh_d, gn_q, sh_q, p1_d;
-  logic                valid_q;
+  localparam int unsigned Latency = 13;
 
-  for (genvar k = 0; k < Lanes; k++) begin : g_stage1
-    mul_a  u_norm (.a_i(g_i[32*k +: 32]), .b_i(g_norm_i[32*k +: 32]), .product_o(gn_d[32*k +: 32]));
-    silu_a u_silu (.z_i(h_i[32*k +: 32]), .silu_o(sh_d[32*k +: 32]));
+  for (genvar k = 0; k < Lanes; k++) begin : g_lane
+    logic signed [31:0] gn, gn_d, sh;
+    mul_a_pipe #(.InReg(1'b1)) u_norm (.clk_i, .en_i(!stall_i), .a_i(g_i[32*k +: 32]), .b_i(g_norm_i[32*k +: 32]),
+      .product_o(gn));
+    datapath_delay #(.Width(32), .Depth(4)) u_gn (.clk_i, .en_i(!stall_i), .d_i(gn), .q_o(gn_d));
+    silu_a_pipe u_silu (.clk_i, .en_i(!stall_i), .z_i(h_i[32*k +: 32]), .silu_o(sh));
+    mul_a_pipe #(.InReg(1'b0)) u_gate (.clk_i, .en_i(!stall_i), .a_i(gn_d), .b_i(sh), .product_o(p1_o[32*k +: 32]));
   end
 
-  datapath_pipe_reg #(.Width(64 * Lanes)) u_stage1 (
-    .clk_i, .rst_ni, .stall_i, .valid_i,
-    .data_i({gn_d, sh_d}), .valid_o(valid_q), .data_o({gn_q, sh_q})
-  );
-
-  for (genvar k = 0; k < Lanes; k++) begin : g_stage2
-    mul_a u_gate (.a_i(gn_q[32*k +: 32]), .b_i(sh_q[32*k +: 32]), .product_o(p1_d[32*k +: 32]));
+  logic [Latency-1:0] valid_q;
+  always_ff @(posedge clk_i) begin
+    if (!rst_ni) valid_q <= '0;
+    else if (!stall_i) valid_q <= {valid_q[Latency-2:0], valid_i};
   end
-
-  datapath_pipe_reg #(.Width(32 * Lanes)) u_stage2 (
-    .clk_i, .rst_ni, .stall_i, .valid_i(valid_q), .data_i(p1_d), .valid_o, .data_o(p1_o)
-  );
+  assign valid_o = valid_q[Latency-1];
 
 endmodule

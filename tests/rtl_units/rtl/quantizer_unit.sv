@@ -1,6 +1,7 @@
 // Lanes activations p (format A) to int8 with the per-vector scalar c = 127/amax
-// (docs/numerics.md 3.8, quantize_q8). c comes from bitlinear_scale_unit once amax is known;
-// c = (0, 0) (all-zero vector) gives q = 0. Latency 1; valid + stall.
+// (docs/numerics.md 3.8, quantize_q8), through the kernel's pipelined quantize_q8_pipe. c comes
+// from bitlinear_scale_unit once amax is known; c = (0, 0) (all-zero vector) gives q = 0.
+// Latency 6; valid + stall.
 module quantizer_unit #(
   parameter int unsigned Lanes   = 16,
   parameter int unsigned ExpBits = 10
@@ -16,16 +17,19 @@ module quantizer_unit #(
   output logic [8*Lanes-1:0]        q_o
 );
 
-  logic [8*Lanes-1:0] q_d;
+  localparam int unsigned Latency = 6;
 
   for (genvar k = 0; k < Lanes; k++) begin : g_lane
-    quantize_q8 #(.ExpBits(ExpBits)) u_quantize (
-      .p_i(p_i[32*k +: 32]), .c_man_i, .c_exp_i, .q_o(q_d[8*k +: 8])
+    quantize_q8_pipe #(.ExpBits(ExpBits)) u_quantize (
+      .clk_i, .en_i(!stall_i), .p_i(p_i[32*k +: 32]), .c_man_i, .c_exp_i, .q_o(q_o[8*k +: 8])
     );
   end
 
-  datapath_pipe_reg #(.Width(8 * Lanes)) u_out (
-    .clk_i, .rst_ni, .stall_i, .valid_i, .data_i(q_d), .valid_o, .data_o(q_o)
-  );
+  logic [Latency-1:0] valid_q;
+  always_ff @(posedge clk_i) begin
+    if (!rst_ni) valid_q <= '0;
+    else if (!stall_i) valid_q <= {valid_q[Latency-2:0], valid_i};
+  end
+  assign valid_o = valid_q[Latency-1];
 
 endmodule

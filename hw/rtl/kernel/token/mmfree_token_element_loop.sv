@@ -3,14 +3,25 @@
 // the per-vector reductions (exact sums of squares, the largest magnitude) of the BitLinear that
 // follows; or, for LkQuant, one q word (BeatBytes elements of p) per cycle through the quantizer.
 //
+// Pipelined for 300 MHz (docs/timing.md): every unit is its clocked version (hw/rtl/datapath/
+// *_pipe.sv), so a word's results are written some cycles after its data is read and the
+// reductions take it a few cycles later, by kind (cycles after the read: write / done):
+// output gate and GLU 24 / 29 (silu first), norm and projection 15 / 20 (no silu), MLGRU
+// 15 / 15 and the quantizer 6 / 6 (no reductions). A loop of w words is done w + 1 + that many
+// cycles after its start (the first cycle works out the word count). Only the latency differs
+// from the unpipelined loop: the results, the order of the writes and the done handshake are
+// the same. The pipeline registers hold while no loop of their kind runs (an enable, no reset).
+//
 // Contract:
 // - start_i (one cycle, while idle: busy_o low) takes cmd_i (a loop_cmd_t): kind, n elements,
-//   which accumulators start from zero, and the loop's operand choices. From the next cycle on,
-//   word k = 0, 1, .. of the buffers is addressed on ra_o (one per cycle) and its data, read one
-//   cycle later on the *_rd_i inputs, is computed and written (wr_o, at word wa_o): h_new_o (the
-//   MLGRU's h), z_o (the GLU's z), p1_o (the norm loops' p1), p_o (the projection's p), q_o
-//   (the quantizer's q word; lanes past n are zero). done_o is high in the cycle of the last
-//   write; busy_o falls after it.
+//   which accumulators start from zero, and the loop's operand choices. From the second cycle
+//   on, word k = 0, 1, .. of the buffers is addressed on ra_o (one per cycle) and its data, read
+//   one cycle later on the *_rd_i inputs, is computed and written some cycles later (wr_o, at
+//   word wa_o, in order): h_new_o (the MLGRU's h), z_o (the GLU's z), p1_o (the norm loops' p1),
+//   p_o (the projection's p), q_o (the quantizer's q word; lanes past n are zero). done_o is high
+//   for one cycle after the last write, in the cycle the reductions take the last word; busy_o
+//   falls after it. A buffer the loop writes is read only at words not yet written (MLGRU's h,
+//   GLU's z in place: word k is written after it is read).
 // - Per word, with lanes past n counting zero: ssa_o += sum p1^2 (norm, output gate) or z^2
 //   (GLU); ssb_o += sum of the first norm's input^2 (norm: x or r; output gate: g); amax_o =
 //   max(amax_o, |p|) (every loop but MLGRU and the quantizer). They hold their values between
@@ -23,7 +34,16 @@ module mmfree_token_element_loop #(
   // Derived; not meant to be overridden.
   parameter int unsigned Lanes     = DataWidth / 32,
   parameter int unsigned LaneBits  = $clog2(Lanes),
-  parameter int unsigned BeatBytes = DataWidth / 8
+  parameter int unsigned BeatBytes = DataWidth / 8,
+  // Cycles from a word's data on *_rd_i to its write, and to the cycle in which the reductions
+  // take it (done_o for the last word): output gate and GLU (silu before the first product),
+  // norm and projection (9 cycles of silu less), MLGRU and the quantizer (no reductions).
+  // Fixed by the units' latencies (checked in simulation).
+  parameter int unsigned WriteLatency  = 24,
+  parameter int unsigned ReduceLatency = 29,
+  parameter int unsigned EarlyShift    = 9,
+  parameter int unsigned MlgruLatency  = 15,
+  parameter int unsigned QuantLatency  = 6
 ) (
   input  logic                         clk_i,
   input  logic                         rst_ni,
@@ -65,29 +85,131 @@ module mmfree_token_element_loop #(
   output logic [31:0]                  amax_o
 );
 
+  // Reset style (docs/timing.md): only the control (busy, the issue counter, the valid pipeline,
+  // the accumulators) is reset, asynchronously as in the rest of the kernel; the datapath
+  // registers are not reset.
   mmfree_token_pkg::loop_cmd_t cmd_q;
-  logic              busy_q;
-  logic [31:0]       k_q, a_q;   // words issued; the word in the compute stage
-  logic              v_q;        // a_q is valid
+  logic              busy_q, prep_q, issuing_q;
+  logic [31:0]       k_q;             // the word addressed on ra_o
+  logic [31:0]       last_word_q;     // words - 1
+  logic [5:0]        tail_q;          // (n - 1) mod the word's elements: the last word's last lane
   logic [SsBits-1:0] ssa_q, ssb_q;
   logic [31:0]       amax_q;
 
   mmfree_token_pkg::loop_e kind;
-  assign kind = cmd_q.kind;
+  logic                    is_quant, is_glu, is_mlgru, early;
+  assign kind     = cmd_q.kind;
+  assign is_quant = (kind == mmfree_token_pkg::LkQuant);
+  assign is_glu   = (kind == mmfree_token_pkg::LkGlu);
+  assign is_mlgru = (kind == mmfree_token_pkg::LkMlgru);
+  // Norm and projection loops need no silu: their first product starts from the operands.
+  assign early    = (kind == mmfree_token_pkg::LkNorm) || (kind == mmfree_token_pkg::LkProj);
+  // The pipelines move while a loop of their kind runs, and hold otherwise.
+  logic en_elem, en_quant;
+  assign en_elem  = busy_q && !is_quant;
+  assign en_quant = busy_q && is_quant;
   logic unused_cmd;   // (the clears act at the start)
   assign unused_cmd = ^{cmd_q.clear_ss, cmd_q.clear_amax};
 
-  logic [31:0] words;
-  logic        issue, last;
+  // ---- Issue: one word per cycle from the cycle after the preparation ----
   // The quantizer's words are q words (BeatBytes elements), the other loops' element words.
-  assign words = (kind == mmfree_token_pkg::LkQuant) ? (cmd_q.n + 32'(BeatBytes - 1)) >> $clog2(BeatBytes)
-                                                     : (cmd_q.n + 32'(Lanes - 1)) >> LaneBits;
-  assign issue = busy_q && (k_q < words);
-  assign last  = v_q && (a_q == words - 1);
+  logic [31:0] n_minus_1;
+  assign n_minus_1 = cmd_q.n - 32'd1;
 
-  logic [Lanes-1:0]     lane_ok;   // element Lanes * a_q + b < n
-  logic [64*Lanes-1:0]  sq_a_w, sq_b_w;
-  logic [32*Lanes-1:0]  abs_p_w;
+  always_ff @(posedge clk_i or negedge rst_ni) begin
+    if (!rst_ni) begin
+      cmd_q     <= '0;
+      busy_q    <= 1'b0;
+      prep_q    <= 1'b0;
+      issuing_q <= 1'b0;
+      k_q       <= '0;
+    end else if (start_i) begin
+      cmd_q     <= cmd_i;
+      busy_q    <= 1'b1;
+      prep_q    <= 1'b1;
+      k_q       <= '0;
+    end else begin
+      if (prep_q) begin
+        prep_q    <= 1'b0;
+        issuing_q <= 1'b1;
+      end
+      if (issuing_q) begin
+        k_q <= k_q + 32'd1;
+        if (k_q == last_word_q) issuing_q <= 1'b0;
+      end
+      if (done_o) busy_q <= 1'b0;
+    end
+  end
+  always_ff @(posedge clk_i) begin
+    if (prep_q) begin
+      last_word_q <= is_quant ? n_minus_1 >> $clog2(BeatBytes) : n_minus_1 >> LaneBits;
+      tail_q      <= is_quant ? 6'(n_minus_1 & 32'(BeatBytes - 1)) : 6'(n_minus_1 & 32'(Lanes - 1));
+    end
+  end
+
+  // ---- The word pipeline: valid and last (reset), address (not) ----
+  // Index s holds the word whose data was on *_rd_i s cycles ago (0: this cycle).
+  logic [ReduceLatency:0] v_sr, last_sr;
+  // Cleared at a start: a quantizer loop is done while its earlier words' valid bits are still
+  // on their way to the element loops' taps.
+  always_ff @(posedge clk_i or negedge rst_ni) begin
+    if (!rst_ni) begin
+      v_sr    <= '0;
+      last_sr <= '0;
+    end else if (start_i) begin
+      v_sr    <= '0;
+      last_sr <= '0;
+    end else begin
+      v_sr    <= {v_sr[ReduceLatency-1:0], issuing_q};
+      last_sr <= {last_sr[ReduceLatency-1:0], issuing_q && (k_q == last_word_q)};
+    end
+  end
+  // The taps by kind: the write, the reductions' take.
+  localparam int unsigned EarlyWrite  = WriteLatency - EarlyShift;
+  localparam int unsigned EarlyReduce = ReduceLatency - EarlyShift;
+  logic v_wr, last_wr, v_done, last_done;
+  always_comb begin
+    if (is_quant) begin
+      v_wr = v_sr[QuantLatency];       last_wr = last_sr[QuantLatency];
+      v_done = v_sr[QuantLatency];     last_done = last_sr[QuantLatency];
+    end else if (is_mlgru) begin
+      v_wr = v_sr[MlgruLatency];       last_wr = last_sr[MlgruLatency];
+      v_done = v_sr[MlgruLatency];     last_done = last_sr[MlgruLatency];
+    end else if (early) begin
+      v_wr = v_sr[EarlyWrite];         last_wr = last_sr[EarlyWrite];
+      v_done = v_sr[EarlyReduce];      last_done = last_sr[EarlyReduce];
+    end else begin
+      v_wr = v_sr[WriteLatency];       last_wr = last_sr[WriteLatency];
+      v_done = v_sr[ReduceLatency];    last_done = last_sr[ReduceLatency];
+    end
+  end
+
+  logic [31:0] a_rd, a_quant, a_short, a_late, a_wr;   // the word's address at the read, the writes
+  always_ff @(posedge clk_i) a_rd <= k_q;
+  datapath_delay #(.Width(32), .Depth(QuantLatency)) u_a_quant (.clk_i, .en_i(1'b1), .d_i(a_rd), .q_o(a_quant));
+  datapath_delay #(.Width(32), .Depth(EarlyWrite - QuantLatency)) u_a_short (.clk_i, .en_i(1'b1), .d_i(a_quant),
+    .q_o(a_short));
+  datapath_delay #(.Width(32), .Depth(EarlyShift)) u_a_late (.clk_i, .en_i(1'b1), .d_i(a_short), .q_o(a_late));
+  assign a_wr = is_quant ? a_quant : (early || is_mlgru) ? a_short : a_late;
+
+  // Lanes past n (in the last word) count zero.
+  logic [Lanes-1:0] lane_ok_wr;
+  for (genvar b = 0; b < Lanes; b++) begin : g_lane_ok
+    assign lane_ok_wr[b] = !last_wr || (7'(b) < 7'(tail_q) + 7'd1);
+  end
+
+  // ---- Element lanes ----
+  // Timeline (cycles after the word's data is on *_rd_i): 1 operands registered, 10 silu(.)
+  // and the forget complement, 15 ma = mul_a(.), 15 h' (MLGRU: its write), 19 mb = mul_a(ma,
+  // silu), 24 mc = mul_a(p1, norm): the write; the squares and |p| enter the reduction trees at
+  // 24, whose roots are ready at 28 and taken at 29. Norm and projection loops start ma from
+  // the operands at 1, not at 10: everything after it comes EarlyShift cycles sooner.
+  localparam int unsigned SqBits = 64 + LaneBits;   // a tree node: a sum of up to Lanes squares
+  localparam int unsigned Nodes  = 2 * Lanes - 1;   // heap order: node i has children 2i+1, 2i+2
+  logic [32*Nodes-1:0]     max_q;
+  logic [SqBits*Nodes-1:0] sqa_q, sqb_q;
+  logic [32*Lanes-1:0]     abs_leaf;
+  logic [64*Lanes-1:0]     sqa_leaf, sqb_leaf;
 
   for (genvar b = 0; b < Lanes; b++) begin : g_lane
     logic signed [31:0] x_c, r_c, h_c, f_c, i_c, g_c, p1_c, lb_c, n_c, n_nxt_c, y_c, y_up_c;
@@ -104,12 +226,9 @@ module mmfree_token_element_loop #(
     assign y_c     = yg_rd_i[32*b +: 32];
     assign y_up_c  = yu_rd_i[32*b +: 32];
 
-    assign lane_ok[b] = (a_q * Lanes + b) < cmd_q.n;
-
-    logic signed [31:0] silu_in, silu_out, ma_a, ma_b, ma_out, mb_out, norm_in, h_new, p1_val, sq_b_val;
-    logic [24:0]        cf;
+    // The operands by kind, registered (stage 1).
+    logic signed [31:0] norm_in, silu_in, ma_a_op, ma_b_op, n_sel, sq_b_op;
     assign norm_in = cmd_q.src_x ? x_c : r_c;
-
     always_comb begin
       unique case (kind)
         mmfree_token_pkg::LkOgate: silu_in = h_c;
@@ -117,122 +236,160 @@ module mmfree_token_element_loop #(
         default:                   silu_in = y_c;  // LkGlu
       endcase
       unique case (kind)
-        mmfree_token_pkg::LkNorm:  begin ma_a = norm_in;  ma_b = n_c; end
-        mmfree_token_pkg::LkOgate: begin ma_a = g_c;      ma_b = n_c; end
-        mmfree_token_pkg::LkProj:  begin ma_a = cmd_q.down ? y_c : p1_c; ma_b = n_c; end
-        default:                   begin ma_a = silu_out; ma_b = y_up_c; end  // LkGlu
+        mmfree_token_pkg::LkNorm:  ma_a_op = norm_in;
+        mmfree_token_pkg::LkOgate: ma_a_op = g_c;
+        mmfree_token_pkg::LkProj:  ma_a_op = cmd_q.down ? y_c : p1_c;
+        default:                   ma_a_op = '0;   // LkGlu: silu(y), below
       endcase
     end
+    assign ma_b_op = is_glu ? y_up_c : n_c;
+    // The projection fused into the loop: p = p1 * next norm (norm and output-gate loops),
+    // p = z * Down norm (GLU, which itself reads no norm vector).
+    assign n_sel   = is_glu ? n_c : n_nxt_c;
+    // The first norm's input: x / r (norm) or g (output gate).
+    assign sq_b_op = (kind == mmfree_token_pkg::LkOgate) ? g_c : norm_in;
 
-    silu_a u_silu (.z_i(silu_in), .silu_o(silu_out));
-    mul_a  u_mul_a (.a_i(ma_a), .b_i(ma_b), .product_o(ma_out));
-    mul_a  u_mul_b (.a_i(ma_out), .b_i(silu_out), .product_o(mb_out));
-    // The projection fused into the loop before it: p = p1 * next norm (norm and output-gate
-    // loops), p = z * Down norm (GLU, which itself reads no norm vector).
-    logic signed [31:0] mc_out, p_out;
-    mul_a  u_mul_c (.a_i(p1_val), .b_i((kind == mmfree_token_pkg::LkGlu) ? n_c : n_nxt_c), .product_o(mc_out));
-    assign p_out = (kind == mmfree_token_pkg::LkProj) ? ma_out : mc_out;
-    forget_complement_g u_cf (.fz_i(f_c), .lb_i(lb_c), .bounded_i(cmd_q.bounded), .cf_o(cf));
-    mlgru_update_a u_mlgru (.h_i(h_c), .c_i(silu_out), .cf_i(cf), .h_o(h_new));
+    logic signed [31:0] silu_in_q, ma_a_q, ma_b_q, f_q, lb_q, h_q, n_sel_q, sq_b_q;
+    always_ff @(posedge clk_i) begin
+      if (en_elem) begin
+        silu_in_q <= silu_in;
+        ma_a_q    <= ma_a_op;
+        ma_b_q    <= ma_b_op;
+        f_q       <= f_c;
+        lb_q      <= lb_c;
+        h_q       <= h_c;
+        n_sel_q   <= n_sel;
+        sq_b_q    <= sq_b_op;
+      end
+    end
 
-    // p1 (norm loops), p (proj) or z (GLU); the first norm's input: x / r (norm) or g (ogate).
-    assign p1_val   = (kind == mmfree_token_pkg::LkOgate) ? mb_out : ma_out;
-    assign sq_b_val = (kind == mmfree_token_pkg::LkOgate) ? g_c : norm_in;
+    // silu and the forget gate's complement (ready at 10).
+    logic signed [31:0] silu_out;
+    logic [24:0]        cf;
+    silu_a_pipe u_silu (.clk_i, .en_i(en_elem), .z_i(silu_in_q), .silu_o(silu_out));
+    forget_complement_pipe u_cf (.clk_i, .en_i(en_elem), .fz_i(f_q), .lb_i(lb_q), .bounded_i(cmd_q.bounded),
+      .cf_o(cf));
 
-    // Squares of A values, exact (< 2^62); lanes past the vector's end count zero.
-    logic signed [63:0] sq_a_wide, sq_b_wide, sq_a_signed, sq_b_signed;
-    assign sq_a_wide   = {{32{p1_val[31]}}, p1_val};
-    assign sq_b_wide   = {{32{sq_b_val[31]}}, sq_b_val};
-    assign sq_a_signed = sq_a_wide * sq_a_wide;
-    assign sq_b_signed = sq_b_wide * sq_b_wide;
-    assign sq_a_w[64*b +: 64] = lane_ok[b] ? sq_a_signed : '0;
-    assign sq_b_w[64*b +: 64] = lane_ok[b] ? sq_b_signed : '0;
-    assign abs_p_w[32*b +: 32] = !lane_ok[b] ? '0 : (p_out[31] ? 32'(-p_out) : 32'(p_out));
+    // The MLGRU update (ready at 15).
+    logic signed [31:0] h_d, h_new;
+    datapath_delay #(.Width(32), .Depth(9)) u_h (.clk_i, .en_i(en_elem), .d_i(h_q), .q_o(h_d));
+    mlgru_update_pipe u_mlgru (.clk_i, .en_i(en_elem), .h_i(h_d), .c_i(silu_out), .cf_i(cf), .h_o(h_new));
 
-    assign p1_o[32*b +: 32]    = p1_val;
+    // ma = mul_a(a, b) (ready at 15): a is silu(y) for the GLU.
+    logic signed [31:0] ma_a_d, ma_b_d, ma;
+    datapath_delay #(.Width(64), .Depth(9)) u_ma_ops (.clk_i, .en_i(en_elem), .d_i({ma_a_q, ma_b_q}),
+      .q_o({ma_a_d, ma_b_d}));
+    logic signed [31:0] ma_a, ma_b;
+    assign ma_a = early ? ma_a_q : is_glu ? silu_out : ma_a_d;
+    assign ma_b = early ? ma_b_q : ma_b_d;
+    mul_a_pipe #(.InReg(1'b1)) u_ma (.clk_i, .en_i(en_elem), .a_i(ma_a), .b_i(ma_b), .product_o(ma));
+
+    // mb = mul_a(ma, silu(h)) (output gate; ready at 19), and p1 (norm loops: ma).
+    logic signed [31:0] silu_d, mb, ma_d4, p1_val;
+    datapath_delay #(.Width(32), .Depth(5)) u_silu_d (.clk_i, .en_i(en_elem), .d_i(silu_out), .q_o(silu_d));
+    mul_a_pipe #(.InReg(1'b0)) u_mb (.clk_i, .en_i(en_elem), .a_i(ma), .b_i(silu_d), .product_o(mb));
+    datapath_delay #(.Width(32), .Depth(4)) u_ma_d4 (.clk_i, .en_i(en_elem), .d_i(ma), .q_o(ma_d4));
+    assign p1_val = (kind == mmfree_token_pkg::LkOgate) ? mb : ma_d4;
+
+    // mc = mul_a(p1, norm) (ready at 24); the projection's p is ma itself.
+    logic signed [31:0] n_sel_d9, n_sel_d18, mc, ma_d9, p_out;
+    datapath_delay #(.Width(32), .Depth(9)) u_n_sel9 (.clk_i, .en_i(en_elem), .d_i(n_sel_q), .q_o(n_sel_d9));
+    datapath_delay #(.Width(32), .Depth(9)) u_n_sel18 (.clk_i, .en_i(en_elem), .d_i(n_sel_d9), .q_o(n_sel_d18));
+    mul_a_pipe #(.InReg(1'b1)) u_mc (.clk_i, .en_i(en_elem), .a_i(p1_val), .b_i(early ? n_sel_d9 : n_sel_d18),
+      .product_o(mc));
+    datapath_delay #(.Width(32), .Depth(9)) u_ma_d9 (.clk_i, .en_i(en_elem), .d_i(ma), .q_o(ma_d9));
+    assign p_out = (kind == mmfree_token_pkg::LkProj) ? ma_d9 : mc;
+
+    // The written values, at the kind's write tap (MLGRU's h' as it comes out).
+    logic signed [31:0] p1_d;
+    datapath_delay #(.Width(32), .Depth(5)) u_p1_d (.clk_i, .en_i(en_elem), .d_i(p1_val), .q_o(p1_d));
+    assign p1_o[32*b +: 32]    = p1_d;
     assign p_o[32*b +: 32]     = p_out;
-    assign z_o[32*b +: 32]     = ma_out;
+    assign z_o[32*b +: 32]     = ma_d9;
     assign h_new_o[32*b +: 32] = h_new;
+
+    // Squares, exact (< 2^62): p1^2 (z^2 for the GLU) from 20, the first norm's input^2 from 2.
+    logic signed [31:0] sq_a_in;
+    logic signed [63:0] sq_a, sq_b, sq_a_d, sq_b_early, sq_b_late;
+    datapath_delay #(.Width(32), .Depth(1)) u_sq_a_in (.clk_i, .en_i(en_elem), .d_i(p1_val), .q_o(sq_a_in));
+    mul_pipe #(.AW(32), .BW(32)) u_sq_a (.clk_i, .en_i(en_elem), .a_i(sq_a_in), .b_i(sq_a_in), .p_o(sq_a));
+    mul_pipe #(.AW(32), .BW(32)) u_sq_b (.clk_i, .en_i(en_elem), .a_i(sq_b_q), .b_i(sq_b_q), .p_o(sq_b));
+    datapath_delay #(.Width(64), .Depth(1)) u_sq_a_d (.clk_i, .en_i(en_elem), .d_i(sq_a), .q_o(sq_a_d));
+    datapath_delay #(.Width(64), .Depth(EarlyWrite - 4)) u_sq_b_early (.clk_i, .en_i(en_elem), .d_i(sq_b),
+      .q_o(sq_b_early));
+    datapath_delay #(.Width(64), .Depth(EarlyShift)) u_sq_b_late (.clk_i, .en_i(en_elem), .d_i(sq_b_early),
+      .q_o(sq_b_late));
+    assign sqa_leaf[64*b +: 64] = lane_ok_wr[b] ? sq_a_d : '0;
+    assign sqb_leaf[64*b +: 64] = !lane_ok_wr[b] ? '0 : early ? sq_b_early : sq_b_late;
+    assign abs_leaf[32*b +: 32] = !lane_ok_wr[b] ? '0 : (p_out[31] ? 32'(-p_out) : 32'(p_out));
   end
 
-  // The quantizer: BeatBytes elements (one q word) per cycle; elements past the vector's end
-  // are 0.
-  for (genvar e = 0; e < BeatBytes; e++) begin : g_qlane
-    logic signed [7:0] q_val;
-    quantize_q8 #(.ExpBits(ExpBits)) u_quant (.p_i(p_rd_i[32*e +: 32]), .c_man_i(cq_man_i), .c_exp_i(cq_exp_i),
-      .q_o(q_val));
-    assign q_o[8*e +: 8] = ((a_q * BeatBytes + e) < cmd_q.n) ? q_val : '0;
-  end
-
-  // Reduction trees of one word (exact sums, the largest magnitude).
-  logic [SsBits-1:0] sq_a_sum, sq_b_sum;
-  logic [31:0]       abs_p_max;
-  always_comb begin
-    sq_a_sum  = '0;
-    sq_b_sum  = '0;
-    abs_p_max = '0;
-    for (int unsigned b = 0; b < Lanes; b++) begin
-      sq_a_sum = sq_a_sum + SsBits'(sq_a_w[64*b +: 64]);
-      sq_b_sum = sq_b_sum + SsBits'(sq_b_w[64*b +: 64]);
-      if (abs_p_w[32*b +: 32] > abs_p_max) abs_p_max = abs_p_w[32*b +: 32];
+  // ---- Reduction trees (one level per cycle): the largest |p|, the sums of squares ----
+  always_ff @(posedge clk_i) begin
+    if (en_elem) begin
+      for (int unsigned i = 0; i < Lanes - 1; i++) begin
+        max_q[32*i +: 32] <= (max_q[32*(2*i+1) +: 32] > max_q[32*(2*i+2) +: 32]) ? max_q[32*(2*i+1) +: 32]
+                                                                                   : max_q[32*(2*i+2) +: 32];
+        sqa_q[SqBits*i +: SqBits] <= sqa_q[SqBits*(2*i+1) +: SqBits] + sqa_q[SqBits*(2*i+2) +: SqBits];
+        sqb_q[SqBits*i +: SqBits] <= sqb_q[SqBits*(2*i+1) +: SqBits] + sqb_q[SqBits*(2*i+2) +: SqBits];
+      end
+      for (int unsigned b = 0; b < Lanes; b++) begin
+        max_q[32*(Lanes-1+b) +: 32]         <= abs_leaf[32*b +: 32];
+        sqa_q[SqBits*(Lanes-1+b) +: SqBits] <= SqBits'(sqa_leaf[64*b +: 64]);
+        sqb_q[SqBits*(Lanes-1+b) +: SqBits] <= SqBits'(sqb_leaf[64*b +: 64]);
+      end
     end
   end
+  logic reduce_v;   // the trees' roots hold the word now (element loops with reductions)
+  assign reduce_v = v_done && !is_quant && !is_mlgru;
 
   always_ff @(posedge clk_i or negedge rst_ni) begin
     if (!rst_ni) begin
-      cmd_q  <= '0;
-      busy_q <= 1'b0;
-      k_q    <= '0;
-      a_q    <= '0;
-      v_q    <= 1'b0;
       ssa_q  <= '0;
       ssb_q  <= '0;
       amax_q <= '0;
     end else if (start_i) begin
-      cmd_q  <= cmd_i;
-      busy_q <= 1'b1;
-      k_q    <= '0;
       if (cmd_i.clear_ss) begin
         ssa_q <= '0;
         ssb_q <= '0;
       end
       if (cmd_i.clear_amax) amax_q <= '0;
-    end else if (busy_q) begin
-      if (issue) k_q <= k_q + 1'b1;
-      v_q <= issue;
-      a_q <= k_q;
-      if (v_q && kind != mmfree_token_pkg::LkMlgru && kind != mmfree_token_pkg::LkQuant &&
-          abs_p_max > amax_q) amax_q <= abs_p_max;
-      if (v_q) begin
-        unique case (kind)
-          mmfree_token_pkg::LkNorm, mmfree_token_pkg::LkOgate: begin
-            ssa_q <= ssa_q + sq_a_sum;
-            ssb_q <= ssb_q + sq_b_sum;
-          end
-          mmfree_token_pkg::LkGlu: ssa_q <= ssa_q + sq_a_sum;
-          default: ;
-        endcase
-      end
-      if (last) begin
-        v_q    <= 1'b0;
-        busy_q <= 1'b0;
-      end
+    end else if (reduce_v) begin
+      if (kind != mmfree_token_pkg::LkMlgru && !is_quant && max_q[31:0] > amax_q) amax_q <= max_q[31:0];
+      unique case (kind)
+        mmfree_token_pkg::LkNorm, mmfree_token_pkg::LkOgate: begin
+          ssa_q <= ssa_q + SsBits'(sqa_q[SqBits-1:0]);
+          ssb_q <= ssb_q + SsBits'(sqb_q[SqBits-1:0]);
+        end
+        mmfree_token_pkg::LkGlu: ssa_q <= ssa_q + SsBits'(sqa_q[SqBits-1:0]);
+        default: ;
+      endcase
     end
   end
 
+  // ---- The quantizer: BeatBytes elements (one q word) per cycle, straight from the p buffer;
+  // elements past the vector's end are 0.
+  logic [7:0] tail_byte;
+  assign tail_byte = 8'(tail_q);
+  for (genvar e = 0; e < BeatBytes; e++) begin : g_qlane
+    logic signed [7:0] q_val;
+    quantize_q8_pipe #(.ExpBits(ExpBits)) u_quant (.clk_i, .en_i(en_quant), .p_i(p_rd_i[32*e +: 32]),
+      .c_man_i(cq_man_i), .c_exp_i(cq_exp_i), .q_o(q_val));
+    assign q_o[8*e +: 8] = (!last_sr[QuantLatency] || (8'(e) < tail_byte + 8'd1)) ? q_val : '0;
+  end
+
+  // ---- Outputs ----
   assign busy_o = busy_q;
-  assign done_o = busy_q && last;
+  assign done_o = busy_q && v_done && last_done;
   assign ra_o   = k_q;
-  assign wr_o   = busy_q && v_q;
+  assign wr_o   = busy_q && v_wr;
   assign kind_o = kind;
-  assign wa_o   = a_q;
+  assign wa_o   = is_quant ? a_quant : a_wr;
   assign ssa_o  = ssa_q;
   assign ssb_o  = ssb_q;
   assign amax_o = amax_q;
 
 `ifndef SYNTHESIS
-  // Checked out of reset (sva_on: the reset through a net of its own, as Verilator flags a
-  // flop's asynchronous reset used synchronously in `disable iff`).
   logic sva_on;
   assign sva_on = rst_ni;
   a_known: assert property (@(posedge clk_i) disable iff (!sva_on) !$isunknown({busy_o, wr_o, done_o}));
@@ -240,7 +397,14 @@ module mmfree_token_element_loop #(
   a_start_nonempty: assert property (@(posedge clk_i) disable iff (!sva_on) start_i |-> cmd_i.n != '0);
   // Words are written once each, in order: every write is the word after the previous one.
   a_write_order: assert property (@(posedge clk_i) disable iff (!sva_on)
-    wr_o && !done_o |=> wr_o && wa_o == $past(wa_o) + 1);
+    wr_o |=> !wr_o || wa_o == $past(wa_o) + 1);
+  // The last write comes no later than done, and done once per loop.
+  a_done_once: assert property (@(posedge clk_i) disable iff (!sva_on) done_o |=> !done_o);
+  // The latencies are the units' (a changed unit must change them).
+  initial begin
+    if (WriteLatency != 24 || ReduceLatency != 29 || EarlyShift != 9 || MlgruLatency != 15 || QuantLatency != 6)
+      $fatal(1, "element loop latencies");
+  end
 `endif
 
 endmodule
