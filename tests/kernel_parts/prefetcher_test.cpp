@@ -4,7 +4,8 @@
 // for each loop and matrix. Over several tokens: the reads go out in item order (a beta read may
 // be left out: the beta cache serves it); every vector is still in its buffer (the n slot of its
 // number, h, LB, x) when the sequence uses it, so nothing was overwritten early; every beta
-// comes out of the FIFO in order, converted (golden::to_sf); and no assertion fires.
+// comes out of the FIFO in order, converted (golden::to_sf); and no assertion fires. With three
+// lanes, each lane gets its own embedding and h rows (read once per lane, into its region).
 #include <gtest/gtest.h>
 
 #include <cstdint>
@@ -36,15 +37,17 @@ struct Item {
   Dst dst;
   uint64_t addr;
   uint32_t n;
+  uint32_t lane = 0;
 };
 
 // The test's layout: item (emb, l, i) -> address and length, as the engine's top computes them
 // from the descriptor. Vectors start at varying word offsets (the funnel's alignments).
-Item item_of(bool emb, uint32_t l, uint32_t i) {
+// Lane k's embedding row and h rows (items emb and 7) lie elsewhere for every lane.
+Item item_of(bool emb, uint32_t l, uint32_t i, uint32_t lane = 0) {
   auto vector = [](uint32_t slot, uint32_t n, Dst dst) {
     return Item{dst, kVectors + 0x1000 * uint64_t{slot} + 4 * (slot % 13), n};
   };
-  if (emb) return vector(0, kD, kX);
+  if (emb) return vector(200 + lane, kD, kX);
   if (l == kLayers) {
     if (i == 2) return {kBeta, kBetas + 4 * 6 * kLayers, 1};
     return vector(1 + 17 * l + i, kD, kN);
@@ -55,7 +58,7 @@ Item item_of(bool emb, uint32_t l, uint32_t i) {
       const uint32_t k = i == 2 ? 0 : i == 4 ? 1 : i == 6 ? 2 : i == 11 ? 3 : i == 14 ? 4 : 5;
       return {kBeta, kBetas + 4 * (6 * l + k), 6 - k};
     }
-    case 7: return vector(slot, kD, kH);
+    case 7: return vector(slot + 300 * lane, kD, kH);
     case 8: return vector(slot, kD, kLb);
     case 15: return vector(slot, kI, kN);
     default: return vector(slot, kD, kN);
@@ -102,7 +105,7 @@ class Prefetcher : public ::testing::Test {
       for (unsigned w = 0; w < kLanes; ++w) u_->rd_data_i[w] = word_at(b.addr + kBeatBytes * b.done + 4 * w);
     }
     // The layout answers the prefetcher's current item.
-    const Item item = item_of(u_->item_emb_o, u_->item_layer_o, u_->item_index_o);
+    const Item item = item_of(u_->item_emb_o, u_->item_layer_o, u_->item_index_o, u_->item_lane_o);
     u_->item_addr_i = item.addr;
     u_->item_n_i = item.n;
     u_.settle();
@@ -125,7 +128,8 @@ class Prefetcher : public ::testing::Test {
       ASSERT_FALSE(reads_.empty());
       const Item& r = reads_.front();
       ASSERT_EQ(u_->dst_o, r.dst);
-      auto& buffer = u_->dst_o == kN ? n_[u_->slot_o] : u_->dst_o == kH ? h_ : u_->dst_o == kLb ? lb_ : x_;
+      ASSERT_EQ(u_->lane_o, r.lane) << "a vector into another lane's region";
+      auto& buffer = u_->dst_o == kN ? n_[u_->slot_o] : u_->dst_o == kH ? h_[u_->lane_o] : u_->dst_o == kLb ? lb_ : x_[u_->lane_o];
       if (buffer.size() < 64 * kLanes) buffer.resize(64 * kLanes);
       for (unsigned b = 0; b < kLanes; ++b) buffer[u_->waddr_o * kLanes + b] = u_->word_o[b];
     }
@@ -188,20 +192,26 @@ class Prefetcher : public ::testing::Test {
     norm_items_.clear();
     expect_next_ = 0;
     consumed_ = 0;
-    expected_.push_back(item_of(true, 0, 0));
+    auto with_lane = [](Item item, uint32_t lane) {
+      item.lane = lane;
+      return item;
+    };
+    for (uint32_t k = 0; k < lanes_; ++k) expected_.push_back(with_lane(item_of(true, 0, 0, k), k));
     for (uint32_t l = 0; l <= kLayers; ++l) {
       for (uint32_t i = 0; i < (l == kLayers ? 3u : 17u); ++i) {
-        expected_.push_back(item_of(false, l, i));
+        const uint32_t per_lane = (l < kLayers && i == 7) ? lanes_ : 1;   // h: a row per lane
+        for (uint32_t k = 0; k < per_lane; ++k) expected_.push_back(with_lane(item_of(false, l, i, k), k));
         if (expected_.back().dst == kN) norm_items_.push_back(expected_.back());
       }
     }
+    u_->num_lanes_i = lanes_;
     u_->start_i = 1;
     cycle();
     auto& u = u_.dut();
     const int work = 40;  // a loop or a matrix: up to this many cycles
     for (uint32_t l = 0; l < kLayers && !HasFatalFailure(); ++l) {
       wait_then([&] { return u.x_ready_o && u.n_avail2_o; }, [&] {});          // attn norm (+ I's)
-      expect_holds(x_, item_of(true, 0, 0), "x");
+      for (uint32_t k = 0; k < lanes_; ++k) expect_holds(x_[k], item_of(true, 0, 0, k), "x");
       busy(work);
       consume_norms(2);
       cycle();
@@ -215,7 +225,7 @@ class Prefetcher : public ::testing::Test {
         busy(work);
       }
       wait_then([&] { return u.h_lb_ready_o; }, [&] { u.h_lb_take_i = 1; });     // MLGRU
-      expect_holds(h_, item_of(false, l, 7), "h");
+      for (uint32_t k = 0; k < lanes_; ++k) expect_holds(h_[k], item_of(false, l, 7, k), "h");
       expect_holds(lb_, item_of(false, l, 8), "LB");
       busy(work);
       u.lb_free_i = 1;
@@ -272,8 +282,24 @@ class Prefetcher : public ::testing::Test {
   std::vector<Item> expected_, norm_items_;
   size_t expect_next_ = 0;
   uint32_t consumed_ = 0;
-  std::vector<uint32_t> n_[4], h_, lb_, x_;
+  uint32_t lanes_ = 1;
+  std::vector<uint32_t> n_[4], h_[16], lb_, x_[16];
 };
+
+// Three lanes: the embedding rows and every layer's h rows once per lane, each into its lane's
+// region, ready only once all have arrived; the parameters still once.
+TEST_F(Prefetcher, LanesGetTheirOwnEmbeddingAndHRows) {
+  lanes_ = 3;
+  for (double stall : {0.0, 0.5}) {
+    stall_ = stall;
+    for (int t = 0; t < 2; ++t, ++token_) {
+      SCOPED_TRACE(testing::Message() << "stall " << stall << " pass " << token_);
+      run_token();
+      if (HasFatalFailure()) return;
+    }
+  }
+  EXPECT_EQ(u_.assertion_failures(), 0u);
+}
 
 TEST_F(Prefetcher, EveryItemIsReadAheadInOrderAndHeldUntilUsed) {
   for (double stall : {0.0, 0.3, 0.6}) {
