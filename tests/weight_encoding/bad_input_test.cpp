@@ -23,7 +23,7 @@ const Model& trit5_demo() {
   return model;
 }
 
-const Command kCommand{{1, 450}, rm::flags::kResetState, 0};
+const Command kCommand{{1, 450}, kResetSlot, 0};
 
 // Loads the trit5 demo into the sim kernel and the golden kernel, lets `damage` change both, runs
 // one command and expects status.bad_descriptor from both.

@@ -80,7 +80,7 @@ void expect_same_outcomes(const std::vector<Outcome>& a, const std::vector<Outco
 
 TEST(WeightEncodingDemo, BothEncodingsGiveTheGoldenBytesAndTheSameLogits) {
   const uint32_t bos = test::demo_model().config().bos_token_id;
-  const std::vector<Command> commands = {{{bos, 450, 3000}, rm::flags::kResetState | rm::flags::kAllLogits, 0},
+  const std::vector<Command> commands = {{{bos, 450, 3000}, kResetSlot | rm::flags::kAllLogits, 0},
                                          {{17}, 0, 0}};
   for (const auto& [preset, stalls] : {std::pair<const char*, uint64_t>{"ideal", 0}, {"hbm", 77}}) {
     std::vector<std::vector<Outcome>> runs;
@@ -130,7 +130,7 @@ TEST_P(WeightEncodingShapes, BothEncodingsGiveTheGoldenBytesAndTheSameLogits) {
   std::mt19937 rng(c.hidden + c.intermediate);
   std::uniform_int_distribution<uint32_t> token(0, c.vocab - 1);
   const std::vector<Command> commands = {
-      {{token(rng), token(rng)}, rm::flags::kResetState | rm::flags::kAllLogits, 0}, {{token(rng)}, 0, 0}};
+      {{token(rng), token(rng)}, kResetSlot | rm::flags::kAllLogits, 0}, {{token(rng)}, 0, 0}};
   std::vector<std::vector<Outcome>> runs;
   for (const WeightEncoding e : {WeightEncoding::Trit5, WeightEncoding::TwoBit}) {
     const Model model = test::synthetic_model(spec, e);
