@@ -46,11 +46,19 @@ uint32_t argmax(std::span<const float> v) {
   return static_cast<uint32_t>(std::max_element(v.begin(), v.end()) - v.begin());
 }
 
+// A fresh engine of the backend that runs one sequence the plain way: on golden-kernel a
+// one-lane kernel (one token per weight pass), so that "alone" shares no pass with anything,
+// not even with the sequence's own other tokens (a chain).
+std::unique_ptr<Engine> make_alone_engine(const std::string& backend) {
+  if (backend == "golden-kernel") return mmfree::make_engine(backend, demo_model(), {{"batch-lanes", "1"}});
+  return mmfree::make_engine(backend, demo_model());
+}
+
 // Each stream alone on a fresh engine of the backend, all logits.
 std::vector<std::vector<float>> alone(const std::string& backend) {
   std::vector<std::vector<float>> out;
   for (const auto stream : streams()) {
-    const auto engine = mmfree::make_engine(backend, demo_model());
+    const auto engine = make_alone_engine(backend);
     mmfree::Sequence sequence(*engine);
     const auto logits = sequence.prefill_all_logits(stream);
     out.emplace_back(logits.begin(), logits.end());
@@ -85,7 +93,7 @@ TEST_P(BatchApi, SeveralSequencesInOneCallEqualEachAlone) {
     const std::size_t k = s.size() - 1 - j;
     std::vector<uint32_t> whole(s[k].begin(), s[k].end());
     whole.push_back(text()[40 + k]);
-    const auto fresh = mmfree::make_engine(GetParam(), demo_model());
+    const auto fresh = make_alone_engine(GetParam());
     mmfree::Sequence sequence(*fresh);
     EXPECT_TRUE(bit_identical(more.outputs[j].row(0), sequence.prefill(whole))) << "sequence " << k;
   }

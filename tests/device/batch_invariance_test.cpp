@@ -5,7 +5,8 @@
 // blocked prefill) and decode one token at a time, with every output mode; every row that
 // comes back and every open sequence's state slot after every call are compared with the
 // golden engine fed the same sequence token by token, alone. On the demo model and a
-// synthetic shape, for B = 1 .. 16 of the golden kernel model, and on the golden backend.
+// synthetic shape, for B = 1 .. 16 of the golden kernel model, on the golden backend, and on
+// the sim backend (the Verilated kernel at its build's B) under three memory presets.
 #include <gtest/gtest.h>
 
 #include <algorithm>
@@ -171,8 +172,10 @@ const Model& synthetic() {
 struct Case {
   const char* name;
   bool demo;
-  unsigned lanes;  // 0: the golden backend
+  unsigned lanes;  // golden kernel model: B; 0: the backend `backend` (its own B)
   unsigned weight_ports;
+  const char* backend = "golden-kernel";
+  const char* memory = "";  // sim: the memory preset
 };
 
 void PrintTo(const Case& c, std::ostream* os) { *os << c.name; }
@@ -187,7 +190,10 @@ TEST_P(BatchInvariance, EverySequenceIsBitIdenticalToItselfAlone) {
   std::unique_ptr<Engine> engine;
   std::shared_ptr<DeviceRuntime> runtime;
   if (c.lanes == 0) {
-    engine = mmfree::make_engine("golden", model);
+    if (std::string(c.backend) == "sim" && !MMFREE_DEVICE_TEST_HAS_SIM) GTEST_SKIP() << "host-only build: no sim backend";
+    mmfree::BackendOptions options;
+    if (*c.memory) options.set("memory", c.memory);
+    engine = mmfree::make_engine(c.backend, model, options);
   } else {
     mmfree::device::GoldenDeviceConfig config;
     config.batch_lanes = c.lanes;
@@ -204,7 +210,9 @@ TEST_P(BatchInvariance, EverySequenceIsBitIdenticalToItselfAlone) {
 
 INSTANTIATE_TEST_SUITE_P(
     Lanes, BatchInvariance,
-    ::testing::Values(Case{"golden_backend", true, 0, 4}, Case{"demo_b1", true, 1, 4}, Case{"demo_b2", true, 2, 4},
+    ::testing::Values(Case{"golden_backend", true, 0, 4, "golden"}, Case{"sim_ideal", true, 0, 0, "sim", "ideal"},
+                      Case{"sim_hbm", true, 0, 0, "sim", "hbm"}, Case{"sim_synthetic_ddr4", false, 0, 0, "sim", "ddr4"},
+                      Case{"demo_b1", true, 1, 4}, Case{"demo_b2", true, 2, 4},
                       Case{"demo_b3", true, 3, 4}, Case{"demo_b4", true, 4, 4}, Case{"demo_b5", true, 5, 2},
                       Case{"demo_b8", true, 8, 4}, Case{"demo_b16", true, 16, 3}, Case{"synthetic_b1", false, 1, 3},
                       Case{"synthetic_b3", false, 3, 3}, Case{"synthetic_b16", false, 16, 5}),

@@ -237,3 +237,54 @@ TEST_F(GoldenKernelLanes, ABadTokenStopsAtItsPassBeforeItWritesAnything) {
 }
 
 }  // namespace
+
+namespace {
+
+// The runtime refuses, before anything reaches the device, every command the kernel would
+// refuse, naming the problem; a good command after them still runs.
+TEST(RuntimeLanes, CommandsTheKernelWouldRefuseAreUsageErrors) {
+  mmfree::device::DeviceRuntimeOptions options;
+  options.state_slots = 4;
+  options.max_tokens_per_command = 8;
+  const auto runtime =
+      DeviceRuntime::create(demo_model(), make_golden_device({.batch_lanes = 4}), options);
+  const auto expect_refused = [&](const mmfree::device::LaneCommand& command, const std::string& part) {
+    std::vector<uint32_t> argmax(command.tokens.size());
+    try {
+      runtime->run_lanes(command, argmax);
+      ADD_FAILURE() << "no UsageError for a command that should say '" << part << "'";
+    } catch (const mmfree::UsageError& e) {
+      EXPECT_NE(std::string(e.what()).find(part), std::string::npos) << e.what();
+    }
+  };
+  using mmfree::device::LaneCommand;
+  const uint32_t vocab = demo_model().config().vocab_size;
+  expect_refused(LaneCommand{{}, 0, 1, {}}, "0 lanes in one command, this kernel takes 1..4");
+  expect_refused(LaneCommand{{0, 1, 2, 3, 0}, 0, 1, {1, 1, 1, 1, 1}}, "5 lanes in one command");
+  expect_refused(LaneCommand{{0}, 1, 0, {}}, "at least one pass");
+  expect_refused(LaneCommand{{0, 1}, 3, 5, std::vector<uint32_t>(10, 1)}, "10 lane-tokens in one command exceed");
+  expect_refused(LaneCommand{{0, 4}, 3, 1, {1, 1}}, "state slot 4 does not exist");
+  expect_refused(LaneCommand{{1, 0, 1}, 7, 1, {1, 1, 1}}, "repeat a slot that is not their neighbour's");
+  expect_refused(LaneCommand{{2, 2}, 3, 1, {1, 1}}, "reset a lane that continues a chain");
+  expect_refused(LaneCommand{{0, 1}, 3, 1, {1, vocab}}, "token id 4096 is out of range");
+  std::vector<float> row(vocab);
+  EXPECT_THROW(runtime->read_logits(0, row), mmfree::UsageError) << "no command ran yet";
+
+  // A good mixed command: a chain of two on slot 2 and a decoding lane on slot 0.
+  LaneCommand good{{2, 2, 0}, 0b101, 2, {1, 50, 1, 51, 52, 60}, mmfree::device::LogitsMode::Last};
+  std::vector<uint32_t> argmax(6);
+  runtime->run_lanes(good, argmax);
+  EXPECT_NO_THROW(runtime->read_logits(2, row));
+  EXPECT_THROW(runtime->read_logits(3, row), mmfree::UsageError) << "Last: K rows";
+  // Slot 2 holds the sequence 1, 50, 51, 52 (tokens [t][k] = sequence[2t + k]); slot 0 holds 1, 60.
+  const auto expected = mmfree::test::golden_logits({1, 50, 51, 52});
+  runtime->read_logits(1, row);
+  EXPECT_EQ(std::memcmp(row.data(), expected[3].data(), vocab * sizeof(float)), 0);
+  EXPECT_EQ(argmax[0], argmax_of(expected[0]));
+  EXPECT_EQ(argmax[3], argmax_of(expected[2]));
+  runtime->read_logits(2, row);
+  const auto other = mmfree::test::golden_logits({1, 60});
+  EXPECT_EQ(std::memcmp(row.data(), other[1].data(), vocab * sizeof(float)), 0);
+}
+
+}  // namespace

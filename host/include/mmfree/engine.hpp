@@ -95,7 +95,8 @@ class Engine {
   // Feeds every input's tokens to its sequence and returns the outputs asked for. Everything
   // is checked before anything runs: UsageError for an empty batch, a handle that is not open,
   // a sequence named twice, an input without tokens, or a token >= vocab_size. DeviceError when
-  // the device fails; that sequence is then back at its start (its slot may be part-updated).
+  // the device fails; the sequences of the failed start command are then back at their start
+  // (their slots may be part-updated).
   DecodeResult decode(std::span<const SequenceInput> batch, Counters counters = Counters::Skip);
 
   // The kernel's weight-path self-test (docs/device.md): every row sum of every matrix for the
