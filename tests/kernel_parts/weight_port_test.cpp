@@ -51,6 +51,10 @@ class WeightPort : public ::testing::Test {
     p.rows_vocab_i = kRowsVocab;
     p.beats_d_i = kBeatsD;
     p.beats_i_i = kBeatsI;
+    // 2-bit codes (trit5_i = 0), but the gearbox's row-end segment counts are always driven by
+    // the sequencer (1..4, from d and I): this test's rows are whole 256-column beats.
+    p.last_segs_d_i = 4;
+    p.last_segs_i_i = 4;
     u_.settle();
   }
 
