@@ -92,20 +92,25 @@ module mmfree_axi_read_streamer #(
   logic                     nx_error_q,   nx_error_d;
 
   // Length of the next burst: the rest of the command, capped by MaxBurstBeats and the page end.
-  logic [BeatCountBits-1:0] page_left, burst_beats;
+  // Registered (docs/timing.md): worked out in the cycle after next_addr_q / to_request_q change
+  // (burst_ok_q says it is current), so a command's first burst goes one cycle later; between
+  // bursts the AR handshake leaves that cycle anyway.
+  logic [BeatCountBits-1:0] page_left, burst_next, burst_beats;
+  logic                     burst_ok_q;
   always_comb begin
-    page_left   = BeatCountBits'(32'(1 << PageBeatBits) - 32'(next_addr_q[OffsetBits +: PageBeatBits]));
-    burst_beats = to_request_q;
-    if (burst_beats > BeatCountBits'(MaxBurstBeats)) burst_beats = BeatCountBits'(MaxBurstBeats);
-    if (burst_beats > page_left) burst_beats = page_left;
+    page_left  = BeatCountBits'(32'(1 << PageBeatBits) - 32'(next_addr_q[OffsetBits +: PageBeatBits]));
+    burst_next = to_request_q;
+    if (burst_next > BeatCountBits'(MaxBurstBeats)) burst_next = BeatCountBits'(MaxBurstBeats);
+    if (burst_next > page_left) burst_next = page_left;
   end
+  always_ff @(posedge clk_i) burst_beats <= burst_next;
 
   logic issue, ar_fire, r_fire, pop, cmd_fire;
   // Room for one more command: the current one is fully requested and no command waits behind
   // the head (the head itself may still be receiving and delivering).
   assign cmd_ready_o = (to_request_q == '0) && !nx_valid_q;
   assign cmd_fire    = cmd_valid_i && cmd_ready_o;
-  assign issue       = !arvalid_q && (to_request_q != '0) &&
+  assign issue       = !arvalid_q && burst_ok_q && (to_request_q != '0) &&
                        (outstanding_q < OutstBits'(MaxOutstanding)) &&
                        (32'(reserved_q) + 32'(burst_beats) <= 32'(FifoDepth));
   assign ar_fire     = arvalid_q && arready_i;
@@ -159,6 +164,7 @@ module mmfree_axi_read_streamer #(
       to_request_q  <= '0;
       reserved_q    <= '0;
       outstanding_q <= '0;
+      burst_ok_q    <= 1'b0;
       arvalid_q     <= 1'b0;
       araddr_q      <= '0;
       arlen_q       <= '0;
@@ -171,6 +177,8 @@ module mmfree_axi_read_streamer #(
       nx_error_q    <= 1'b0;
     end else begin
       // cmd_fire needs to_request_q == 0 and issue needs it non-zero: never both.
+      // burst_beats follows next_addr_q and to_request_q one cycle later.
+      burst_ok_q <= !(cmd_fire || issue);
       if (cmd_fire) begin
         next_addr_q  <= cmd_addr_i;
         to_request_q <= cmd_beats_i;

@@ -64,17 +64,19 @@ module mmfree_fifo #(
       rd_ptr_q    <= '0;
       mem_count_q <= '0;
       out_valid_q <= 1'b0;
-      out_data_q  <= '0;
     end else begin
       if (push) wr_ptr_q <= wr_ptr_q + 1'b1;
-      if (refill) begin
-        rd_ptr_q   <= rd_ptr_q + 1'b1;
-        out_data_q <= head_data;
-      end
+      if (refill) rd_ptr_q <= rd_ptr_q + 1'b1;
       mem_count_q <= mem_count_q + CountBits'(push) - CountBits'(refill);
       if (refill)       out_valid_q <= 1'b1;
       else if (pop_out) out_valid_q <= 1'b0;
     end
+  end
+
+  // The output register has no reset (pure datapath, looked at only while out_valid_o): so it
+  // can be the block RAM's / UltraRAM's own output register (docs/timing.md, reset style).
+  always_ff @(posedge clk_i) begin
+    if (refill) out_data_q <= head_data;
   end
 
   assign out_valid_o = out_valid_q;

@@ -1,5 +1,8 @@
 // The performance counters of the register map: 64-bit, cleared when a start command is
-// accepted, each advanced by a per-cycle increment from the unit that owns the event.
+// accepted, each advanced by a per-cycle increment from the unit that owns the event. The
+// increments are registered first (docs/timing.md: the logic that forms them and the 64-bit
+// add are a cycle apart), so a counter shows an event one cycle after it; a clear also drops
+// the increment in flight.
 module mmfree_perf_counters #(
   parameter int unsigned NumCounters = mmfree_reg_pkg::NumCounters,
   parameter int unsigned NumPorts    = 1,
@@ -14,22 +17,30 @@ module mmfree_perf_counters #(
   output logic [64*NumPorts-1:0]       port_bytes_o
 );
 
-  logic [64*NumCounters-1:0] counters_q;
-  logic [64*NumPorts-1:0]    port_bytes_q;
+  logic [64*NumCounters-1:0]      counters_q;
+  logic [64*NumPorts-1:0]         port_bytes_q;
+  logic [IncBits*NumCounters-1:0] inc_q;
+  logic [IncBits*NumPorts-1:0]    port_inc_q;
 
   always_ff @(posedge clk_i or negedge rst_ni) begin
     if (!rst_ni) begin
       counters_q   <= '0;
       port_bytes_q <= '0;
+      inc_q        <= '0;
+      port_inc_q   <= '0;
     end else if (clear_i) begin
       counters_q   <= '0;
       port_bytes_q <= '0;
+      inc_q        <= '0;
+      port_inc_q   <= '0;
     end else begin
+      inc_q      <= inc_i;
+      port_inc_q <= port_inc_i;
       for (int unsigned i = 0; i < NumCounters; i++) begin
-        counters_q[64*i +: 64] <= counters_q[64*i +: 64] + 64'(inc_i[IncBits*i +: IncBits]);
+        counters_q[64*i +: 64] <= counters_q[64*i +: 64] + 64'(inc_q[IncBits*i +: IncBits]);
       end
       for (int unsigned p = 0; p < NumPorts; p++) begin
-        port_bytes_q[64*p +: 64] <= port_bytes_q[64*p +: 64] + 64'(port_inc_i[IncBits*p +: IncBits]);
+        port_bytes_q[64*p +: 64] <= port_bytes_q[64*p +: 64] + 64'(port_inc_q[IncBits*p +: IncBits]);
       end
     end
   end

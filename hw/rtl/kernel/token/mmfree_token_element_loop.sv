@@ -7,14 +7,14 @@
 // *_pipe.sv), so a word's results are written some cycles after its data is read and the
 // reductions take it a few cycles later, by kind (cycles after the read: write / done):
 // output gate and GLU 24 / 29 (silu first), norm and projection 15 / 20 (no silu), MLGRU
-// 15 / 15 and the quantizer 6 / 6 (no reductions). A loop of w words is done w + 1 + that many
-// cycles after its start (the first cycle works out the word count). Only the latency differs
+// 15 / 15 and the quantizer 6 / 6 (no reductions). A loop of w words is done w + that many
+// cycles after its start. Only the latency differs
 // from the unpipelined loop: the results, the order of the writes and the done handshake are
 // the same. The pipeline registers hold while no loop of their kind runs (an enable, no reset).
 //
 // Contract:
 // - start_i (one cycle, while idle: busy_o low) takes cmd_i (a loop_cmd_t): kind, n elements,
-//   which accumulators start from zero, and the loop's operand choices. From the second cycle
+//   which accumulators start from zero, and the loop's operand choices. From the next cycle
 //   on, word k = 0, 1, .. of the buffers is addressed on ra_o (one per cycle) and its data, read
 //   one cycle later on the *_rd_i inputs, is computed and written some cycles later (wr_o, at
 //   word wa_o, in order): h_new_o (the MLGRU's h), z_o (the GLU's z), p1_o (the norm loops' p1),
@@ -89,21 +89,30 @@ module mmfree_token_element_loop #(
   // the accumulators) is reset, asynchronously as in the rest of the kernel; the datapath
   // registers are not reset.
   mmfree_token_pkg::loop_cmd_t cmd_q;
-  logic              busy_q, prep_q, issuing_q;
+  logic              busy_q, issuing_q;
   logic [31:0]       k_q;             // the word addressed on ra_o
-  logic [31:0]       last_word_q;     // words - 1
+  logic [31:0]       last_word;       // words - 1
   logic [5:0]        tail_q;          // (n - 1) mod the word's elements: the last word's last lane
   logic [SsBits-1:0] ssa_q, ssb_q;
   logic [31:0]       amax_q;
 
   mmfree_token_pkg::loop_e kind;
-  logic                    is_quant, is_glu, is_mlgru, early;
-  assign kind     = cmd_q.kind;
-  assign is_quant = (kind == mmfree_token_pkg::LkQuant);
-  assign is_glu   = (kind == mmfree_token_pkg::LkGlu);
-  assign is_mlgru = (kind == mmfree_token_pkg::LkMlgru);
+  assign kind = cmd_q.kind;
+  // The kind, decoded into registers at the start (their selects fan out to every lane).
   // Norm and projection loops need no silu: their first product starts from the operands.
-  assign early    = (kind == mmfree_token_pkg::LkNorm) || (kind == mmfree_token_pkg::LkProj);
+  logic is_quant, is_glu, is_mlgru, is_ogate, is_proj, early;
+  always_ff @(posedge clk_i or negedge rst_ni) begin
+    if (!rst_ni) begin
+      {is_quant, is_glu, is_mlgru, is_ogate, is_proj, early} <= '0;
+    end else if (start_i) begin
+      is_quant <= (cmd_i.kind == mmfree_token_pkg::LkQuant);
+      is_glu   <= (cmd_i.kind == mmfree_token_pkg::LkGlu);
+      is_mlgru <= (cmd_i.kind == mmfree_token_pkg::LkMlgru);
+      is_ogate <= (cmd_i.kind == mmfree_token_pkg::LkOgate);
+      is_proj  <= (cmd_i.kind == mmfree_token_pkg::LkProj);
+      early    <= (cmd_i.kind == mmfree_token_pkg::LkNorm) || (cmd_i.kind == mmfree_token_pkg::LkProj);
+    end
+  end
   // The pipelines move while a loop of their kind runs, and hold otherwise.
   logic en_elem, en_quant;
   assign en_elem  = busy_q && !is_quant;
@@ -111,39 +120,40 @@ module mmfree_token_element_loop #(
   logic unused_cmd;   // (the clears act at the start)
   assign unused_cmd = ^{cmd_q.clear_ss, cmd_q.clear_amax};
 
-  // ---- Issue: one word per cycle from the cycle after the preparation ----
+  // ---- Issue: one word per cycle from the cycle after the start ----
   // The quantizer's words are q words (BeatBytes elements), the other loops' element words.
   logic [31:0] n_minus_1;
   assign n_minus_1 = cmd_q.n - 32'd1;
+  assign last_word = is_quant ? n_minus_1 >> $clog2(BeatBytes) : n_minus_1 >> LaneBits;
 
   always_ff @(posedge clk_i or negedge rst_ni) begin
     if (!rst_ni) begin
       cmd_q     <= '0;
       busy_q    <= 1'b0;
-      prep_q    <= 1'b0;
       issuing_q <= 1'b0;
       k_q       <= '0;
     end else if (start_i) begin
       cmd_q     <= cmd_i;
       busy_q    <= 1'b1;
-      prep_q    <= 1'b1;
+      issuing_q <= 1'b1;
       k_q       <= '0;
     end else begin
-      if (prep_q) begin
-        prep_q    <= 1'b0;
-        issuing_q <= 1'b1;
-      end
       if (issuing_q) begin
         k_q <= k_q + 32'd1;
-        if (k_q == last_word_q) issuing_q <= 1'b0;
+        if (k_q == last_word) issuing_q <= 1'b0;
       end
       if (done_o) busy_q <= 1'b0;
     end
   end
+  // Used from the first write on (six cycles after the first read at the earliest): the last
+  // word's lanes below n, as a mask per lane (for the element lanes and the quantizer's).
+  logic [Lanes-1:0]     lane_mask_q;
+  logic [BeatBytes-1:0] q_mask_q;
   always_ff @(posedge clk_i) begin
-    if (prep_q) begin
-      last_word_q <= is_quant ? n_minus_1 >> $clog2(BeatBytes) : n_minus_1 >> LaneBits;
-      tail_q      <= is_quant ? 6'(n_minus_1 & 32'(BeatBytes - 1)) : 6'(n_minus_1 & 32'(Lanes - 1));
+    if (busy_q) begin
+      tail_q <= is_quant ? 6'(n_minus_1 & 32'(BeatBytes - 1)) : 6'(n_minus_1 & 32'(Lanes - 1));
+      for (int unsigned b = 0; b < Lanes; b++) lane_mask_q[b] <= 7'(b) < 7'(tail_q) + 7'd1;
+      for (int unsigned e = 0; e < BeatBytes; e++) q_mask_q[e] <= 7'(e) < 7'(tail_q) + 7'd1;
     end
   end
 
@@ -161,7 +171,7 @@ module mmfree_token_element_loop #(
       last_sr <= '0;
     end else begin
       v_sr    <= {v_sr[ReduceLatency-1:0], issuing_q};
-      last_sr <= {last_sr[ReduceLatency-1:0], issuing_q && (k_q == last_word_q)};
+      last_sr <= {last_sr[ReduceLatency-1:0], issuing_q && (k_q == last_word)};
     end
   end
   // The taps by kind: the write, the reductions' take.
@@ -195,7 +205,7 @@ module mmfree_token_element_loop #(
   // Lanes past n (in the last word) count zero.
   logic [Lanes-1:0] lane_ok_wr;
   for (genvar b = 0; b < Lanes; b++) begin : g_lane_ok
-    assign lane_ok_wr[b] = !last_wr || (7'(b) < 7'(tail_q) + 7'd1);
+    assign lane_ok_wr[b] = !last_wr || lane_mask_q[b];
   end
 
   // ---- Element lanes ----
@@ -247,7 +257,7 @@ module mmfree_token_element_loop #(
     // p = z * Down norm (GLU, which itself reads no norm vector).
     assign n_sel   = is_glu ? n_c : n_nxt_c;
     // The first norm's input: x / r (norm) or g (output gate).
-    assign sq_b_op = (kind == mmfree_token_pkg::LkOgate) ? g_c : norm_in;
+    assign sq_b_op = is_ogate ? g_c : norm_in;
 
     logic signed [31:0] silu_in_q, ma_a_q, ma_b_q, f_q, lb_q, h_q, n_sel_q, sq_b_q;
     always_ff @(posedge clk_i) begin
@@ -289,7 +299,7 @@ module mmfree_token_element_loop #(
     datapath_delay #(.Width(32), .Depth(5)) u_silu_d (.clk_i, .en_i(en_elem), .d_i(silu_out), .q_o(silu_d));
     mul_a_pipe #(.InReg(1'b0)) u_mb (.clk_i, .en_i(en_elem), .a_i(ma), .b_i(silu_d), .product_o(mb));
     datapath_delay #(.Width(32), .Depth(4)) u_ma_d4 (.clk_i, .en_i(en_elem), .d_i(ma), .q_o(ma_d4));
-    assign p1_val = (kind == mmfree_token_pkg::LkOgate) ? mb : ma_d4;
+    assign p1_val = is_ogate ? mb : ma_d4;
 
     // mc = mul_a(p1, norm) (ready at 24); the projection's p is ma itself.
     logic signed [31:0] n_sel_d9, n_sel_d18, mc, ma_d9, p_out;
@@ -298,7 +308,7 @@ module mmfree_token_element_loop #(
     mul_a_pipe #(.InReg(1'b1)) u_mc (.clk_i, .en_i(en_elem), .a_i(p1_val), .b_i(early ? n_sel_d9 : n_sel_d18),
       .product_o(mc));
     datapath_delay #(.Width(32), .Depth(9)) u_ma_d9 (.clk_i, .en_i(en_elem), .d_i(ma), .q_o(ma_d9));
-    assign p_out = (kind == mmfree_token_pkg::LkProj) ? ma_d9 : mc;
+    assign p_out = is_proj ? ma_d9 : mc;
 
     // The written values, at the kind's write tap (MLGRU's h' as it comes out).
     logic signed [31:0] p1_d;
@@ -355,7 +365,7 @@ module mmfree_token_element_loop #(
       end
       if (cmd_i.clear_amax) amax_q <= '0;
     end else if (reduce_v) begin
-      if (kind != mmfree_token_pkg::LkMlgru && !is_quant && max_q[31:0] > amax_q) amax_q <= max_q[31:0];
+      if (max_q[31:0] > amax_q) amax_q <= max_q[31:0];   // (reduce_v: not MLGRU, not quantizer)
       unique case (kind)
         mmfree_token_pkg::LkNorm, mmfree_token_pkg::LkOgate: begin
           ssa_q <= ssa_q + SsBits'(sqa_q[SqBits-1:0]);
@@ -369,13 +379,11 @@ module mmfree_token_element_loop #(
 
   // ---- The quantizer: BeatBytes elements (one q word) per cycle, straight from the p buffer;
   // elements past the vector's end are 0.
-  logic [7:0] tail_byte;
-  assign tail_byte = 8'(tail_q);
   for (genvar e = 0; e < BeatBytes; e++) begin : g_qlane
     logic signed [7:0] q_val;
     quantize_q8_pipe #(.ExpBits(ExpBits)) u_quant (.clk_i, .en_i(en_quant), .p_i(p_rd_i[32*e +: 32]),
       .c_man_i(cq_man_i), .c_exp_i(cq_exp_i), .q_o(q_val));
-    assign q_o[8*e +: 8] = (!last_sr[QuantLatency] || (8'(e) < tail_byte + 8'd1)) ? q_val : '0;
+    assign q_o[8*e +: 8] = (!last_sr[QuantLatency] || q_mask_q[e]) ? q_val : '0;
   end
 
   // ---- Outputs ----
