@@ -118,12 +118,15 @@ module mmfree_token_element_loop #(
   assign en_elem  = busy_q && !is_quant;
   assign en_quant = busy_q && is_quant;
   logic unused_cmd;   // (the clears act at the start)
-  assign unused_cmd = ^{cmd_q.clear_ss, cmd_q.clear_amax};
+  assign unused_cmd = ^{cmd_q.clear_ss, cmd_q.clear_amax, cmd_q.n};   // (n: n_minus_1 below)
 
   // ---- Issue: one word per cycle from the cycle after the start ----
   // The quantizer's words are q words (BeatBytes elements), the other loops' element words.
+  // n - 1, registered at the start (the issue compares against it from the next cycle on).
   logic [31:0] n_minus_1;
-  assign n_minus_1 = cmd_q.n - 32'd1;
+  always_ff @(posedge clk_i) begin
+    if (start_i) n_minus_1 <= cmd_i.n - 32'd1;
+  end
   assign last_word = is_quant ? n_minus_1 >> $clog2(BeatBytes) : n_minus_1 >> LaneBits;
 
   always_ff @(posedge clk_i or negedge rst_ni) begin
@@ -147,13 +150,23 @@ module mmfree_token_element_loop #(
   end
   // Used from the first write on (six cycles after the first read at the earliest): the last
   // word's lanes below n, as a mask per lane (for the element lanes and the quantizer's).
-  logic [Lanes-1:0]     lane_mask_q;
-  logic [BeatBytes-1:0] q_mask_q;
+  logic [Lanes-1:0]     lane_mask_d, lane_mask_q;
+  logic [BeatBytes-1:0] q_mask_d, q_mask_q;
+  for (genvar e = 0; e < BeatBytes; e++) begin : g_mask
+    if (e == 0) begin : g_first   // lane 0 is below n in every word
+      assign q_mask_d[e] = 1'b1;
+    end else begin : g_other
+      assign q_mask_d[e] = tail_q >= 6'(e);
+    end
+    if (e < Lanes) begin : g_lane
+      assign lane_mask_d[e] = q_mask_d[e];
+    end
+  end
   always_ff @(posedge clk_i) begin
     if (busy_q) begin
-      tail_q <= is_quant ? 6'(n_minus_1 & 32'(BeatBytes - 1)) : 6'(n_minus_1 & 32'(Lanes - 1));
-      for (int unsigned b = 0; b < Lanes; b++) lane_mask_q[b] <= 7'(b) < 7'(tail_q) + 7'd1;
-      for (int unsigned e = 0; e < BeatBytes; e++) q_mask_q[e] <= 7'(e) < 7'(tail_q) + 7'd1;
+      tail_q      <= is_quant ? 6'(n_minus_1 & 32'(BeatBytes - 1)) : 6'(n_minus_1 & 32'(Lanes - 1));
+      lane_mask_q <= lane_mask_d;
+      q_mask_q    <= q_mask_d;
     end
   end
 
@@ -335,19 +348,18 @@ module mmfree_token_element_loop #(
   end
 
   // ---- Reduction trees (one level per cycle): the largest |p|, the sums of squares ----
+  // Not held by the enable (its fanout would join the leaves' masks): they always move.
   always_ff @(posedge clk_i) begin
-    if (en_elem) begin
-      for (int unsigned i = 0; i < Lanes - 1; i++) begin
-        max_q[32*i +: 32] <= (max_q[32*(2*i+1) +: 32] > max_q[32*(2*i+2) +: 32]) ? max_q[32*(2*i+1) +: 32]
-                                                                                   : max_q[32*(2*i+2) +: 32];
-        sqa_q[SqBits*i +: SqBits] <= sqa_q[SqBits*(2*i+1) +: SqBits] + sqa_q[SqBits*(2*i+2) +: SqBits];
-        sqb_q[SqBits*i +: SqBits] <= sqb_q[SqBits*(2*i+1) +: SqBits] + sqb_q[SqBits*(2*i+2) +: SqBits];
-      end
-      for (int unsigned b = 0; b < Lanes; b++) begin
-        max_q[32*(Lanes-1+b) +: 32]         <= abs_leaf[32*b +: 32];
-        sqa_q[SqBits*(Lanes-1+b) +: SqBits] <= SqBits'(sqa_leaf[64*b +: 64]);
-        sqb_q[SqBits*(Lanes-1+b) +: SqBits] <= SqBits'(sqb_leaf[64*b +: 64]);
-      end
+    for (int unsigned i = 0; i < Lanes - 1; i++) begin
+      max_q[32*i +: 32] <= (max_q[32*(2*i+1) +: 32] > max_q[32*(2*i+2) +: 32]) ? max_q[32*(2*i+1) +: 32]
+                                                                                 : max_q[32*(2*i+2) +: 32];
+      sqa_q[SqBits*i +: SqBits] <= sqa_q[SqBits*(2*i+1) +: SqBits] + sqa_q[SqBits*(2*i+2) +: SqBits];
+      sqb_q[SqBits*i +: SqBits] <= sqb_q[SqBits*(2*i+1) +: SqBits] + sqb_q[SqBits*(2*i+2) +: SqBits];
+    end
+    for (int unsigned b = 0; b < Lanes; b++) begin
+      max_q[32*(Lanes-1+b) +: 32]         <= abs_leaf[32*b +: 32];
+      sqa_q[SqBits*(Lanes-1+b) +: SqBits] <= SqBits'(sqa_leaf[64*b +: 64]);
+      sqb_q[SqBits*(Lanes-1+b) +: SqBits] <= SqBits'(sqb_leaf[64*b +: 64]);
     end
   end
   logic reduce_v;   // the trees' roots hold the word now (element loops with reductions)
